@@ -1,0 +1,76 @@
+// The document model every reader produces and every later stage consumes.
+//
+// A reader turns an input (plain text, Markdown, HTML, or blocks handed over
+// by a browser's DOM) into Blocks of plain UTF-8 text. Each block remembers
+// where its text came from in the input, as a list of SourceRuns, so a clause
+// found in the plain text can be reported as a byte span of the input exactly
+// as given (Markdown markup, HTML tags and entities included).
+#ifndef FINEPRINT_CORE_DOCUMENT_H_
+#define FINEPRINT_CORE_DOCUMENT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fineprint {
+
+enum class BlockKind { kHeading, kParagraph, kListItem, kTableCell };
+
+// "heading", "paragraph", "list_item", "table_cell".
+const char* BlockKindName(BlockKind kind);
+
+// Maps text_length bytes of a block's text, starting at text_start, to
+// source_length bytes of the input, starting at source_start. When both
+// lengths are equal the bytes correspond one to one (copied text); otherwise
+// the run is atomic (a decoded entity "&amp;" -> "&", a line break folded to
+// a space) and only its two ends map.
+struct SourceRun {
+  uint32_t text_start = 0;
+  uint32_t text_length = 0;
+  uint32_t source_start = 0;
+  uint32_t source_length = 0;
+};
+
+struct Block {
+  BlockKind kind = BlockKind::kParagraph;
+  // Heading level (1-6) for headings, nesting depth (1-based) for list items,
+  // 0 otherwise.
+  int level = 0;
+  // Plain text: markup removed, entities decoded, runs of white space folded
+  // to one space, no leading or trailing space. Valid UTF-8.
+  std::string text;
+  // Ordered by text_start, non-overlapping. Text bytes covered by no run
+  // (none, for the built-in readers) map to the nearest run boundary.
+  std::vector<SourceRun> runs;
+
+  // The input offset where text byte `text_offset` starts. text_offset may be
+  // text.size(), meaning the end of the block.
+  uint32_t SourceStart(uint32_t text_offset) const;
+  // The input offset just past the byte before `text_offset`; use it for the
+  // exclusive end of a span. text_offset must be > 0.
+  uint32_t SourceEnd(uint32_t text_offset) const;
+};
+
+enum class DocumentFormat { kPlainText, kMarkdown, kHtml };
+
+// "text", "markdown", "html".
+const char* DocumentFormatName(DocumentFormat format);
+
+struct Document {
+  DocumentFormat format = DocumentFormat::kPlainText;
+  // The document's title: the HTML <title>, else the first heading, else "".
+  std::string title;
+  std::vector<Block> blocks;
+  // Size of the input in bytes.
+  uint32_t source_size = 0;
+};
+
+// Appends text to block.text and records a run mapping it to
+// [source_start, source_start + source_length). Readers build blocks with it.
+void AppendText(Block& block, std::string_view text, uint32_t source_start,
+                uint32_t source_length);
+
+}  // namespace fineprint
+
+#endif  // FINEPRINT_CORE_DOCUMENT_H_

@@ -1,0 +1,57 @@
+// Readers turn an input into a Document. Each accepts any bytes: invalid
+// input yields an Error naming what is wrong and where, never a crash.
+#ifndef FINEPRINT_CORE_READERS_H_
+#define FINEPRINT_CORE_READERS_H_
+
+#include <string_view>
+
+#include "core/document.h"
+#include "core/expected.h"
+
+namespace fineprint {
+
+// The largest input any reader accepts, in bytes. Real policies are under
+// 1 MB; the limit keeps a runaway input from exhausting a WASM heap.
+inline constexpr uint32_t kMaxInputBytes = 32u * 1024u * 1024u;
+
+// Checks what every reader requires of its input: at most kMaxInputBytes,
+// valid UTF-8 (a leading byte-order mark is allowed), and no NUL bytes
+// (which mark binary files). The error message gives the first bad offset.
+Expected<bool> ValidateInput(std::string_view input);
+
+// Plain text: every non-blank line is a block (a paragraph), except that a
+// line not ending in sentence punctuation continues into a next line that
+// starts with a lower-case letter (hard-wrapped text).
+Expected<Document> ReadPlainText(std::string_view input);
+
+// Markdown as Open Terms Archive stores it: ATX and setext headings, bullet
+// and numbered lists (nested by indentation), pipe tables (one block per
+// cell), paragraphs; emphasis, links, images, code spans, backslash escapes
+// and inline HTML are reduced to their text.
+Expected<Document> ReadMarkdown(std::string_view input);
+
+// HTML: h1-h6, p, li, td/th, dt/dd and text directly inside div/section/
+// article become blocks; nav, header, footer, script, style, noscript,
+// template, svg, form and aside are skipped; entities are decoded.
+// Tolerates malformed markup the way a reader would expect.
+Expected<Document> ReadHtml(std::string_view input);
+
+// Blocks a browser extracted from a page's DOM, as JSON:
+//   {"title": "...", "blocks": [{"kind": "heading", "level": 2,
+//                                "text": "..."}, ...]}
+// kind is a BlockKindName; level is optional. The text of each block is taken
+// as the page shows it (white space is folded here, not by the caller). The
+// document's source is every block's text joined with "\n"; it is written to
+// *source, and all runs point into it.
+Expected<Document> ReadBlocksJson(std::string_view json, std::string* source);
+
+// Dispatches on format.
+Expected<Document> ReadDocument(std::string_view input, DocumentFormat format);
+
+// The format a file name implies: .md/.markdown -> Markdown, .html/.htm ->
+// HTML, anything else -> plain text.
+DocumentFormat FormatForPath(std::string_view path);
+
+}  // namespace fineprint
+
+#endif  // FINEPRINT_CORE_READERS_H_

@@ -1,0 +1,77 @@
+#include "core/utf8.h"
+
+namespace fineprint {
+
+size_t FirstInvalidUtf8(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t size = text.size();
+  size_t i = 0;
+  while (i < size) {
+    const unsigned char lead = bytes[i];
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length;
+    uint32_t min_code_point;
+    uint32_t code_point;
+    if ((lead & 0xE0) == 0xC0) {
+      length = 2, min_code_point = 0x80, code_point = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3, min_code_point = 0x800, code_point = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4, min_code_point = 0x10000, code_point = lead & 0x07;
+    } else {
+      return i;
+    }
+    if (i + length > size) return i;
+    for (size_t k = 1; k < length; ++k) {
+      if ((bytes[i + k] & 0xC0) != 0x80) return i;
+      code_point = (code_point << 6) | (bytes[i + k] & 0x3F);
+    }
+    if (code_point < min_code_point || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return i;
+    }
+    i += length;
+  }
+  return size;
+}
+
+namespace {
+
+// UTF-16 code units taken by the character whose lead byte is `lead`;
+// continuation bytes count zero, so summing over bytes counts units.
+inline uint32_t Utf16UnitsForByte(unsigned char lead) {
+  if ((lead & 0xC0) == 0x80) return 0;
+  return (lead & 0xF8) == 0xF0 ? 2 : 1;
+}
+
+}  // namespace
+
+Utf16OffsetMap::Utf16OffsetMap(std::string_view utf8_text) : text_(utf8_text) {
+  checkpoints_.reserve(text_.size() / kStride + 1);
+  uint32_t units = 0;
+  for (size_t i = 0; i < text_.size(); ++i) {
+    if (i % kStride == 0) checkpoints_.push_back(units);
+    units += Utf16UnitsForByte(static_cast<unsigned char>(text_[i]));
+  }
+  if (text_.size() % kStride == 0) checkpoints_.push_back(units);
+}
+
+uint32_t Utf16OffsetMap::ToUtf16(uint32_t byte_offset) const {
+  if (byte_offset > text_.size()) byte_offset = static_cast<uint32_t>(text_.size());
+  // Back up to the start of the character holding byte_offset.
+  while (byte_offset > 0 && byte_offset < text_.size() &&
+         (static_cast<unsigned char>(text_[byte_offset]) & 0xC0) == 0x80) {
+    --byte_offset;
+  }
+  const uint32_t checkpoint = byte_offset / kStride;
+  uint32_t units = checkpoints_[checkpoint];
+  for (uint32_t i = checkpoint * kStride; i < byte_offset; ++i) {
+    units += Utf16UnitsForByte(static_cast<unsigned char>(text_[i]));
+  }
+  return units;
+}
+
+}  // namespace fineprint
