@@ -1,0 +1,136 @@
+// Debian's Chromium, headless, with the test build of the extension loaded,
+// driven by playwright-core (which downloads no browser of its own).
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { Message } from '../../../extension/shared/messages.js';
+import { buildExtension } from '../../../scripts/build-extension.mjs';
+
+// The browser binary itself: /usr/bin/chromium is Debian's shell wrapper,
+// which adds flags of its own (--load-extension among them).
+const CHROMIUM_BINARIES = [process.env.FINEPRINT_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'];
+
+
+export async function launchChromiumWithExtension() {
+  // dist/chromium-test: the Chromium build plus host access to 127.0.0.1,
+  // standing in for the activeTab grant a real click on the toolbar gives.
+  const extensionDir = await buildExtension('chromium-test');
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'fineprint-e2e-'));
+  const executablePath = CHROMIUM_BINARIES.find((binary) => binary && existsSync(binary));
+  // headless: true runs Chromium's new headless mode, which loads extensions.
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1100, height: 800 },
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      // Nothing leaves this machine: every host name but 127.0.0.1 fails to
+      // resolve (x.com pages are answered by Playwright before any lookup).
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(serviceWorker.url()).host;
+  const extensionUrl = (file) => `chrome-extension://${extensionId}/${file}`;
+
+  // An extension page to talk to the background from, exactly as the popup
+  // does (the router only accepts ANALYZE_TAB from extension pages).
+  const controlPage = await context.newPage();
+  await controlPage.goto(extensionUrl('popup/popup.html'));
+
+  const sendToBackground = (message) =>
+    controlPage.evaluate((message) => chrome.runtime.sendMessage(message), message);
+
+  return {
+    context,
+    extensionId,
+    extensionUrl,
+    controlPage,
+    sendToBackground,
+
+    async tabIdOf(page) {
+      const url = page.url();
+      const tabs = await controlPage.evaluate((url) => chrome.tabs.query({ url }), url);
+      if (tabs.length !== 1) throw new Error(`expected one tab at ${url}, found ${tabs.length}`);
+      return tabs[0].id;
+    },
+
+    // What the popup's "Analyze this page" button does; resolves to the
+    // content script's status once the highlights are painted.
+    async analyzeTab(page) {
+      const reply = await sendToBackground({ type: Message.ANALYZE_TAB, tabId: await this.tabIdOf(page) });
+      if (!reply?.ok) throw new Error(`analyze-tab failed: ${reply?.error}`);
+      return reply.status;
+    },
+
+    async tabStatus(page) {
+      const reply = await sendToBackground({ type: Message.GET_TAB_STATUS, tabId: await this.tabIdOf(page) });
+      if (!reply?.ok) throw new Error(`get-tab-status failed: ${reply?.error}`);
+      return reply.status;
+    },
+
+    // Stops the extension's service worker the way Chromium does when it has
+    // been idle, and resolves once DevTools reports it stopped. Returns a
+    // function that resolves when the worker is running again.
+    async stopServiceWorker() {
+      const cdp = await context.newCDPSession(controlPage);
+      const states = [];
+      const waiters = [];
+      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+        for (const version of versions) {
+          if (!version.scriptURL.startsWith(extensionUrl(''))) continue;
+          states.push(version.runningStatus);
+          for (const waiter of [...waiters]) waiter();
+        }
+      });
+      const waitFor = (status, after) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`service worker never ${status}: ${states}`)), 10_000);
+          const check = () => {
+            if (states.slice(after).includes(status)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+          waiters.push(check);
+          check();
+        });
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await waitFor('stopped', 0);
+      const stoppedAt = states.length;
+      return {
+        states,
+        running: () => waitFor('running', stoppedAt),
+        detach: () => cdp.detach(),
+      };
+    },
+
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The highlights on a page, as the tests inspect them (runs in the page).
+export function readHighlights(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('fineprint-mark')].map((mark) => ({
+      text: mark.textContent,
+      labels: mark.dataset.fineprintLabels.split(' '),
+      clause: mark.dataset.fineprintClause,
+      className: mark.className,
+      insideOf: mark.parentElement.closest('[id]')?.id ?? null,
+    })),
+  );
+}

@@ -1,0 +1,115 @@
+// The test pages the end-to-end tests open, served from 127.0.0.1 only.
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { marked } from 'marked';
+import { repoRoot } from '../../../scripts/build-extension.mjs';
+
+export const corpusRoot = path.resolve(repoRoot, '..', 'shared', 'corpus');
+export const X_PRIVACY_2024 = path.join(corpusRoot, 'policies', 'x-twitter', 'privacy-policy', '2024-11-16.md');
+
+// The clause the product exists for (X privacy policy, Nov 2024), and the
+// labels the core's rule pack must give it.
+export const AI_TRAINING_PHRASE = 'to train their artificial intelligence models';
+export const AI_TRAINING_LABELS = ['ai_training.third_party', 'choice.default_on'];
+// That clause's full text, for pages that place it in markup of their own.
+const AI_TRAINING_CLAUSE =
+  'If you do not opt out, in some instances the recipients of the information may use it for their own ' +
+  'independent purposes in addition to those stated in X’s Privacy Policy, including, for example, ' +
+  'to train their artificial intelligence models, whether generative or otherwise.';
+
+export const STRICT_CSP = "default-src 'none'; style-src 'unsafe-inline'";
+
+const escapeHtml = (text) =>
+  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+// A page shaped like a real policy site: site header and navigation, the
+// document in <main>, a site footer. The chrome around the document repeats
+// the AI-training clause so the tests can check it is not analysed there.
+function policyPage({ title, bodyHtml }) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(title)}</title>
+<style>
+  body { font: 16px/1.5 Georgia, serif; margin: 0; color: #1a1a1a; background: #fff; }
+  header, footer { background: #f1f1f1; padding: 0.5rem 2rem; font: 13px/1.4 sans-serif; }
+  main { max-width: 46rem; margin: 0 auto; padding: 1rem 2rem 4rem; }
+  table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.3rem; }
+</style>
+</head>
+<body>
+<header><nav><a href="/">Home</a> · <a href="/tos">Terms</a> · <span id="nav-clause">${escapeHtml(AI_TRAINING_CLAUSE)}</span></nav>
+<p id="banner-clause">${escapeHtml(AI_TRAINING_CLAUSE)}</p></header>
+<main><article>
+${bodyHtml}
+</article></main>
+<footer><p id="footer-clause">${escapeHtml(AI_TRAINING_CLAUSE)}</p></footer>
+</body>
+</html>`;
+}
+
+async function xPrivacyPage() {
+  const markdown = await readFile(X_PRIVACY_2024, 'utf8');
+  return policyPage({ title: 'X Privacy Policy', bodyHtml: marked.parse(markdown) });
+}
+
+// Markup shapes extraction and painting must cope with: a clause running
+// through emphasis and a link, a line break, a list, a table, and copies of
+// the clause that must not be analysed (hidden, in a script-free template).
+function markupPage() {
+  const [beforeLink, afterLink] = AI_TRAINING_CLAUSE.split('X’s Privacy Policy');
+  const spanning =
+    escapeHtml(beforeLink).replace('do not opt out', 'do <em>not</em> opt out') +
+    '<a id="policy-link" href="https://x.com/en/privacy">X’s <strong>Privacy</strong> Policy</a>' +
+    escapeHtml(afterLink);
+  const bodyHtml = `
+<h1>Markup shapes</h1>
+<p id="spanning">Third-party collaborators. ${spanning}</p>
+<p id="with-break">We keep some data<br>about you for different periods of time.</p>
+<ul><li id="list-item">${escapeHtml(AI_TRAINING_CLAUSE)}</li></ul>
+<table><tr><th>Use</th><td id="table-cell">${escapeHtml(AI_TRAINING_CLAUSE)}</td></tr></table>
+<div id="hidden-clause" style="display:none"><p>${escapeHtml(AI_TRAINING_CLAUSE)}</p></div>
+<p id="hidden-attribute" hidden>${escapeHtml(AI_TRAINING_CLAUSE)}</p>
+<p id="markup-in-text">A clause with &lt;b&gt;markup&lt;/b&gt; as text: ${escapeHtml(AI_TRAINING_CLAUSE)}</p>`;
+  return policyPage({ title: 'Markup shapes', bodyHtml });
+}
+
+function notAPolicyPage() {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sourdough at home</title></head>
+<body><main>
+<h1>Sourdough at home</h1>
+<p>Mix the flour and water and let the dough rest for an hour before adding the starter.</p>
+<p>Fold the dough every half hour, then shape it and leave it in the fridge overnight.</p>
+<ul><li>500 g bread flour</li><li>350 g water</li><li>100 g starter</li><li>10 g salt</li></ul>
+<p>Bake at 250 °C in a covered pot for twenty minutes, then uncovered until deep brown.</p>
+</main></body></html>`;
+}
+
+// Starts the test page server on an ephemeral port of 127.0.0.1. Resolves to
+// {origin, close()}; the pages are rendered once, up front.
+export async function startPageServer() {
+  const pages = new Map([
+    ['/x-privacy', { html: await xPrivacyPage() }],
+    ['/x-privacy-strict-csp', { html: await xPrivacyPage(), headers: { 'Content-Security-Policy': STRICT_CSP } }],
+    ['/markup', { html: markupPage() }],
+    ['/not-a-policy', { html: notAPolicyPage() }],
+  ]);
+  const server = http.createServer((request, response) => {
+    const page = pages.get(new URL(request.url, 'http://127.0.0.1').pathname);
+    if (!page) {
+      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...page.headers }).end(page.html);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    renderedPage: (pathname) => pages.get(pathname).html,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
