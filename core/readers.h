@@ -21,28 +21,44 @@ Expected<bool> ValidateInput(std::string_view input);
 
 // Plain text: every non-blank line is a block (a paragraph), except that a
 // line not ending in sentence punctuation continues into a next line that
-// starts with a lower-case letter (hard-wrapped text).
+// starts with a lower-case letter (hard-wrapped text). Lines are joined only
+// in text that looks hard-wrapped (nearly all lines at most 100 characters)
+// and only where the next line's first word would not have fitted on the
+// line, so text written one paragraph per line (the corpus labels/*.txt
+// files) reads as exactly one block per line. LF, CRLF and CR all end lines.
 Expected<Document> ReadPlainText(std::string_view input);
 
 // Markdown as Open Terms Archive stores it: ATX and setext headings, bullet
 // and numbered lists (nested by indentation), pipe tables (one block per
 // cell), paragraphs; emphasis, links, images, code spans, backslash escapes
-// and inline HTML are reduced to their text.
+// and inline HTML are reduced to their text (link text kept, URLs dropped;
+// list markers are not part of an item's text). A hard line break (two
+// trailing spaces, a trailing '\', <br>) ends the block and starts another
+// of the same kind, so a table cell holding "a<br><br>b" gives two blocks. A
+// paragraph that is all bold ("**1.1 Information you provide us.**", up to
+// 120 bytes) is read as a heading one level below the current one.
 Expected<Document> ReadMarkdown(std::string_view input);
 
-// HTML: h1-h6, p, li, td/th, dt/dd and text directly inside div/section/
-// article become blocks; nav, header, footer, script, style, noscript,
-// template, svg, form and aside are skipped; entities are decoded.
-// Tolerates malformed markup the way a reader would expect.
+// HTML: h1-h6, p, li, td/th, dt/dd, blockquote and text directly inside
+// div/section/article/main/body become blocks; nav, header, footer, aside,
+// form, script, style, noscript, template, svg, button, select (and elements
+// marked hidden or aria-hidden="true") are skipped, except that a header or
+// footer inside article or main is the document's own and kept; <br> is a
+// space; entities are decoded. The title is the first <title>. Tolerates
+// malformed markup the way a reader would expect (unclosed p/li/td, stray
+// end tags, '>' inside quoted attributes).
 Expected<Document> ReadHtml(std::string_view input);
 
 // Blocks a browser extracted from a page's DOM, as JSON:
 //   {"title": "...", "blocks": [{"kind": "heading", "level": 2,
 //                                "text": "..."}, ...]}
-// kind is a BlockKindName; level is optional. The text of each block is taken
-// as the page shows it (white space is folded here, not by the caller). The
-// document's source is every block's text joined with "\n"; it is written to
-// *source, and all runs point into it.
+// kind is a BlockKindName (default "paragraph"); level is optional (headings
+// default to 1 and are clamped to 1-6, list items to at least 1). The text of
+// each block is taken as the page shows it (white space is folded here, not
+// by the caller); a block of white space only gives no block. The document's
+// source is every block's text joined with "\n"; it is written to *source
+// (which may be null), and all runs point into it. The document's format is
+// kHtml: the blocks come from a web page.
 Expected<Document> ReadBlocksJson(std::string_view json, std::string* source);
 
 // Dispatches on format.

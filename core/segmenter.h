@@ -23,7 +23,9 @@ struct ClauseSpan {
 // abbreviations ("e.g.", "i.e.", "U.S.", "Inc.", "Ltd.", "No.", "Sec."),
 // initials, decimal numbers, list markers ("1.", "(a)") or inside
 // parentheses and quotes that close in the same sentence. Splits at a
-// semicolon only when both sides are long enough to be clauses on their own.
+// semicolon only when both sides are long enough to be clauses on their own
+// (100 bytes and 12 words), or when what follows starts like a sentence of
+// its own (an upper-case word or a number: "Term; Subscription Fees;").
 std::vector<ClauseSpan> SegmentText(std::string_view text,
                                     uint32_t block_index = 0);
 

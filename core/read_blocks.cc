@@ -1,0 +1,165 @@
+// Reader for blocks a browser extension extracted from a page's DOM.
+//
+// The JSON is parsed without exceptions (a WASM build may have none): the
+// DOM parser runs with allow_exceptions = false, and only when it fails is
+// the input parsed again with a SAX handler that records where, so the
+// error can name the byte offset.
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "core/reader_util.h"
+#include "core/readers.h"
+
+namespace fineprint {
+namespace {
+
+using Json = nlohmann::json;
+using reader_internal::BlockBuilder;
+
+// Accepts everything and remembers the first syntax error's position.
+class ErrorLocator : public nlohmann::json_sax<Json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception&) override {
+    position_ = position;
+    return false;
+  }
+
+  // nlohmann reports the position just past the offending byte.
+  std::size_t offset() const { return position_ > 0 ? position_ - 1 : 0; }
+
+ private:
+  std::size_t position_ = 0;
+};
+
+Error BlockError(size_t index, const std::string& what) {
+  return Error{"blocks JSON: block " + std::to_string(index) + " " + what};
+}
+
+bool KindFromName(const std::string& name, BlockKind* kind) {
+  for (const BlockKind candidate : {BlockKind::kHeading, BlockKind::kParagraph,
+                                    BlockKind::kListItem, BlockKind::kTableCell}) {
+    if (name == BlockKindName(candidate)) {
+      *kind = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Expected<Document> ReadBlocksJson(std::string_view json, std::string* source) {
+  std::string local_source;
+  if (source == nullptr) source = &local_source;
+  source->clear();
+  const Expected<bool> valid = ValidateInput(json);
+  if (!valid.ok()) return Error{"blocks JSON: " + valid.error().message};
+
+  const Json root = Json::parse(json.begin(), json.end(), nullptr,
+                                /*allow_exceptions=*/false);
+  if (root.is_discarded()) {
+    ErrorLocator locator;
+    Json::sax_parse(json.begin(), json.end(), &locator);
+    return Error{"blocks JSON: syntax error at byte offset " +
+                 std::to_string(locator.offset())};
+  }
+  if (!root.is_object()) return Error{"blocks JSON: the top level is not an object"};
+  const auto blocks_it = root.find("blocks");
+  if (blocks_it == root.end() || !blocks_it->is_array()) {
+    return Error{"blocks JSON: \"blocks\" is missing or not an array"};
+  }
+
+  Document document;
+  // The blocks come from a rendered web page.
+  document.format = DocumentFormat::kHtml;
+
+  // First the source: every block's text, joined with "\n".
+  const Json& blocks = *blocks_it;
+  std::vector<uint32_t> starts;
+  starts.reserve(blocks.size());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const Json& block = blocks[i];
+    if (!block.is_object()) return BlockError(i, "is not an object");
+    const auto text_it = block.find("text");
+    if (text_it == block.end() || !text_it->is_string()) {
+      return BlockError(i, "has no \"text\" string");
+    }
+    const std::string& text = text_it->get_ref<const std::string&>();
+    if (text.find('\0') != std::string::npos) return BlockError(i, "text contains a NUL");
+    if (i > 0) source->push_back('\n');
+    if (source->size() + text.size() > kMaxInputBytes) {
+      return Error{"blocks JSON: the blocks' text is over the limit of " +
+                   std::to_string(kMaxInputBytes) + " bytes"};
+    }
+    starts.push_back(static_cast<uint32_t>(source->size()));
+    source->append(text);
+  }
+  document.source_size = static_cast<uint32_t>(source->size());
+
+  BlockBuilder builder(&document.blocks);
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const Json& block = blocks[i];
+    BlockKind kind = BlockKind::kParagraph;
+    const auto kind_it = block.find("kind");
+    if (kind_it != block.end()) {
+      if (!kind_it->is_string() ||
+          !KindFromName(kind_it->get_ref<const std::string&>(), &kind)) {
+        return BlockError(i, "has an unknown \"kind\" (expected heading, paragraph, "
+                             "list_item or table_cell)");
+      }
+    }
+    int level = kind == BlockKind::kHeading || kind == BlockKind::kListItem ? 1 : 0;
+    const auto level_it = block.find("level");
+    if (level_it != block.end() && !level_it->is_null()) {
+      if (!level_it->is_number_integer()) return BlockError(i, "has a non-integer \"level\"");
+      const int64_t value = level_it->get<int64_t>();
+      // Headings are 1-6 and list depths at least 1; other kinds have none.
+      if (kind == BlockKind::kHeading) {
+        level = static_cast<int>(value < 1 ? 1 : (value > 6 ? 6 : value));
+      } else if (kind == BlockKind::kListItem) {
+        level = static_cast<int>(value < 1 ? 1 : (value > 100 ? 100 : value));
+      }
+    }
+    const std::string& text = block.find("text")->get_ref<const std::string&>();
+    builder.Start(kind, level);
+    builder.AddText(text, starts[i]);
+    builder.Finish();  // a block of white space only makes no block
+  }
+
+  const auto title_it = root.find("title");
+  if (title_it != root.end() && !title_it->is_null()) {
+    if (!title_it->is_string()) return Error{"blocks JSON: \"title\" is not a string"};
+    // Folded like block text.
+    std::vector<Block> scratch;
+    BlockBuilder title(&scratch);
+    title.Start(BlockKind::kHeading, 1);
+    title.AddText(title_it->get_ref<const std::string&>(), 0);
+    title.Finish();
+    if (!scratch.empty()) document.title = scratch.front().text;
+  }
+  if (document.title.empty()) {
+    for (const Block& block : document.blocks) {
+      if (block.kind == BlockKind::kHeading) {
+        document.title = block.text;
+        break;
+      }
+    }
+  }
+  return document;
+}
+
+}  // namespace fineprint

@@ -1,0 +1,151 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/readers.h"
+#include "reader_test_util.h"
+
+namespace fineprint {
+namespace {
+
+using testing::CheckDocument;
+using testing::SourceOf;
+using testing::Texts;
+
+Document Read(const std::string& json, std::string* source) {
+  const auto result = ReadBlocksJson(json, source);
+  if (!result.ok()) FAIL(result.error().message);
+  CheckDocument(result.value(), *source);
+  return result.value();
+}
+
+std::string ErrorOf(const std::string& json) {
+  std::string source;
+  const auto result = ReadBlocksJson(json, &source);
+  REQUIRE_FALSE(result.ok());
+  return result.error().message;
+}
+
+TEST_CASE("Blocks JSON: kinds, levels, title and the joined source", "[read_blocks]") {
+  const std::string json = R"({
+    "title": "  Terms \n of Service ",
+    "blocks": [
+      {"kind": "heading", "level": 2, "text": "Terms of Service"},
+      {"kind": "paragraph", "text": "  We collect\n   data.  "},
+      {"kind": "list_item", "level": 3, "text": "Cookies"},
+      {"kind": "table_cell", "text": "Purpose"},
+      {"text": "No kind means a paragraph."}
+    ]})";
+  std::string source;
+  const Document document = Read(json, &source);
+  CHECK(source ==
+        "Terms of Service\n  We collect\n   data.  \nCookies\nPurpose\nNo kind means a paragraph.");
+  CHECK(document.source_size == source.size());
+  CHECK(document.format == DocumentFormat::kHtml);
+  CHECK(document.title == "Terms of Service");
+  CHECK(Texts(document) == std::vector<std::string>{"Terms of Service", "We collect data.",
+                                                    "Cookies", "Purpose",
+                                                    "No kind means a paragraph."});
+  CHECK(document.blocks[0].kind == BlockKind::kHeading);
+  CHECK(document.blocks[0].level == 2);
+  CHECK(document.blocks[1].kind == BlockKind::kParagraph);
+  CHECK(document.blocks[1].level == 0);
+  CHECK(document.blocks[2].kind == BlockKind::kListItem);
+  CHECK(document.blocks[2].level == 3);
+  CHECK(document.blocks[3].kind == BlockKind::kTableCell);
+  CHECK(document.blocks[4].kind == BlockKind::kParagraph);
+  // Folded white space maps back to what the page had.
+  CHECK(SourceOf(document.blocks[1], source) == "We collect\n   data.");
+  CHECK(document.blocks[1].SourceStart(0) == 19);
+}
+
+TEST_CASE("Blocks JSON: defaults, clamping and empty blocks", "[read_blocks]") {
+  std::string source;
+  const Document document = Read(R"({"blocks": [
+      {"kind": "heading", "text": "Default level"},
+      {"kind": "heading", "level": 9, "text": "Too deep"},
+      {"kind": "list_item", "level": 0, "text": "Too shallow"},
+      {"kind": "paragraph", "level": 4, "text": "Paragraphs have no level"},
+      {"kind": "paragraph", "text": " \n\t "},
+      {"kind": "paragraph", "level": null, "text": ""}
+    ]})",
+                                 &source);
+  REQUIRE(document.blocks.size() == 4);  // white-space blocks make none
+  CHECK(document.title == "Default level");  // no title: the first heading
+  CHECK(document.blocks[0].level == 1);
+  CHECK(document.blocks[1].level == 6);
+  CHECK(document.blocks[2].level == 1);
+  CHECK(document.blocks[3].level == 0);
+  // Every block's text is still in the source, empty ones included.
+  CHECK(source == "Default level\nToo deep\nToo shallow\nParagraphs have no level\n \n\t \n");
+}
+
+TEST_CASE("Blocks JSON: Unicode escapes, emoji and non-Latin text", "[read_blocks]") {
+  std::string source;
+  const Document document = Read(
+      R"({"blocks": [{"text": "\u65e5\u672c\u8a9e \ud83d\udd12 caf\u00e9"},
+                     {"text": "نحن نجمع بياناتك"}, {"text": "👍🏽 ok"}]})",
+      &source);
+  CHECK(Texts(document) ==
+        std::vector<std::string>{"日本語 🔒 café", "نحن نجمع بياناتك", "👍🏽 ok"});
+  CHECK(SourceOf(document.blocks[0], source, 10, 14) == "🔒");
+}
+
+TEST_CASE("Blocks JSON: a byte-order mark is allowed", "[read_blocks]") {
+  std::string source;
+  const Document document = Read("\xEF\xBB\xBF{\"blocks\": [{\"text\": \"x\"}]}", &source);
+  CHECK(source == "x");
+  CHECK(document.blocks.size() == 1);
+}
+
+TEST_CASE("Blocks JSON: a null source pointer is allowed", "[read_blocks]") {
+  const auto result = ReadBlocksJson(R"({"blocks": [{"text": "x"}]})", nullptr);
+  REQUIRE(result.ok());
+  CHECK(result.value().blocks.size() == 1);
+}
+
+TEST_CASE("Blocks JSON: errors name what and where", "[read_blocks]") {
+  CHECK(ErrorOf(R"({"blocks": [}")") == "blocks JSON: syntax error at byte offset 12");
+  CHECK(ErrorOf("") == "blocks JSON: syntax error at byte offset 0");
+  CHECK(ErrorOf(R"({"blocks": []} trailing)") ==
+        "blocks JSON: syntax error at byte offset 17");  // "tra" is not "true"
+  CHECK(ErrorOf("[1, 2]") == "blocks JSON: the top level is not an object");
+  CHECK(ErrorOf(R"({"title": "x"})") ==
+        "blocks JSON: \"blocks\" is missing or not an array");
+  CHECK(ErrorOf(R"({"blocks": {}})") ==
+        "blocks JSON: \"blocks\" is missing or not an array");
+  CHECK(ErrorOf(R"({"blocks": [{"text": "a"}, 7]})") ==
+        "blocks JSON: block 1 is not an object");
+  CHECK(ErrorOf(R"({"blocks": [{"kind": "heading"}]})") ==
+        "blocks JSON: block 0 has no \"text\" string");
+  CHECK(ErrorOf(R"({"blocks": [{"text": 5}]})") ==
+        "blocks JSON: block 0 has no \"text\" string");
+  CHECK(ErrorOf(R"({"blocks": [{"kind": "footer", "text": "x"}]})").find(
+            "block 0 has an unknown \"kind\"") != std::string::npos);
+  CHECK(ErrorOf(R"({"blocks": [{"kind": 3, "text": "x"}]})").find("unknown \"kind\"") !=
+        std::string::npos);
+  CHECK(ErrorOf(R"({"blocks": [{"level": "2", "text": "x"}]})") ==
+        "blocks JSON: block 0 has a non-integer \"level\"");
+  CHECK(ErrorOf(R"({"blocks": [{"level": 1.5, "text": "x"}]})") ==
+        "blocks JSON: block 0 has a non-integer \"level\"");
+  CHECK(ErrorOf(R"({"blocks": [{"text": "a\u0000b"}]})") ==
+        "blocks JSON: block 0 text contains a NUL");
+  CHECK(ErrorOf(R"({"title": 1, "blocks": []})") == "blocks JSON: \"title\" is not a string");
+  CHECK(ErrorOf(R"({"blocks": [{"text": "\ud800"}]})").find("syntax error") !=
+        std::string::npos);
+  CHECK(ErrorOf("{\"blocks\": [{\"text\": \"bad \xFF\"}]}") ==
+        "blocks JSON: invalid UTF-8 at byte offset 26");
+  CHECK(ErrorOf(std::string("{\"blocks\"\0:[]}", 14)) ==
+        "blocks JSON: binary file: NUL byte at byte offset 9");
+}
+
+TEST_CASE("Blocks JSON: hostile nesting is an error, not a crash", "[read_blocks]") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  CHECK(ErrorOf(deep) == "blocks JSON: the top level is not an object");
+  const std::string unclosed(100000, '{');
+  CHECK(ErrorOf(unclosed).find("syntax error") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace fineprint

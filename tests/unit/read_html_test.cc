@@ -1,0 +1,246 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/readers.h"
+#include "reader_test_util.h"
+
+namespace fineprint {
+namespace {
+
+using testing::CheckClauseSpans;
+using testing::CheckDocument;
+using testing::SourceOf;
+using testing::Texts;
+
+Document Read(const std::string& input, bool check_clause_spans = true) {
+  const auto result = ReadHtml(input);
+  REQUIRE(result.ok());
+  CheckDocument(result.value(), input);
+  // Skipped inline elements (script, svg) leave text in a clause's source
+  // span that the clause does not have; such inputs opt out.
+  if (check_clause_spans) CheckClauseSpans(result.value(), input);
+  return result.value();
+}
+
+TEST_CASE("HTML: blocks, kinds and levels", "[read_html]") {
+  const std::string input =
+      "<!DOCTYPE html>\n"
+      "<html><head><title>Privacy &amp; Terms</title>\n"
+      "<meta charset=\"utf-8\"><link rel=stylesheet href=a.css></head>\n"
+      "<body>\n"
+      "<h1>Privacy Policy</h1>\n"
+      "<p>We collect <b>some</b> data.</p>\n"
+      "<h3 id=\"s2\">Sharing</h3>\n"
+      "<ul><li>Partners<ul><li>Advertisers</li></ul></li><li>Affiliates</li></ul>\n"
+      "<table><tr><th>Purpose</th><td>Legal basis</td></tr></table>\n"
+      "<dl><dt>Data</dt><dd>Information about you.</dd></dl>\n"
+      "<blockquote>Quoted.</blockquote>\n"
+      "</body></html>\n";
+  const Document document = Read(input);
+  CHECK(document.format == DocumentFormat::kHtml);
+  CHECK(document.title == "Privacy & Terms");
+  const std::vector<std::tuple<std::string, BlockKind, int>> expected = {
+      {"Privacy Policy", BlockKind::kHeading, 1},
+      {"We collect some data.", BlockKind::kParagraph, 0},
+      {"Sharing", BlockKind::kHeading, 3},
+      {"Partners", BlockKind::kListItem, 1},
+      {"Advertisers", BlockKind::kListItem, 2},
+      {"Affiliates", BlockKind::kListItem, 1},
+      {"Purpose", BlockKind::kTableCell, 0},
+      {"Legal basis", BlockKind::kTableCell, 0},
+      {"Data", BlockKind::kParagraph, 0},
+      {"Information about you.", BlockKind::kParagraph, 0},
+      {"Quoted.", BlockKind::kParagraph, 0}};
+  REQUIRE(document.blocks.size() == expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    CHECK(document.blocks[i].text == std::get<0>(expected[i]));
+    CHECK(document.blocks[i].kind == std::get<1>(expected[i]));
+    CHECK(document.blocks[i].level == std::get<2>(expected[i]));
+  }
+  CHECK(SourceOf(document.blocks[1], input) == "We collect <b>some</b> data.");
+}
+
+TEST_CASE("HTML: chrome is skipped", "[read_html]") {
+  const std::string input =
+      "<body><nav><a href=/>Home</a> <a href=/tos>Terms</a></nav>"
+      "<header><div>Site banner</div></header>"
+      "<aside>Related links</aside><form><label>Email</label><input name=e></form>"
+      "<main><article><header><h1>Terms of Service</h1></header>"
+      "<p>Keep this.</p><footer>Last updated May 2025</footer></article></main>"
+      "<noscript>Enable JavaScript.</noscript><template><p>Hidden</p></template>"
+      "<div hidden>Hidden by attribute</div><p aria-hidden=\"true\">Hidden too</p>"
+      "<footer>Copyright footer</footer></body>";
+  const Document document = Read(input);
+  CHECK(Texts(document) ==
+        std::vector<std::string>{"Terms of Service", "Keep this.", "Last updated May 2025"});
+  CHECK(document.title == "Terms of Service");  // no <title>: the first heading
+}
+
+TEST_CASE("HTML: inline chrome does not split the text around it", "[read_html]") {
+  const std::string input =
+      "<p>Learn more <svg viewBox=\"0 0 1 1\"><title>icon</title><path d=\"M0\"/></svg>"
+      "about <button>Accept</button>cookies<script>var s = \"</p><p>\";</script>.</p>"
+      "<style>p > a { color: red }</style>";
+  const Document document = Read(input, /*check_clause_spans=*/false);
+  CHECK(Texts(document) == std::vector<std::string>{"Learn more about cookies."});
+  CHECK(document.title.empty());  // an icon's <title> is not the page's
+}
+
+TEST_CASE("HTML: nested blocks end the outer text run, nothing is duplicated",
+          "[read_html]") {
+  const std::string input =
+      "<div>Intro text<p>A paragraph</p>tail text<div>inner <span>div</span></div>"
+      "closing words</div>"
+      "<li>Item start<ul><li>Sub item</li></ul>item end</li>";
+  const Document document = Read(input);
+  CHECK(Texts(document) ==
+        std::vector<std::string>{"Intro text", "A paragraph", "tail text", "inner div",
+                                 "closing words", "Item start", "Sub item", "item end"});
+  CHECK(document.blocks[7].kind == BlockKind::kListItem);
+  CHECK(document.blocks[7].level == 1);
+  CHECK(document.blocks[6].level == 2);
+}
+
+TEST_CASE("HTML: paragraphs in list items and cells keep the item's kind", "[read_html]") {
+  const Document document = Read(
+      "<ul><li><p><strong>Personal Accounts.</strong> If you create one.</p>"
+      "<p>Second paragraph.</p></li></ul><table><tr><td><div><p>Cell</p></div></td></tr>"
+      "</table><blockquote><p>Quote</p></blockquote>");
+  REQUIRE(document.blocks.size() == 4);
+  CHECK(document.blocks[0].kind == BlockKind::kListItem);
+  CHECK(document.blocks[0].text == "Personal Accounts. If you create one.");
+  CHECK(document.blocks[1].kind == BlockKind::kListItem);
+  CHECK(document.blocks[2].kind == BlockKind::kTableCell);
+  CHECK(document.blocks[3].kind == BlockKind::kParagraph);
+}
+
+TEST_CASE("HTML: unclosed p, li, td and headings are closed implicitly", "[read_html]") {
+  const std::string input =
+      "<p>First paragraph<p>Second paragraph<ul><li>One<li>Two</ul>"
+      "<table><tr><td>A<td>B<tr><td>C</table><h2>Heading<h3>Next heading</h3>"
+      "<dl><dt>Term<dd>Definition</dl>";
+  const Document document = Read(input);
+  CHECK(Texts(document) ==
+        std::vector<std::string>{"First paragraph", "Second paragraph", "One", "Two", "A",
+                                 "B", "C", "Heading", "Next heading", "Term", "Definition"});
+  CHECK(document.blocks[3].kind == BlockKind::kListItem);
+  CHECK(document.blocks[6].kind == BlockKind::kTableCell);
+  CHECK(document.blocks[8].level == 3);
+}
+
+TEST_CASE("HTML: entities decode, line breaks fold", "[read_html]") {
+  const std::string input =
+      "<p>AT&amp;T&nbsp;&amp; Co&#8217;s &rsquo;quote&lsquo; &#x2019; &#146; &copy 2024 "
+      "&eacute;t&eacute; &hellip; &unknown; &amplifier; 5 &lt; 6 &mdash; "
+      "soft&shy;hyphen<br>next line<br/>and\n\n  more</p>";
+  const Document document = Read(input);
+  REQUIRE(document.blocks.size() == 1);
+  const Block& block = document.blocks[0];
+  CHECK(block.text ==
+        "AT&T & Co’s ’quote‘ ’ ’ © 2024 été … &unknown; &amplifier; 5 < 6 — softhyphen "
+        "next line and more");
+  CHECK(SourceOf(block, input, 0, 4) == "AT&amp;T");
+  const auto co = static_cast<uint32_t>(block.text.find("Co’s"));
+  CHECK(SourceOf(block, input, co, co + 6) == "Co&#8217;s");
+  CHECK(SourceOf(block, input, co + 2, co + 5) == "&#8217;");
+  const auto next = static_cast<uint32_t>(block.text.find("hyphen next"));
+  CHECK(SourceOf(block, input, next, next + 11) == "hyphen<br>next");
+}
+
+TEST_CASE("HTML: comments, CDATA, doctype, processing instructions", "[read_html]") {
+  const std::string input =
+      "<?xml version=\"1.0\"?><!DOCTYPE html><!-- <p>commented out</p> -->"
+      "<p>Visible<!-- inline comment --> text<![CDATA[ <p>not markup</p> ]]>.</p>"
+      "<p>a < b and c > d</p><p>x<3 and <-arrow</p>";
+  const Document document = Read(input);
+  CHECK(Texts(document) ==
+        std::vector<std::string>{"Visible text.", "a < b and c > d", "x<3 and <-arrow"});
+}
+
+TEST_CASE("HTML: attributes may hold '>' inside quotes", "[read_html]") {
+  const std::string input =
+      "<p title=\"a > b\" data-x='c>d' class=plain checked>Text after the tag.</p>"
+      "<A HREF=\"/x\">Upper-case</A> <P>tags work</P>";
+  const Document document = Read(input);
+  CHECK(Texts(document) ==
+        std::vector<std::string>{"Text after the tag.", "Upper-case", "tags work"});
+}
+
+TEST_CASE("HTML: raw text elements hide markup-like content", "[read_html]") {
+  const Document document = Read(
+      "<script>document.write('<p>not text</p>'); if (a < b) {}</script>"
+      "<STYLE>body{}</STYLE><textarea><p>typed</p></textarea><p>Real text.</p>");
+  CHECK(Texts(document) == std::vector<std::string>{"Real text."});
+}
+
+TEST_CASE("HTML: bare text in containers is a paragraph", "[read_html]") {
+  const std::string input =
+      "Text before any tag.<section>Section text<article>Article text</article></section>"
+      "<main>Main text</main></body>Text after body.";
+  const Document document = Read(input);
+  CHECK(Texts(document) == std::vector<std::string>{"Text before any tag.", "Section text",
+                                                    "Article text", "Main text",
+                                                    "Text after body."});
+}
+
+TEST_CASE("HTML: non-Latin text and emoji", "[read_html]") {
+  const std::string input =
+      "<html lang=ja><title>利用規約</title><h1>利用規約</h1><p>当社は&nbsp;データを"
+      "収集します。</p><p dir=\"rtl\">نحن نجمع <b>بياناتك</b> 🔒</p></html>";
+  const Document document = Read(input);
+  CHECK(document.title == "利用規約");
+  CHECK(Texts(document) == std::vector<std::string>{"利用規約", "当社は データを収集します。",
+                                                    "نحن نجمع بياناتك 🔒"});
+}
+
+TEST_CASE("HTML: CRLF, byte-order mark and white space only", "[read_html]") {
+  const std::string input = "\xEF\xBB\xBF<p>\r\n  Line one\r\n  line two\r\n</p>\r\n<p> </p>";
+  const Document document = Read(input);
+  CHECK(Texts(document) == std::vector<std::string>{"Line one line two"});
+  CHECK(document.blocks[0].SourceStart(0) == 10);
+}
+
+TEST_CASE("HTML: malformed input never fails", "[read_html]") {
+  for (const char* input :
+       {"<", "<div", "<a href='x", "<a href=\"x>text", "</p>", "<p>unclosed", "<!--",
+        "<![CDATA[", "<script>", "<script>text", "</", "<>", "< p>", "&", "&#", "&#x;",
+        "&#99999999999;", "&#0;", "<p>&#xD800;</p>", "<title>", "<title>&amp", "<br/>",
+        "</br>", "<p/>x", "<div/><li>y", "<table><td>z", "<ul><li><ul><li>deep"}) {
+    INFO(input);
+    const auto result = ReadHtml(input);
+    REQUIRE(result.ok());
+    CheckDocument(result.value(), input);
+  }
+  SECTION("invalid references become U+FFFD") {
+    const Document document = Read("<p>a&#0;b&#xD800;c&#1114112;d</p>");
+    CHECK(document.blocks[0].text == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d");
+  }
+}
+
+TEST_CASE("HTML: a stray end tag still separates blocks", "[read_html]") {
+  const Document document = Read("<body>First part</p>Second part</div>Third</span>.");
+  CHECK(Texts(document) ==
+        std::vector<std::string>{"First part", "Second part", "Third."});
+}
+
+// The Markdown corpus rendered to simple HTML by hand would test little
+// more than the cases above; instead, a synthetic page of the size of the
+// Meta policy checks the reader at scale.
+TEST_CASE("HTML: a large page keeps every run consistent", "[read_html]") {
+  std::string input = "<html><head><title>Big</title></head><body><nav>menu</nav>";
+  for (int i = 0; i < 2000; ++i) {
+    input += "<h2>Section " + std::to_string(i) + "</h2><p>We collect data&nbsp;&amp; "
+             "share it with <a href=\"/p?a=1&b=2\">partners</a>. Learn more.</p>"
+             "<ul><li>Item one<li>Item two</ul>";
+  }
+  input += "</body></html>";
+  const Document document = Read(input);
+  CHECK(document.blocks.size() == 8000);
+  CHECK(document.blocks[1].text == "We collect data & share it with partners. Learn more.");
+}
+
+}  // namespace
+}  // namespace fineprint
