@@ -1,0 +1,91 @@
+// Loads the WASM engine exactly as it ships: the wrapper wasm/fineprint.js
+// next to build/wasm/fineprint_wasm.{js,wasm}, staged together in a temporary
+// folder the way scripts/build-extension.mjs lays out the extension's wasm/.
+// Reused by the tests and by benchmarks:
+//
+//   import { createTestEngine } from '../tests/wasm/helpers.mjs';
+//   const engine = await createTestEngine();   // built-in rules
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const wasmBuildDir = path.join(repoRoot, 'build', 'wasm');
+export const nativeCli = path.join(repoRoot, 'build', 'native', 'fineprint');
+export const corpusRoot = path.resolve(repoRoot, '../shared/corpus');
+
+const wrapperSource = path.join(repoRoot, 'wasm', 'fineprint.js');
+const artifacts = ['fineprint_wasm.js', 'fineprint_wasm.wasm'];
+
+let staged = null;
+
+// { dir, wrapper: the imported wasm/fineprint.js, wasmBinary: Uint8Array }
+export async function loadWrapper() {
+  staged ??= (async () => {
+    for (const file of artifacts) {
+      if (!existsSync(path.join(wasmBuildDir, file))) {
+        throw new Error(`missing build/wasm/${file}: run ./build-wasm.sh first`);
+      }
+    }
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fineprint-wasm-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    copyFileSync(wrapperSource, path.join(dir, 'fineprint.js'));
+    for (const file of artifacts) copyFileSync(path.join(wasmBuildDir, file), path.join(dir, file));
+    const wrapper = await import(pathToFileURL(path.join(dir, 'fineprint.js')).href);
+    const wasmBinary = new Uint8Array(readFileSync(path.join(dir, 'fineprint_wasm.wasm')));
+    return { dir, wrapper, wasmBinary };
+  })();
+  return staged;
+}
+
+// A FineprintEngine on a fresh WebAssembly instance. Options as createEngine's
+// (rulesJson, ...); the .wasm bytes are passed in, since the generated loader
+// is built for browsers (-sENVIRONMENT=web,worker) and would try to fetch.
+export async function createTestEngine(options = {}) {
+  const { wrapper, wasmBinary } = await loadWrapper();
+  return wrapper.createEngine({ wasmBinary, ...options });
+}
+
+// The raw Emscripten module (Module.Engine etc.), for tests of the binding
+// underneath the wrapper.
+export async function createRawModule(options = {}) {
+  const { dir, wasmBinary } = await loadWrapper();
+  const { default: createFineprintModule } = await import(pathToFileURL(path.join(dir, 'fineprint_wasm.js')).href);
+  return createFineprintModule({ wasmBinary, ...options });
+}
+
+// The format the CLI infers from a file name (core FormatForPath).
+export function formatForPath(file) {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.md' || ext === '.markdown') return 'markdown';
+  if (ext === '.html' || ext === '.htm') return 'html';
+  return 'text';
+}
+
+// Where two long texts first differ, with a little context, or null when
+// they are equal: keeps a failing comparison of megabytes of JSON readable.
+export function firstDifference(actual, expected) {
+  if (actual === expected) return null;
+  let at = 0;
+  while (at < actual.length && at < expected.length && actual[at] === expected[at]) at++;
+  const around = (text) => JSON.stringify(text.slice(Math.max(0, at - 80), at + 80));
+  return `differ at character ${at} (lengths ${actual.length} and ${expected.length}):\n  ${around(actual)}\n  ${around(expected)}`;
+}
+
+// Sources of the core (and its rule packs) changed after `artifact` was
+// built: a reason for the native CLI and the WASM module to disagree.
+export function sourcesNewerThan(artifact) {
+  if (!existsSync(artifact)) return [];
+  const built = statSync(artifact).mtimeMs;
+  const newer = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (statSync(full).mtimeMs > built) newer.push(path.relative(repoRoot, full));
+    }
+  };
+  for (const dir of ['core', 'wasm']) walk(path.join(repoRoot, dir));
+  return newer;
+}

@@ -1,0 +1,114 @@
+// Embind bindings: the JavaScript face of the core. Type conversion only;
+// every decision is the core's. Nothing here throws or aborts: failures come
+// back as {"schema":"fineprint.error/1","error":"..."}.
+//
+// JavaScript (see wasm/fineprint.js, which owns the module's lifetime):
+//   const engine = new Module.Engine(rulesJson);       // "" = built-in pack
+//   engine.analyze(textOrUint8Array, "text"|"markdown"|"html") -> JSON string
+//   engine.analyzeBlocks(blocksJson)                    -> JSON string
+//   engine.version()                                    -> JSON string
+//   engine.delete();
+//   Module.MAX_INPUT_BYTES
+#include <emscripten/bind.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "core/analysis.h"
+#include "core/classifier.h"
+#include "core/readers.h"
+#include "core/rule_pack.h"
+
+namespace {
+
+std::string ErrorJson(const std::string& message) {
+  nlohmann::ordered_json error;
+  error["schema"] = "fineprint.error/1";
+  error["error"] = message;
+  return error.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+}
+
+bool ParseFormat(const std::string& name, fineprint::DocumentFormat* format) {
+  if (name == "text") *format = fineprint::DocumentFormat::kPlainText;
+  else if (name == "markdown") *format = fineprint::DocumentFormat::kMarkdown;
+  else if (name == "html") *format = fineprint::DocumentFormat::kHtml;
+  else return false;
+  return true;
+}
+
+class Engine {
+ public:
+  // `rules_json` is a rule pack (schema fineprint.rules/1); "" selects the
+  // built-in one. A pack that does not parse or compile is remembered as the
+  // error every call returns.
+  explicit Engine(const std::string& rules_json) {
+    auto pack = fineprint::ParseRulePack(
+        rules_json.empty() ? fineprint::BuiltinRulePackJson() : std::string_view(rules_json));
+    if (!pack.ok()) {
+      error_ = "rules: " + pack.error().message;
+      return;
+    }
+    auto classifier = fineprint::Classifier::Create(std::move(pack).value());
+    if (!classifier.ok()) {
+      error_ = "rules: " + classifier.error().message;
+      return;
+    }
+    classifier_ = std::move(classifier).value();
+  }
+
+  // The same JSON as `fineprint analyze --format json` (offsets in UTF-8
+  // bytes of `input`). `input` arrives from a JS string (as UTF-8) or from a
+  // Uint8Array / ArrayBuffer (bytes as they are).
+  std::string Analyze(const std::string& input, const std::string& format) const {
+    if (!classifier_) return ErrorJson(error_);
+    fineprint::DocumentFormat document_format;
+    if (!ParseFormat(format, &document_format)) {
+      return ErrorJson("unknown format '" + format + "': use text, markdown or html");
+    }
+    auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_);
+    if (!analysis.ok()) return ErrorJson(analysis.error().message);
+    return fineprint::AnalysisToJson(analysis.value(), input, fineprint::OffsetUnit::kUtf8Bytes);
+  }
+
+  // Blocks a content script extracted ({"title", "blocks": [...]}). Offsets
+  // are UTF-16 code units into the blocks' texts joined with "\n".
+  std::string AnalyzeBlocks(const std::string& blocks_json) const {
+    if (!classifier_) return ErrorJson(error_);
+    std::string source;
+    auto document = fineprint::ReadBlocksJson(blocks_json, &source);
+    if (!document.ok()) return ErrorJson(document.error().message);
+    fineprint::Analysis analysis =
+        fineprint::AnalyzeDocument(std::move(document).value(), *classifier_);
+    return fineprint::AnalysisToJson(analysis, source, fineprint::OffsetUnit::kUtf16CodeUnits);
+  }
+
+  // {"rules_language": "en", "rules_version": "..."}.
+  std::string Version() const {
+    if (!classifier_) return ErrorJson(error_);
+    nlohmann::ordered_json version;
+    version["rules_language"] = classifier_->pack().language;
+    version["rules_version"] = classifier_->pack().version;
+    return version.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+ private:
+  std::unique_ptr<fineprint::Classifier> classifier_;
+  std::string error_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(fineprint) {
+  // The largest input the core accepts, in bytes; the wrapper copies at most
+  // one byte more into the heap.
+  emscripten::constant("MAX_INPUT_BYTES", fineprint::kMaxInputBytes);
+  emscripten::class_<Engine>("Engine")
+      .constructor<const std::string&>()
+      .function("analyze", &Engine::Analyze)
+      .function("analyzeBlocks", &Engine::AnalyzeBlocks)
+      .function("version", &Engine::Version);
+}

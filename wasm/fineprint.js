@@ -1,0 +1,173 @@
+// The analysis engine for JavaScript: the C++ core compiled to WebAssembly,
+// behind a small object with an explicit lifetime (like tree-sitter's web
+// binding). Works as an ES module in a Chrome module service worker, a
+// Firefox background module script and Node 20.
+//
+//   import { createEngine } from './fineprint.js';
+//   const engine = await createEngine({ locateFile: (f) => chrome.runtime.getURL(`wasm/${f}`) });
+//   engine.analyze('We may share your data.', 'text');   // -> analysis object
+//   engine.analyzeBlocks({ title, blocks });               // offsets in UTF-16 units
+//   engine.delete();                                       // frees the module
+//
+// Each engine owns one WebAssembly instance; delete() releases it and every
+// later call throws. The core never throws across its API: failures come
+// back as JSON ({"schema":"fineprint.error/1"}) and surface here as a
+// FineprintError. This file sits next to fineprint_wasm.{js,wasm} (the build
+// copies all three into the extension's wasm/ folder).
+import createFineprintModule from './fineprint_wasm.js';
+
+const ERROR_SCHEMA = 'fineprint.error/1';
+const ERROR_PREFIX = `{"schema":"${ERROR_SCHEMA}"`;
+
+// An error the core reported: bad input, a bad rule pack, an unknown format.
+export class FineprintError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = 'FineprintError';
+  }
+}
+
+// Lone UTF-16 surrogates become U+FFFD (one code unit for one, so UTF-16
+// offsets stay put), as TextEncoder would do; the core requires valid UTF-8.
+const wellFormed =
+  typeof String.prototype.toWellFormed === 'function'
+    ? (s) => s.toWellFormed()
+    : (s) => s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
+function toWellFormedString(_key, value) {
+  return typeof value === 'string' ? wellFormed(value) : value;
+}
+
+const encoder = new TextEncoder();
+
+// The document as UTF-8 bytes. A string is encoded here (TextEncoder turns
+// lone surrogates into U+FFFD) rather than by embind, which would fold a lone
+// surrogate into the next character. Bytes past the core's size limit are
+// never copied into the heap: the first byte beyond it is enough for the core
+// to report the input as too large, as the CLI does.
+function toInput(input, maxBytes) {
+  let bytes;
+  if (typeof input === 'string') bytes = encoder.encode(input);
+  else if (input instanceof Uint8Array) bytes = input;
+  else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
+  else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  else throw new TypeError('input must be a string, a Uint8Array or an ArrayBuffer');
+  return bytes.length > maxBytes + 1 ? bytes.subarray(0, maxBytes + 1) : bytes;
+}
+
+function checked(json) {
+  if (json.startsWith(ERROR_PREFIX)) throw new FineprintError(JSON.parse(json).error);
+  return json;
+}
+
+export class FineprintEngine {
+  #native;
+  #maxInputBytes;
+  #failure = null; // why the instance can no longer be used, once it cannot
+
+  constructor(module, native) {
+    this.#native = native;
+    this.#maxInputBytes = module.MAX_INPUT_BYTES;
+  }
+
+  // False once delete() ran or the WebAssembly instance aborted (out of
+  // memory); create a new engine then.
+  get usable() {
+    return this.#failure === null;
+  }
+
+  // The analysis of a document ("text", "markdown" or "html"), as the native
+  // CLI's `analyze --format json` prints it: offsets are UTF-8 bytes of the
+  // input. `input` is a string or the document's bytes (Uint8Array).
+  analyze(input, format = 'text') {
+    return JSON.parse(this.analyzeJson(input, format));
+  }
+
+  // The same, as the JSON text (byte for byte the CLI's output).
+  analyzeJson(input, format = 'text') {
+    if (typeof format !== 'string') throw new TypeError('format must be "text", "markdown" or "html"');
+    const bytes = toInput(input, this.#maxInputBytes);
+    return checked(this.#call((native) => native.analyze(bytes, format)));
+  }
+
+  // The analysis of blocks a content script extracted from a page:
+  // { title, blocks: [{ kind, level?, text }] }. Offsets are UTF-16 code
+  // units into the blocks' texts joined with "\n", so they index JS strings.
+  analyzeBlocks({ title = '', blocks } = {}) {
+    return JSON.parse(this.analyzeBlocksJson(JSON.stringify({ title, blocks }, toWellFormedString)));
+  }
+
+  // The same from (and to) JSON text.
+  analyzeBlocksJson(blocksJson) {
+    if (typeof blocksJson !== 'string') throw new TypeError('blocksJson must be a string');
+    const json = wellFormed(blocksJson);
+    return checked(this.#call((native) => native.analyzeBlocks(json)));
+  }
+
+  // { rules_language, rules_version } of the rule pack in use.
+  version() {
+    return JSON.parse(checked(this.#call((native) => native.version())));
+  }
+
+  // Frees the native engine and lets the WebAssembly instance be collected.
+  // Idempotent; every other method throws afterwards.
+  delete() {
+    if (this.#native === null) return;
+    try {
+      if (this.#failure === null) this.#native.delete();
+    } finally {
+      this.#native = null;
+      this.#failure ??= 'deleted';
+    }
+  }
+
+  #call(fn) {
+    if (this.#failure !== null) {
+      throw new Error(
+        this.#failure === 'deleted'
+          ? 'FineprintEngine: used after delete()'
+          : `FineprintEngine: the WebAssembly instance aborted (${this.#failure}); create a new engine`,
+      );
+    }
+    try {
+      return fn(this.#native);
+    } catch (error) {
+      // The core reports bad input as JSON; what is thrown here is an abort
+      // or a trap (out of memory, say), after which the instance's state is
+      // unknown. Anything else is a caller's mistake (a binding type error).
+      if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
+      this.#failure = String(error?.message ?? error);
+      this.#native = null;
+      throw new Error(`FineprintEngine: the WebAssembly instance aborted: ${this.#failure}`, { cause: error });
+    }
+  }
+}
+
+// Loads a fresh WebAssembly instance and compiles a rule pack in it.
+//   wasmBinary  the .wasm bytes (Node: read build/wasm/fineprint_wasm.wasm)
+//   locateFile  maps "fineprint_wasm.wasm" to a URL (extension:
+//               f => chrome.runtime.getURL(`wasm/${f}`)); by default the
+//               file next to fineprint_wasm.js
+//   rulesJson   a rule pack (fineprint.rules/1) as JSON text; default: the
+//               built-in pack
+//   print, printErr  where the module's stdout/stderr go (console by default;
+//               the core prints nothing in normal use)
+// Rejects with a FineprintError when the rule pack does not parse or compile.
+export async function createEngine({ wasmBinary, locateFile, rulesJson = '', print, printErr } = {}) {
+  if (typeof rulesJson !== 'string') throw new TypeError('rulesJson must be a string');
+  const moduleArgs = {};
+  if (wasmBinary !== undefined) moduleArgs.wasmBinary = wasmBinary;
+  if (locateFile !== undefined) moduleArgs.locateFile = locateFile;
+  if (print !== undefined) moduleArgs.print = print;
+  if (printErr !== undefined) moduleArgs.printErr = printErr;
+  const module = await createFineprintModule(moduleArgs);
+  const native = new module.Engine(wellFormed(rulesJson));
+  const engine = new FineprintEngine(module, native);
+  try {
+    engine.version(); // surfaces a rule pack error now rather than on first use
+  } catch (error) {
+    engine.delete();
+    throw error;
+  }
+  return engine;
+}
