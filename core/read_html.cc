@@ -549,6 +549,8 @@ void HtmlReader::CloseNearest(Role role, std::initializer_list<Role> boundary) {
   }
 }
 
+constexpr size_t kMaxOpenElements = 512;
+
 void HtmlReader::StartTag(const Tag& tag, size_t pos) {
   const std::string& name = tag.name;
   if (name == "br") {
@@ -593,6 +595,10 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
   }
   // "<div/>" is read as closed, which is what authors mean by it.
   if (IsVoid(name) || tag.self_closing) return;
+  // Browsers' HTML parsers stop nesting at 512 levels too. Past that, a start
+  // tag is read as transparent, which keeps every stack scan (and so the whole
+  // read) linear in the input on hostile, deeply nested markup.
+  if (stack_.size() >= kMaxOpenElements) return;
   stack_.push_back(OpenElement{name, role, tag.hidden});
   if (tag.hidden || role == Role::kSkip || role == Role::kSkipInline) RecountSkip();
 }
