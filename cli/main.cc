@@ -2,11 +2,16 @@
 // policy archives, and for tests and benchmarks.
 //
 //   fineprint analyze [--format json|text] [--rules PACK.json] FILE
+//   fineprint diff [--format json|text] [--rules PACK.json] OLD NEW
+//   fineprint snapshot [--rules PACK.json] [--date YYYY-MM-DD] [-o OUT] FILE
 //
 // FILE is .txt, .md or .html (by extension), or "-" for standard input
-// (read as plain text unless --input-format says otherwise).
-// Exit status: 0 success, 2 bad usage, 3 unreadable or invalid input.
+// (read as plain text unless --input-format says otherwise). OLD and NEW are
+// each a document or a snapshot (recognised by its content).
+// Exit status: 0 success, 2 bad usage, 3 unreadable or invalid input
+// (including a corrupt snapshot).
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -16,9 +21,11 @@
 #include <vector>
 
 #include "core/analysis.h"
+#include "core/change_summary.h"
 #include "core/classifier.h"
 #include "core/readers.h"
 #include "core/rule_pack.h"
+#include "core/snapshot.h"
 
 namespace {
 
@@ -29,10 +36,14 @@ constexpr int kExitBadInput = 3;
 constexpr char kUsage[] =
     "usage: fineprint analyze [--format json|text] [--input-format text|markdown|html]\n"
     "                         [--rules PACK.json] FILE\n"
-    "  FILE   a .txt, .md or .html document, or - for standard input\n";
+    "       fineprint diff [--format json|text] [--rules PACK.json] OLD NEW\n"
+    "       fineprint snapshot [--rules PACK.json] [--date YYYY-MM-DD] [-o OUT] FILE\n"
+    "  FILE       a .txt, .md or .html document, or - for standard input\n"
+    "  OLD, NEW   each a document or a snapshot written by `fineprint snapshot`\n";
 
+// One line on stderr, so scripts can show it as it is; --help has the rest.
 int Usage(const std::string& problem) {
-  std::cerr << "fineprint: " << problem << "\n" << kUsage;
+  std::cerr << "fineprint: " << problem << " (see fineprint --help)\n";
   return kExitUsage;
 }
 
@@ -136,6 +147,186 @@ int Analyze(const std::vector<std::string>& args) {
   return std::cout ? kExitOk : BadInput("cannot write the output");
 }
 
+
+// The rule pack: the built-in one, or --rules.
+bool LoadClassifier(const std::string& rules_path, std::unique_ptr<fineprint::Classifier>* out,
+                    std::string* error) {
+  std::string rules_json(fineprint::BuiltinRulePackJson());
+  if (!rules_path.empty()) {
+    rules_json.clear();
+    if (!ReadInput(rules_path, &rules_json, error)) return false;
+  }
+  auto pack = fineprint::ParseRulePack(rules_json);
+  if (!pack.ok()) {
+    *error = pack.error().message;
+    return false;
+  }
+  auto classifier = fineprint::Classifier::Create(std::move(pack).value());
+  if (!classifier.ok()) {
+    *error = classifier.error().message;
+    return false;
+  }
+  *out = std::move(classifier).value();
+  return true;
+}
+
+// "2025-07-29" from ".../2025-07-29.md"; "" when the name is not a date.
+std::string DateFromPath(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  name = name.substr(0, name.find('.'));
+  if (name.size() != 10 || name[4] != '-' || name[7] != '-') return "";
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (i != 4 && i != 7 && (name[i] < '0' || name[i] > '9')) return "";
+  }
+  return name;
+}
+
+std::string Today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &utc);
+  return buffer;
+}
+
+// One version for diff or snapshot: a snapshot file as stored, or a
+// document analysed now. A damaged snapshot is an error, never re-read as
+// a document.
+bool LoadVersion(const std::string& path, const fineprint::Classifier& classifier, const std::string& date,
+                 fineprint::Snapshot* out, std::string* error) {
+  std::string input;
+  if (!ReadInput(path, &input, error)) return false;
+  if (fineprint::LooksLikeSnapshot(input)) {
+    auto snapshot = fineprint::ParseSnapshot(input);
+    if (!snapshot.ok()) {
+      *error = snapshot.error().message + " (" + path + ")";
+      return false;
+    }
+    *out = std::move(snapshot).value();
+    return true;
+  }
+  const fineprint::DocumentFormat format =
+      path == "-" ? fineprint::DocumentFormat::kPlainText : fineprint::FormatForPath(path);
+  auto analysis = fineprint::AnalyzeInput(input, format, classifier);
+  if (!analysis.ok()) {
+    *error = path + ": " + analysis.error().message;
+    return false;
+  }
+  *out = fineprint::MakeSnapshot(analysis.value(), date);
+  return true;
+}
+
+int Diff(const std::vector<std::string>& args) {
+  std::string output_format = "json";
+  std::string rules_path;
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--format") {
+      if (i + 1 >= args.size()) return Usage("--format needs json or text");
+      output_format = args[++i];
+      if (output_format != "json" && output_format != "text") {
+        return Usage("--format must be json or text, not '" + output_format + "'");
+      }
+    } else if (arg == "--rules") {
+      if (i + 1 >= args.size()) return Usage("--rules needs a file");
+      rules_path = args[++i];
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return Usage("unknown option '" + arg + "'");
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (paths.size() != 2) return Usage("diff needs OLD and NEW");
+  if (paths[0] == "-" && paths[1] == "-") return Usage("only one of OLD and NEW may be -");
+
+  std::string error;
+  std::unique_ptr<fineprint::Classifier> classifier;
+  if (!LoadClassifier(rules_path, &classifier, &error)) return BadInput(error);
+  auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
+  if (!notes.ok()) return BadInput(notes.error().message);
+  fineprint::Snapshot before, after;
+  if (!LoadVersion(paths[0], *classifier, DateFromPath(paths[0]), &before, &error) ||
+      !LoadVersion(paths[1], *classifier, DateFromPath(paths[1]), &after, &error)) {
+    return BadInput(error);
+  }
+  const fineprint::DocumentDiff diff = fineprint::DiffSnapshots(before, after, notes.value(), classifier.get());
+  if (output_format == "json") {
+    std::cout << fineprint::DocumentDiffToJson(diff, before, after) << "\n";
+  } else {
+    std::cout << fineprint::DocumentDiffToText(diff, before, after);
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : BadInput("cannot write the output");
+}
+
+int Snapshot(const std::vector<std::string>& args) {
+  std::string rules_path;
+  std::string output_path;
+  std::string date;
+  std::string input_path;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--rules") {
+      if (i + 1 >= args.size()) return Usage("--rules needs a file");
+      rules_path = args[++i];
+    } else if (arg == "-o" || arg == "--output") {
+      if (i + 1 >= args.size()) return Usage("-o needs a file");
+      output_path = args[++i];
+    } else if (arg == "--date") {
+      if (i + 1 >= args.size()) return Usage("--date needs YYYY-MM-DD");
+      date = args[++i];
+      if (DateFromPath(date) != date) return Usage("--date must be YYYY-MM-DD, not '" + date + "'");
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return Usage("unknown option '" + arg + "'");
+    } else if (input_path.empty()) {
+      input_path = arg;
+    } else {
+      return Usage("only one FILE may be given");
+    }
+  }
+  if (input_path.empty()) return Usage("no FILE given");
+  if (date.empty()) date = DateFromPath(input_path);
+  if (date.empty()) date = Today();
+
+  std::string error;
+  std::unique_ptr<fineprint::Classifier> classifier;
+  if (!LoadClassifier(rules_path, &classifier, &error)) return BadInput(error);
+  fineprint::Snapshot snapshot;
+  // A snapshot given as FILE is checked and written back out as this
+  // build's version (a migration), relabelled under the current rules.
+  if (!LoadVersion(input_path, *classifier, date, &snapshot, &error)) return BadInput(error);
+  if (snapshot.rules_version != classifier->pack().version ||
+      snapshot.rules_language != classifier->pack().language) {
+    fineprint::RelabelSnapshot(&snapshot, *classifier);
+  }
+  const std::string json = fineprint::SnapshotToJson(snapshot) + "\n";
+  if (output_path.empty() || output_path == "-") {
+    std::cout << json;
+    std::cout.flush();
+    return std::cout ? kExitOk : BadInput("cannot write the output");
+  }
+  // Write beside the target and rename, so a failed write never leaves a
+  // truncated snapshot where a good one was.
+  const std::string temporary = output_path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << json;
+    out.flush();
+    if (!out) {
+      std::remove(temporary.c_str());
+      return BadInput("cannot write " + output_path);
+    }
+  }
+  if (std::rename(temporary.c_str(), output_path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return BadInput("cannot write " + output_path);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,6 +336,8 @@ int main(int argc, char** argv) {
   const std::string command = args.front();
   args.erase(args.begin());
   if (command == "analyze") return Analyze(args);
+  if (command == "diff") return Diff(args);
+  if (command == "snapshot") return Snapshot(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kUsage;
     return kExitOk;

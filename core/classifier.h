@@ -4,6 +4,10 @@
 // candidate rules for a clause is a single pass over its text however many
 // rules there are. Only candidates then run their "require" and "exclude"
 // patterns, and one extra search recovers the evidence span.
+//
+// Rules with a "context" (previous clause's labels, the section heading, a
+// list's lead-in) are candidates from the same single pass; they are decided
+// in a second, cheap step once every clause has its text-only labels.
 #ifndef FINEPRINT_CORE_CLASSIFIER_H_
 #define FINEPRINT_CORE_CLASSIFIER_H_
 
@@ -13,8 +17,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/document.h"
 #include "core/expected.h"
 #include "core/rule_pack.h"
+#include "core/segmenter.h"
 
 namespace fineprint {
 
@@ -28,6 +34,23 @@ struct LabelMatch {
   uint32_t evidence_end = 0;
 };
 
+// A value a slot rule pulled out of a clause.
+struct SlotValue {
+  std::string name;   // the slot rule's name, e.g. "opt_out_where"
+  std::string value;  // the captured text, e.g. "Settings and privacy > Grok"
+  // For kind "duration": the length in days (0 for "immediately"), or -1
+  // when the text could not be normalised.
+  double days = -1;
+};
+
+// Where a clause sits, as the context rules see it. Filled by
+// ClassifyClauses; exposed so callers (findings, tests) reuse one definition.
+struct ClauseSituation {
+  bool heading_like = false;  // a heading, or a short title-like line
+  int heading = -1;           // index of the clause heading its section
+  int lead_in = -1;           // index of the "...:" clause this is an item of
+};
+
 class Classifier {
  public:
   // Compiles every pattern of the pack. Fails, naming the rule and the RE2
@@ -38,14 +61,37 @@ class Classifier {
   Classifier& operator=(const Classifier&) = delete;
 
   // The labels of one clause's plain text, at most one LabelMatch per label
-  // (the first rule in pack order wins), sorted by label id.
+  // (the first rule in pack order wins), sorted by label id. Context rules
+  // never apply here: a lone clause has no surroundings.
   std::vector<LabelMatch> Classify(std::string_view clause_text) const;
+
+  // The labels of every clause of `document` (spans as SegmentDocument gives
+  // them, in document order), context rules included; parallel to `spans`.
+  // Heading-like clauses get no labels. *situations, when not null, receives
+  // each clause's ClauseSituation.
+  std::vector<std::vector<LabelMatch>> ClassifyClauses(
+      const Document& document, const std::vector<ClauseSpan>& spans,
+      std::vector<ClauseSituation>* situations = nullptr) const;
+
+  // The slot values of a clause that carries `labels`, in slot-rule order;
+  // one value per slot name at most.
+  std::vector<SlotValue> ExtractSlots(std::string_view clause_text,
+                                      const std::vector<LabelMatch>& labels) const;
+
+  // True when `text` matches the pattern compiled for finding `index`'s
+  // field ("trigger", "companion", "anywhere"); an empty pattern matches.
+  bool FindingMatches(size_t index, const char* field, std::string_view text) const;
 
   const RulePack& pack() const { return pack_; }
 
  private:
   struct Compiled;
   explicit Classifier(RulePack pack);
+  // Text-only labels of one clause from its candidate rules; context rules
+  // are skipped and their indices left in *context_candidates.
+  std::vector<LabelMatch> Decide(std::string_view text, const std::vector<int>& candidates,
+                                 std::vector<int>* context_candidates) const;
+  LabelMatch MakeMatch(int index, std::string_view text) const;
   RulePack pack_;
   std::unique_ptr<Compiled> compiled_;
 };

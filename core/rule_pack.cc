@@ -46,6 +46,79 @@ bool ReadStringList(const json& object, const char* key, const std::string& wher
   return true;
 }
 
+bool IsSeverity(const std::string& severity) {
+  return severity == "alert" || severity == "caution" || severity == "info" || severity == "good";
+}
+
+// Checks that every id in `ids` is a declared label; `what` names the field.
+bool LabelsDeclared(const RulePack& pack, const std::vector<std::string>& ids,
+                    const std::string& where, const char* what, Error* error) {
+  for (const std::string& id : ids) {
+    if (pack.FindLabel(id) == nullptr) {
+      error->message = where + ": " + what + " names undeclared label \"" + id + "\"";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ReadInt(const json& object, const char* key, int low, int high, const std::string& where,
+             int* out, Error* error) {
+  auto it = object.find(key);
+  if (it == object.end()) return true;
+  if (!it->is_number_integer() || it->get<int64_t>() < low || it->get<int64_t>() > high) {
+    error->message = where + ": field \"" + key + "\" must be an integer from " +
+                     std::to_string(low) + " to " + std::to_string(high);
+    return false;
+  }
+  *out = it->get<int>();
+  return true;
+}
+
+bool ReadSeverity(const json& object, const std::string& where, std::string* out, Error* error) {
+  if (!ReadString(object, "severity", false, where, out, error)) return false;
+  if (!out->empty() && !IsSeverity(*out)) {
+    error->message = where + ": severity must be alert, caution, info or good, not \"" + *out + "\"";
+    return false;
+  }
+  return true;
+}
+
+bool ReadContext(const json& entry, const RulePack& pack, const std::string& where,
+                 RuleContext* context, Error* error) {
+  auto it = entry.find("context");
+  if (it == entry.end()) return true;
+  if (!it->is_object()) {
+    error->message = where + ": field \"context\" must be an object";
+    return false;
+  }
+  static const std::set<std::string> kKnown = {"previous_labels", "window", "heading_matches",
+                                                "lead_in_labels", "lead_in_matches"};
+  for (auto field = it->begin(); field != it->end(); ++field) {
+    if (kKnown.count(field.key()) == 0) {
+      // A misspelt context key would silently make a context rule a plain
+      // one; refuse it instead.
+      error->message = where + ": unknown context field \"" + field.key() + "\"";
+      return false;
+    }
+  }
+  const std::string in = where + " context";
+  if (!ReadStringList(*it, "previous_labels", in, &context->previous_labels, error) ||
+      !ReadInt(*it, "window", 1, 10, in, &context->window, error) ||
+      !ReadString(*it, "heading_matches", false, in, &context->heading_matches, error) ||
+      !ReadStringList(*it, "lead_in_labels", in, &context->lead_in_labels, error) ||
+      !ReadString(*it, "lead_in_matches", false, in, &context->lead_in_matches, error) ||
+      !LabelsDeclared(pack, context->previous_labels, in, "previous_labels", error) ||
+      !LabelsDeclared(pack, context->lead_in_labels, in, "lead_in_labels", error)) {
+    return false;
+  }
+  if (context->empty()) {
+    error->message = in + ": must constrain something";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const LabelInfo* RulePack::FindLabel(std::string_view id) const {
@@ -87,6 +160,20 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
         !ReadString(entry, "family", true, where, &label.family, &error)) {
       return error;
     }
+    if (!ReadString(entry, "note", false, where, &label.note, &error)) return error;
+    std::string severity;
+    if (!ReadSeverity(entry, where, &severity, &error)) return error;
+    if (!severity.empty()) label.severity = severity;
+    if (auto when = entry.find("severity_when"); when != entry.end()) {
+      const std::string in = where + " severity_when";
+      if (!when->is_object() || !when->contains("at_most_days") || !(*when)["at_most_days"].is_number() ||
+          !ReadString(*when, "slot", true, in, &label.short_slot, &error) ||
+          !ReadString(*when, "severity", true, in, &label.short_severity, &error) ||
+          !IsSeverity(label.short_severity)) {
+        return Error{in + ": needs slot, at_most_days (a number) and a severity"};
+      }
+      label.short_days = (*when)["at_most_days"].get<double>();
+    }
     auto primary = entry.find("primary");
     if (primary != entry.end()) {
       if (!primary->is_boolean()) return Error{where + ": field \"primary\" must be true or false"};
@@ -119,7 +206,123 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
     if (pack.FindLabel(rule.label) == nullptr) {
       return Error{where + ": label \"" + rule.label + "\" is not declared in \"labels\""};
     }
+    if (!ReadContext(entry, pack, where, &rule.context, &error) ||
+        !ReadStringList(entry, "unless_labels", where, &rule.unless_labels, &error) ||
+        !LabelsDeclared(pack, rule.unless_labels, where, "unless_labels", &error) ||
+        !ReadString(entry, "note", false, where, &rule.note, &error) ||
+        !ReadSeverity(entry, where, &rule.severity, &error)) {
+      return error;
+    }
     pack.rules.push_back(std::move(rule));
+  }
+
+  if (auto slots = root.find("slots"); slots != root.end()) {
+    if (!slots->is_array()) return Error{"rule pack: \"slots\" must be a list"};
+    for (size_t i = 0; i < slots->size(); ++i) {
+      const json& entry = (*slots)[i];
+      std::string where = "slot #" + std::to_string(i + 1);
+      if (!entry.is_object()) return Error{where + ": must be an object"};
+      SlotRule slot;
+      if (!ReadString(entry, "name", true, where, &slot.name, &error)) return error;
+      where = "slot '" + slot.name + "'";
+      std::string kind;
+      if (!ReadString(entry, "pattern", true, where, &slot.pattern, &error) ||
+          !ReadStringList(entry, "labels", where, &slot.labels, &error) ||
+          !LabelsDeclared(pack, slot.labels, where, "labels", &error) ||
+          !ReadString(entry, "kind", false, where, &kind, &error)) {
+        return error;
+      }
+      if (!kind.empty()) {
+        if (kind != "text" && kind != "duration") {
+          return Error{where + ": kind must be text or duration, not \"" + kind + "\""};
+        }
+        slot.kind = kind;
+      }
+      pack.slots.push_back(std::move(slot));
+    }
+  }
+
+  if (auto findings = root.find("findings"); findings != root.end()) {
+    if (!findings->is_array()) return Error{"rule pack: \"findings\" must be a list"};
+    std::set<std::string> finding_ids;
+    for (size_t i = 0; i < findings->size(); ++i) {
+      const json& entry = (*findings)[i];
+      std::string where = "finding #" + std::to_string(i + 1);
+      if (!entry.is_object()) return Error{where + ": must be an object"};
+      FindingRule finding;
+      if (!ReadString(entry, "id", true, where, &finding.id, &error)) return error;
+      where = "finding '" + finding.id + "'";
+      if (!finding_ids.insert(finding.id).second) return Error{where + ": id used twice"};
+      std::string fires_when;
+      if (!ReadString(entry, "severity", true, where, &finding.severity, &error) ||
+          !ReadSeverity(entry, where, &finding.severity, &error) ||
+          !ReadString(entry, "explanation", true, where, &finding.explanation, &error) ||
+          !ReadStringList(entry, "trigger_labels", where, &finding.trigger_labels, &error) ||
+          !LabelsDeclared(pack, finding.trigger_labels, where, "trigger_labels", &error) ||
+          !ReadString(entry, "trigger_matches", false, where, &finding.trigger_matches, &error) ||
+          !ReadStringList(entry, "companion_labels", where, &finding.companion_labels, &error) ||
+          !LabelsDeclared(pack, finding.companion_labels, where, "companion_labels", &error) ||
+          !ReadString(entry, "companion_slot", false, where, &finding.companion_slot, &error) ||
+          !ReadString(entry, "companion_matches", false, where, &finding.companion_matches, &error) ||
+          !ReadString(entry, "companion_anywhere_matches", false, where,
+                      &finding.companion_anywhere_matches, &error) ||
+          !ReadInt(entry, "near", -1, 50, where, &finding.near, &error) ||
+          !ReadInt(entry, "min_labelled_clauses", 0, 1000, where, &finding.min_labelled_clauses,
+                   &error) ||
+          !ReadString(entry, "fires_when", true, where, &fires_when, &error)) {
+        return error;
+      }
+      if (fires_when != "companion_absent" && fires_when != "companion_present") {
+        return Error{where + ": fires_when must be companion_absent or companion_present"};
+      }
+      finding.fires_when_present = fires_when == "companion_present";
+      if (finding.companion_labels.empty() && finding.companion_slot.empty()) {
+        return Error{where + ": needs companion_labels or companion_slot"};
+      }
+      pack.findings.push_back(std::move(finding));
+    }
+  }
+  return pack;
+}
+
+const std::vector<PlatformExample>* ExamplePack::Find(std::string_view label) const {
+  for (const auto& entry : labels) {
+    if (entry.first == label) return &entry.second;
+  }
+  return nullptr;
+}
+
+Expected<ExamplePack> ParseExamples(std::string_view text) {
+  const json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded() || !root.is_object()) return Error{"examples: not a JSON object"};
+  Error error;
+  std::string schema;
+  if (!ReadString(root, "schema", true, "examples", &schema, &error)) return error;
+  if (schema != "fineprint.examples/1") {
+    return Error{"examples: schema is \"" + schema + "\", expected \"fineprint.examples/1\""};
+  }
+  auto examples = root.find("examples");
+  if (examples == root.end() || !examples->is_object()) {
+    return Error{"examples: \"examples\" must be an object keyed by label id"};
+  }
+  ExamplePack pack;
+  for (auto it = examples->begin(); it != examples->end(); ++it) {
+    if (!it->is_array()) return Error{"examples for '" + it.key() + "': must be a list"};
+    std::vector<PlatformExample> list;
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& entry = (*it)[i];
+      const std::string where = "example #" + std::to_string(i + 1) + " of '" + it.key() + "'";
+      if (!entry.is_object()) return Error{where + ": must be an object"};
+      PlatformExample example;
+      if (!ReadString(entry, "service", true, where, &example.service, &error) ||
+          !ReadString(entry, "document", true, where, &example.document, &error) ||
+          !ReadString(entry, "date", true, where, &example.date, &error) ||
+          !ReadString(entry, "excerpt", true, where, &example.excerpt, &error)) {
+        return error;
+      }
+      list.push_back(std::move(example));
+    }
+    pack.labels.emplace_back(it.key(), std::move(list));
   }
   return pack;
 }

@@ -13,15 +13,42 @@
 //       "match": "<RE2 pattern; the candidate finder>",
 //       "require": ["<RE2>", ...],   // optional: each must also match
 //       "exclude": ["<RE2>", ...],   // optional: none may match
-//       "why": "<one line a person reads: what the rule saw>"
-//     }, ...]
+//       "why": "<one line a person reads: what the rule saw>",
+//       "context": {                  // optional: the clause's surroundings
+//         "previous_labels": ["<label id>", ...],  // one of the `window`
+//         "window": 1,                // clauses before carries one of these
+//         "heading_matches": "<RE2>", // the section's heading matches
+//         "lead_in_labels": ["<label id>", ...],   // a list item whose
+//         "lead_in_matches": "<RE2>"  // lead-in ("...:") has / matches these
+//       },
+//       "unless_labels": ["<label id>", ...],  // optional: not when the
+//                                      // clause already carries one of these
+//       "note": "<template>", "severity": "..."  // optional: override the
+//     }, ...],                         // label's note for this rule
+//     "slots": [{"name": "opt_out_where", "labels": ["choice.opt_out"],
+//                "pattern": "<RE2, first capture group is the value>",
+//                "kind": "text" | "duration"}],
+//     "findings": [{"id": "...", "severity": "...", "explanation": "...",
+//                   "trigger_labels": [...], "trigger_matches": "<RE2>",
+//                   "companion_labels": [...], "companion_slot": "...",
+//                   "companion_matches": "<RE2>", "near": 3,
+//                   "companion_anywhere_matches": "<RE2>",
+//                   "fires_when": "companion_absent" | "companion_present",
+//                   "min_labelled_clauses": 5}]
 //   }
+// Labels may carry "note" (a plain-language template with {service} and
+// {slot|fallback} placeholders), "severity" (alert|caution|info|good) and
+// "severity_when" (a severity for clauses whose duration slot is short).
 // Patterns are matched case-insensitively against a clause's plain text.
+// Context rules are evaluated after every clause has its text-only labels,
+// so "previous_labels" and "lead_in_labels" see those (not other context
+// labels): one pass, no fixed-point iteration, predictable results.
 #ifndef FINEPRINT_CORE_RULE_PACK_H_
 #define FINEPRINT_CORE_RULE_PACK_H_
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/expected.h"
@@ -33,6 +60,31 @@ struct LabelInfo {
   std::string name;    // words for a person, e.g. "You can opt out"
   std::string family;  // "ai_training", "choice", "retention", ...
   bool primary = false;
+  // Plain-language note template ("" when none) and its severity
+  // ("alert", "caution", "info" or "good"; "info" by default).
+  std::string note;
+  std::string severity = "info";
+  // "severity_when": {"slot": "duration", "at_most_days": 90, "severity":
+  // "good"}: a clause whose duration slot is at most that many days gets
+  // that severity instead (short, concrete retention is good news).
+  std::string short_slot;
+  double short_days = -1;
+  std::string short_severity;
+};
+
+// When a rule also depends on the clause's surroundings. Empty fields do not
+// constrain; a rule with an empty context is a plain text rule.
+struct RuleContext {
+  std::vector<std::string> previous_labels;
+  int window = 1;  // how many clauses back previous_labels looks (1-10)
+  std::string heading_matches;
+  std::vector<std::string> lead_in_labels;
+  std::string lead_in_matches;
+
+  bool empty() const {
+    return previous_labels.empty() && heading_matches.empty() && lead_in_labels.empty() &&
+           lead_in_matches.empty();
+  }
 };
 
 struct Rule {
@@ -42,6 +94,43 @@ struct Rule {
   std::vector<std::string> require;
   std::vector<std::string> exclude;
   std::string why;
+  RuleContext context;
+  std::vector<std::string> unless_labels;
+  std::string note;      // overrides the label's note when not empty
+  std::string severity;  // overrides the label's severity when not empty
+};
+
+// A value pulled out of a labelled clause for a note: where to opt out, a
+// retention period, an amount, who receives data.
+struct SlotRule {
+  std::string name;                 // the {placeholder} it fills
+  std::vector<std::string> labels;  // only clauses with one of these
+  std::string pattern;              // RE2; capture group 1 is the value
+  std::string kind = "text";        // "text", or "duration" (adds days)
+};
+
+// A document-level finding: something a policy says, or leaves out, seen
+// across clauses. It fires when some clause has a trigger label (and matches
+// trigger_matches) and, within `near` clauses of it (-1: anywhere), a
+// companion clause does (fires_when "companion_present") or no companion does
+// (fires_when "companion_absent"). A companion has one of companion_labels
+// (or the slot companion_slot) and matches companion_matches; one matching
+// companion_anywhere_matches counts at any distance. An empty trigger_labels
+// makes the whole document the trigger. Documents with fewer than
+// min_labelled_clauses labelled clauses (news, empty pages) get no findings.
+struct FindingRule {
+  std::string id;
+  std::string severity;
+  std::string explanation;
+  std::vector<std::string> trigger_labels;
+  std::string trigger_matches;
+  std::vector<std::string> companion_labels;
+  std::string companion_slot;
+  std::string companion_matches;
+  std::string companion_anywhere_matches;
+  int near = -1;
+  bool fires_when_present = false;
+  int min_labelled_clauses = 5;
 };
 
 struct RulePack {
@@ -49,6 +138,8 @@ struct RulePack {
   std::string version;
   std::vector<LabelInfo> labels;
   std::vector<Rule> rules;
+  std::vector<SlotRule> slots;
+  std::vector<FindingRule> findings;
 
   // The LabelInfo with this id, or nullptr.
   const LabelInfo* FindLabel(std::string_view id) const;
@@ -62,6 +153,31 @@ Expected<RulePack> ParseRulePack(std::string_view json);
 
 // The rule pack built into this binary (core/rules/en.json).
 std::string_view BuiltinRulePackJson();
+
+// "How other platforms handle this": a short, dated, attributed excerpt of
+// another real policy that carries a label.
+struct PlatformExample {
+  std::string service;   // "Meta", "Reddit"
+  std::string document;  // "Privacy Policy"
+  std::string date;      // capture date of the version quoted, YYYY-MM-DD
+  std::string excerpt;   // a sentence or less, quoted as written
+};
+
+// Examples per label id, in file order.
+struct ExamplePack {
+  std::vector<std::pair<std::string, std::vector<PlatformExample>>> labels;
+
+  // The examples for a label, or nullptr.
+  const std::vector<PlatformExample>* Find(std::string_view label) const;
+};
+
+// Parses {"schema": "fineprint.examples/1", "examples": {"<label id>":
+// [{"service", "document", "date", "excerpt"}, ...]}}. Every field is a
+// non-empty string; the error names the label and the entry.
+Expected<ExamplePack> ParseExamples(std::string_view json);
+
+// The examples built into this binary (core/rules/en.examples.json).
+std::string_view BuiltinExamplesJson();
 
 }  // namespace fineprint
 

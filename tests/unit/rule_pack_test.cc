@@ -1,0 +1,136 @@
+#include "core/rule_pack.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+namespace fineprint {
+namespace {
+
+std::string Pack(const std::string& rules, const std::string& labels =
+    R"([{"id": "choice.opt_out", "name": "You can opt out", "family": "choice", "primary": true}])") {
+  return R"({"schema": "fineprint.rules/1", "language": "en", "version": "t", "labels": )" +
+         labels + R"(, "rules": )" + rules + "}";
+}
+
+TEST_CASE("ParseRulePack reads a minimal pack", "[rule_pack]") {
+  auto pack = ParseRulePack(Pack(
+      R"([{"id": "r1", "label": "choice.opt_out", "match": "opt out", "exclude": ["arbitration"], "why": "w"}])"));
+  REQUIRE(pack.ok());
+  REQUIRE(pack.value().rules.size() == 1);
+  CHECK(pack.value().rules[0].exclude == std::vector<std::string>{"arbitration"});
+  CHECK(pack.value().FindLabel("choice.opt_out")->primary);
+  CHECK(pack.value().FindLabel("nope") == nullptr);
+}
+
+TEST_CASE("ParseRulePack names the rule and field that are wrong", "[rule_pack]") {
+  CHECK(ParseRulePack("{").error().message == "rule pack: not valid JSON");
+  CHECK(ParseRulePack(R"({"schema": "other/1"})").error().message ==
+        R"(rule pack: schema is "other/1", expected "fineprint.rules/1")");
+  CHECK(ParseRulePack(Pack(R"([{"id": "r1", "label": "choice.opt_out", "why": "w"}])")).error().message ==
+        R"(rule 'r1': missing field "match")");
+  CHECK(ParseRulePack(Pack(R"([{"id": "r1", "label": "nope", "match": "x", "why": "w"}])")).error().message ==
+        R"(rule 'r1': label "nope" is not declared in "labels")");
+  CHECK(ParseRulePack(Pack(R"([{"id": "r1", "label": "choice.opt_out", "match": "x", "why": "w"},
+                               {"id": "r1", "label": "choice.opt_out", "match": "y", "why": "w"}])"))
+            .error().message == "rule 'r1': id used twice");
+  CHECK(ParseRulePack(Pack(R"([{"id": "r1", "label": "choice.opt_out", "match": "x", "why": "w", "require": "x"}])"))
+            .error().message == R"(rule 'r1': field "require" must be a list of strings)");
+  CHECK(ParseRulePack(Pack(R"([{"label": "choice.opt_out", "match": "x", "why": "w"}])")).error().message ==
+        R"(rule #1: missing field "id")");
+}
+
+TEST_CASE("The built-in pack parses and declares every taxonomy label", "[rule_pack]") {
+  auto pack = ParseRulePack(BuiltinRulePackJson());
+  REQUIRE(pack.ok());
+  for (const char* id : {"ai_training.first_party", "ai_training.third_party", "ai_training.excluded",
+                         "ai_training.prohibited_use", "choice.opt_out", "choice.default_on",
+                         "choice.opt_in", "retention.fixed_period", "retention.event_based",
+                         "retention.vague", "retention.after_deletion", "sharing.third_party",
+                         "scraping.prohibited", "scraping.liquidated_damages", "data.deidentified",
+                         "legal.basis", "policy.changes"}) {
+    INFO(id);
+    CHECK(pack.value().FindLabel(id) != nullptr);
+  }
+}
+
+TEST_CASE("ParseRulePack reads context, notes, slots and findings", "[rule_pack]") {
+  const std::string labels =
+      R"([{"id": "choice.opt_out", "name": "n", "family": "choice", "note": "{service} lets you say no.",
+           "severity": "good"},
+          {"id": "ai_training.first_party", "name": "n", "family": "ai_training"}])";
+  auto pack = ParseRulePack(R"({"schema": "fineprint.rules/1", "language": "en", "version": "t", "labels": )" +
+      labels + R"J(, "rules": [{"id": "r1", "label": "choice.opt_out", "match": "turn this off", "why": "w",
+        "context": {"previous_labels": ["ai_training.first_party"], "window": 2}}],
+      "slots": [{"name": "where", "labels": ["choice.opt_out"], "pattern": "in (\\w+ settings)"}],
+      "findings": [{"id": "f", "severity": "alert", "explanation": "e", "trigger_labels":
+        ["ai_training.first_party"], "companion_labels": ["choice.opt_out"], "near": 3,
+        "fires_when": "companion_absent"}]})J");
+  REQUIRE(pack.ok());
+  const Rule& rule = pack.value().rules[0];
+  CHECK(rule.context.previous_labels == std::vector<std::string>{"ai_training.first_party"});
+  CHECK(rule.context.window == 2);
+  CHECK(pack.value().FindLabel("choice.opt_out")->severity == "good");
+  CHECK(pack.value().FindLabel("ai_training.first_party")->severity == "info");  // the default
+  REQUIRE(pack.value().slots.size() == 1);
+  CHECK(pack.value().slots[0].kind == "text");
+  REQUIRE(pack.value().findings.size() == 1);
+  CHECK_FALSE(pack.value().findings[0].fires_when_present);
+  CHECK(pack.value().findings[0].near == 3);
+}
+
+TEST_CASE("ParseRulePack rejects bad context, severities and findings", "[rule_pack]") {
+  CHECK(ParseRulePack(Pack(R"([{"id": "r1", "label": "choice.opt_out", "match": "x", "why": "w",
+                               "context": {"previous_label": ["choice.opt_out"]}}])"))
+            .error().message == R"(rule 'r1': unknown context field "previous_label")");
+  CHECK(ParseRulePack(Pack(R"([{"id": "r1", "label": "choice.opt_out", "match": "x", "why": "w",
+                               "context": {"previous_labels": ["nope"]}}])"))
+            .error().message == R"(rule 'r1' context: previous_labels names undeclared label "nope")");
+  CHECK(ParseRulePack(Pack(R"([{"id": "r1", "label": "choice.opt_out", "match": "x", "why": "w",
+                               "context": {"window": 3}}])"))
+            .error().message == "rule 'r1' context: must constrain something");
+  CHECK(ParseRulePack(Pack(R"([{"id": "r1", "label": "choice.opt_out", "match": "x", "why": "w",
+                               "severity": "scary"}])"))
+            .error().message == R"(rule 'r1': severity must be alert, caution, info or good, not "scary")");
+  auto bad_finding = ParseRulePack(R"({"schema": "fineprint.rules/1", "language": "en", "version": "t",
+      "labels": [{"id": "choice.opt_out", "name": "n", "family": "choice"}], "rules": [],
+      "findings": [{"id": "f", "severity": "alert", "explanation": "e", "fires_when": "sometimes",
+                    "companion_labels": ["choice.opt_out"]}]})");
+  REQUIRE_FALSE(bad_finding.ok());
+  CHECK(bad_finding.error().message == "finding 'f': fires_when must be companion_absent or companion_present");
+}
+
+TEST_CASE("Every built-in label has a short plain-language note", "[rule_pack]") {
+  auto pack = ParseRulePack(BuiltinRulePackJson());
+  REQUIRE(pack.ok());
+  for (const LabelInfo& label : pack.value().labels) {
+    INFO(label.id);
+    CHECK_FALSE(label.note.empty());
+    size_t words = 1;
+    for (char c : label.note) words += c == ' ';
+    CHECK(words <= 25);
+  }
+}
+
+TEST_CASE("The built-in examples parse and cover every primary label", "[rule_pack]") {
+  auto examples = ParseExamples(BuiltinExamplesJson());
+  REQUIRE(examples.ok());
+  auto pack = ParseRulePack(BuiltinRulePackJson());
+  REQUIRE(pack.ok());
+  for (const LabelInfo& label : pack.value().labels) {
+    if (!label.primary) continue;
+    INFO(label.id);
+    const auto* list = examples.value().Find(label.id);
+    REQUIRE(list != nullptr);
+    CHECK(list->size() >= 2);
+    CHECK(list->size() <= 4);
+    for (const PlatformExample& example : *list) {
+      CHECK(example.date.size() == 10);  // YYYY-MM-DD
+      CHECK(example.excerpt.size() <= 400);  // short excerpts only (corpus licence)
+    }
+  }
+  CHECK(ParseExamples(R"({"schema": "fineprint.examples/1", "examples": {"x": [{"service": "S"}]}})")
+            .error().message == R"(example #1 of 'x': missing field "document")");
+}
+
+}  // namespace
+}  // namespace fineprint

@@ -1,0 +1,253 @@
+#include "core/snapshot.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <functional>
+#include <string>
+
+#include "core/analysis.h"
+#include "core/classifier.h"
+#include "core/readers.h"
+#include "core/rule_pack.h"
+
+namespace fineprint {
+namespace {
+
+const Classifier& Builtin() {
+  static const std::unique_ptr<Classifier> classifier = [] {
+    auto pack = ParseRulePack(BuiltinRulePackJson());
+    REQUIRE(pack.ok());
+    auto created = Classifier::Create(std::move(pack).value());
+    REQUIRE(created.ok());
+    return std::move(created).value();
+  }();
+  return *classifier;
+}
+
+std::string ReadCorpus(const std::string& relative) {
+  std::ifstream in(std::string(FINEPRINT_CORPUS_DIR) + "/" + relative, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+Snapshot SnapshotOf(const std::string& input, DocumentFormat format, const std::string& date = "2025-01-01") {
+  auto analysis = AnalyzeInput(input, format, Builtin());
+  REQUIRE(analysis.ok());
+  return MakeSnapshot(analysis.value(), date);
+}
+
+constexpr char kPolicy[] =
+    "# Example Privacy Policy\n\n"
+    "## 1. What we collect\n\n"
+    "We collect your name and email address. We keep cookies for up to 13 months.\n\n"
+    "* If you do not opt out, our partners may use it to train their artificial intelligence models.\n"
+    "* You can opt out in your \xE2\x80\x9CPrivacy\xE2\x80\x9D settings.\n";
+
+TEST_CASE("A snapshot round-trips through JSON", "[snapshot]") {
+  const Snapshot snapshot = SnapshotOf(kPolicy, DocumentFormat::kMarkdown);
+  REQUIRE(snapshot.clauses.size() >= 5);
+  const std::string json = SnapshotToJson(snapshot);
+  CHECK(json.rfind("{\"schema\":\"fineprint.snapshot/1\"", 0) == 0);
+  CHECK(LooksLikeSnapshot(json));
+  auto loaded = ParseSnapshot(json);
+  REQUIRE(loaded.ok());
+  const Snapshot& back = loaded.value();
+  CHECK(back.date == "2025-01-01");
+  CHECK(back.title == snapshot.title);
+  CHECK(back.format == DocumentFormat::kMarkdown);
+  CHECK(back.source_size == snapshot.source_size);
+  CHECK(back.rules_version == Builtin().pack().version);
+  REQUIRE(back.clauses.size() == snapshot.clauses.size());
+  for (size_t i = 0; i < back.clauses.size(); ++i) {
+    INFO("clause " << i);
+    CHECK(back.clauses[i].text == snapshot.clauses[i].text);
+    CHECK(back.clauses[i].kind == snapshot.clauses[i].kind);
+    CHECK(back.clauses[i].block_start == snapshot.clauses[i].block_start);
+    CHECK(back.clauses[i].source_start == snapshot.clauses[i].source_start);
+    CHECK(back.clauses[i].source_end == snapshot.clauses[i].source_end);
+    CHECK(back.clauses[i].labels == snapshot.clauses[i].labels);
+    CHECK(back.clauses[i].durations.size() == snapshot.clauses[i].durations.size());
+  }
+  CHECK(SnapshotToJson(back) == json);
+  // Typography is normalised in what is stored.
+  CHECK(json.find("\\\"Privacy\\\"") != std::string::npos);
+}
+
+TEST_CASE("A snapshot keeps labels and durations of labelled clauses", "[snapshot]") {
+  const Snapshot snapshot = SnapshotOf(kPolicy, DocumentFormat::kMarkdown);
+  bool third_party = false, cookies = false;
+  for (const SnapshotClause& clause : snapshot.clauses) {
+    if (clause.text.find("train their artificial intelligence") != std::string::npos) {
+      third_party = std::find(clause.labels.begin(), clause.labels.end(), "ai_training.third_party") !=
+                    clause.labels.end();
+    }
+    if (clause.text.find("13 months") != std::string::npos) {
+      REQUIRE(clause.durations.size() == 1);
+      CHECK(clause.text.substr(clause.durations[0].start, clause.durations[0].end - clause.durations[0].start) ==
+            "up to 13 months");
+      CHECK(clause.durations[0].bound == DurationBound::kAtMost);
+      cookies = true;
+    }
+  }
+  CHECK(third_party);
+  CHECK(cookies);
+}
+
+TEST_CASE("Snapshots are at most 1.2x the document's plain text", "[snapshot]") {
+  for (const char* path : {"policies/x-twitter/privacy-policy/2024-11-16.md",
+                           "policies/meta-facebook/privacy-policy/2025-05-28.md",
+                           "policies/zoom/terms-of-service/2023-08-11.md",
+                           "policies/x-twitter/developer-agreement/2025-06-04.md",
+                           "policies/google/privacy-policy/2023-06-29.md"}) {
+    const std::string input = ReadCorpus(path);
+    REQUIRE(!input.empty());
+    const Snapshot snapshot = SnapshotOf(input, DocumentFormat::kMarkdown);
+    const size_t size = SnapshotToJson(snapshot).size();
+    INFO(path << ": snapshot " << size << " bytes, plain text " << snapshot.text_size);
+    CHECK(snapshot.text_size > 0);
+    CHECK(size <= snapshot.text_size * 12 / 10);
+  }
+}
+
+TEST_CASE("An empty document has a valid, empty snapshot", "[snapshot]") {
+  const Snapshot snapshot = SnapshotOf("", DocumentFormat::kMarkdown);
+  CHECK(snapshot.clauses.empty());
+  auto loaded = ParseSnapshot(SnapshotToJson(snapshot));
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value().clauses.empty());
+}
+
+std::string ErrorOf(const std::string& json) {
+  auto loaded = ParseSnapshot(json);
+  REQUIRE_FALSE(loaded.ok());
+  return loaded.error().message;
+}
+
+TEST_CASE("Corrupt snapshots are reported, never repaired", "[snapshot]") {
+  const std::string good = SnapshotToJson(SnapshotOf(kPolicy, DocumentFormat::kMarkdown));
+  using nlohmann::json;
+  const json parsed = json::parse(good);
+  auto edit = [&](const std::function<void(json&)>& change) {
+    json copy = parsed;
+    change(copy);
+    return copy.dump();
+  };
+
+  CHECK(ErrorOf("").rfind("corrupt snapshot: empty", 0) == 0);
+  CHECK(ErrorOf(good.substr(0, good.size() / 2)).rfind("corrupt snapshot: not valid JSON", 0) == 0);
+  CHECK(ErrorOf("[1, 2]") == "corrupt snapshot: top level must be an object");
+  CHECK(ErrorOf(edit([](json& j) { j["schema"] = "fineprint.analysis/1"; })).rfind("corrupt snapshot: schema", 0) == 0);
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["text"][2] = "We collect nothing at all."; })) ==
+        "corrupt snapshot: clause 2 does not match its hash (text altered or damaged)");
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["kind"] = "P"; })).find("\"kind\" has 1 entries") !=
+        std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) {
+          std::string kinds = j["clauses"]["kind"];
+          kinds[0] = 'x';
+          j["clauses"]["kind"] = kinds;
+        })).find("unknown kind 'x'") != std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["labels"][0][1] = 99; })).find("label index out of range") !=
+        std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["span"][0] = 100000000; })).find("span ends past the document") !=
+        std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["span"][1] = -100000; })).find("negative length") !=
+        std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["durations"][0][2] = 100000; })).find("a duration is") !=
+        std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) { j["document"]["hash"] = "0000000000000000"; })).find("document hash does not match") !=
+        std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) { j["document"].erase("title"); })) == "corrupt snapshot: missing \"title\"");
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["text"] = 7; })) == "corrupt snapshot: \"text\" must be a list");
+  // Dropping a whole clause (text, kind, span, hash consistently) is caught
+  // by the document hash.
+  CHECK(ErrorOf(edit([](json& j) {
+          j["clauses"]["text"].erase(j["clauses"]["text"].size() - 1);
+          std::string kinds = j["clauses"]["kind"];
+          j["clauses"]["kind"] = kinds.substr(0, kinds.size() - 1);
+          j["clauses"]["span"].erase(j["clauses"]["span"].size() - 1);
+          j["clauses"]["span"].erase(j["clauses"]["span"].size() - 1);
+          std::string hashes = j["clauses"]["hash"];
+          j["clauses"]["hash"] = hashes.substr(0, hashes.size() - 4);
+          j["clauses"]["labels"] = json::array();
+          j["clauses"]["slots"] = json::array();
+          j["clauses"]["durations"] = json::array();
+        })).find("document hash does not match") != std::string::npos);
+}
+
+TEST_CASE("Snapshot versions: newer refused, older migrated", "[snapshot]") {
+  const std::string good = SnapshotToJson(SnapshotOf(kPolicy, DocumentFormat::kMarkdown));
+  nlohmann::json newer = nlohmann::json::parse(good);
+  newer["schema"] = "fineprint.snapshot/2";
+  CHECK(ErrorOf(newer.dump()) == "unsupported snapshot: version 2 is newer than this build reads (1)");
+
+  // A hypothetical version 0 that called "clauses" "items": no step is
+  // built in, so it is refused; with a step it loads.
+  nlohmann::json older = nlohmann::json::parse(good);
+  older["schema"] = "fineprint.snapshot/0";
+  older["items"] = older["clauses"];
+  older.erase("clauses");
+  CHECK(ErrorOf(older.dump()) == "unsupported snapshot: no migration from version 0");
+  std::map<int, SnapshotMigration> steps;
+  steps[0] = [](nlohmann::json& j) -> Expected<bool> {
+    if (!j.contains("items")) return Error{"no items"};
+    j["clauses"] = j["items"];
+    j.erase("items");
+    return true;
+  };
+  auto migrated = ParseSnapshot(older.dump(), steps);
+  REQUIRE(migrated.ok());
+  CHECK(migrated.value().clauses.size() == nlohmann::json::parse(good)["clauses"]["text"].size());
+  nlohmann::json broken = older;
+  broken.erase("items");
+  auto failed = ParseSnapshot(broken.dump(), steps);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().message == "corrupt snapshot: cannot migrate from version 0: no items");
+  CHECK(BuiltinSnapshotMigrations().empty());
+}
+
+TEST_CASE("Only snapshots look like snapshots", "[snapshot]") {
+  CHECK(LooksLikeSnapshot("  {\"schema\": \"fineprint.snapshot/1\", \"date\": \"x\"}"));
+  CHECK(LooksLikeSnapshot("{\"schema\": \"fineprint.snapshot/1\""));  // damaged, still reported as one
+  CHECK_FALSE(LooksLikeSnapshot("{\"blocks\": []}"));
+  CHECK_FALSE(LooksLikeSnapshot("# Policy\n\nWe mention fineprint.snapshot/1 here."));
+  CHECK_FALSE(LooksLikeSnapshot(""));
+}
+
+TEST_CASE("Relabelling under the current rules restores the labels", "[snapshot]") {
+  const std::string input = ReadCorpus("policies/x-twitter/privacy-policy/2024-11-16.md");
+  const Snapshot original = SnapshotOf(input, DocumentFormat::kMarkdown);
+  Snapshot stale = original;
+  stale.rules_version = "0.0.0-old";
+  for (SnapshotClause& clause : stale.clauses) {
+    clause.labels.clear();
+    clause.durations.clear();
+  }
+  RelabelSnapshot(&stale, Builtin());
+  CHECK(stale.rules_version == Builtin().pack().version);
+  size_t same = 0, labelled = 0;
+  for (size_t i = 0; i < original.clauses.size(); ++i) {
+    labelled += !original.clauses[i].labels.empty();
+    same += !original.clauses[i].labels.empty() && stale.clauses[i].labels == original.clauses[i].labels;
+  }
+  INFO(same << " of " << labelled << " labelled clauses relabelled identically");
+  CHECK(labelled > 20);
+  CHECK(same * 10 >= labelled * 9);
+}
+
+TEST_CASE("Fingerprints ignore noise", "[snapshot]") {
+  CHECK(ClauseFingerprint("1. We keep \xE2\x80\x9C" "data\xE2\x80\x9D.") == ClauseFingerprint("2. we keep \"data\""));
+  const Snapshot a = SnapshotOf(kPolicy, DocumentFormat::kMarkdown);
+  std::string retyped = kPolicy;
+  retyped.replace(retyped.find("13 months"), 9, "13\xC2\xA0months");
+  const Snapshot b = SnapshotOf(retyped, DocumentFormat::kMarkdown);
+  CHECK(DocumentFingerprint(a) == DocumentFingerprint(b));
+  std::string edited = kPolicy;
+  edited.replace(edited.find("13 months"), 9, "25 months");
+  CHECK(DocumentFingerprint(a) != DocumentFingerprint(SnapshotOf(edited, DocumentFormat::kMarkdown)));
+}
+
+}  // namespace
+}  // namespace fineprint
