@@ -6,6 +6,9 @@
 //   const engine = new Module.Engine(rulesJson);       // "" = built-in pack
 //   engine.analyze(textOrUint8Array, "text"|"markdown"|"html") -> JSON string
 //   engine.analyzeBlocks(blocksJson)                    -> JSON string
+//   engine.snapshot(textOrUint8Array, format, date)     -> snapshot JSON
+//   engine.snapshotBlocks(blocksJson, date)             -> snapshot JSON
+//   engine.diff(beforeSnapshotJson, afterSnapshotJson)  -> diff JSON
 //   engine.version()                                    -> JSON string
 //   engine.delete();
 //   Module.MAX_INPUT_BYTES
@@ -19,9 +22,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/analysis.h"
+#include "core/change_summary.h"
 #include "core/classifier.h"
 #include "core/readers.h"
 #include "core/rule_pack.h"
+#include "core/snapshot.h"
 
 namespace {
 
@@ -57,6 +62,12 @@ class Engine {
       error_ = "rules: " + classifier.error().message;
       return;
     }
+    auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
+    if (!notes.ok()) {
+      error_ = "change notes: " + notes.error().message;
+      return;
+    }
+    notes_ = std::move(notes).value();
     classifier_ = std::move(classifier).value();
   }
 
@@ -86,6 +97,46 @@ class Engine {
     return fineprint::AnalysisToJson(analysis, source, fineprint::OffsetUnit::kUtf16CodeUnits);
   }
 
+  // The snapshot (fineprint.snapshot/1) of a document, as `fineprint
+  // snapshot` writes it; `date` ("YYYY-MM-DD" or "") is stored as given.
+  std::string Snapshot(const std::string& input, const std::string& format,
+                       const std::string& date) const {
+    if (!classifier_) return ErrorJson(error_);
+    fineprint::DocumentFormat document_format;
+    if (!ParseFormat(format, &document_format)) {
+      return ErrorJson("unknown format '" + format + "': use text, markdown or html");
+    }
+    auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_);
+    if (!analysis.ok()) return ErrorJson(analysis.error().message);
+    return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date));
+  }
+
+  // The snapshot of blocks a content script extracted. Its offsets are
+  // UTF-8 bytes of the blocks' texts joined with "\n".
+  std::string SnapshotBlocks(const std::string& blocks_json, const std::string& date) const {
+    if (!classifier_) return ErrorJson(error_);
+    std::string source;
+    auto document = fineprint::ReadBlocksJson(blocks_json, &source);
+    if (!document.ok()) return ErrorJson(document.error().message);
+    fineprint::Analysis analysis =
+        fineprint::AnalyzeDocument(std::move(document).value(), *classifier_);
+    return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis, date));
+  }
+
+  // What changed between two snapshots, as `fineprint diff --format json`
+  // prints it. A damaged snapshot is an error ("corrupt snapshot: ..."),
+  // never repaired.
+  std::string Diff(const std::string& before_json, const std::string& after_json) const {
+    if (!classifier_) return ErrorJson(error_);
+    auto before = fineprint::ParseSnapshot(before_json);
+    if (!before.ok()) return ErrorJson(before.error().message + " (before)");
+    auto after = fineprint::ParseSnapshot(after_json);
+    if (!after.ok()) return ErrorJson(after.error().message + " (after)");
+    const fineprint::DocumentDiff diff =
+        fineprint::DiffSnapshots(before.value(), after.value(), notes_, classifier_.get());
+    return fineprint::DocumentDiffToJson(diff, before.value(), after.value());
+  }
+
   // {"rules_language": "en", "rules_version": "..."}.
   std::string Version() const {
     if (!classifier_) return ErrorJson(error_);
@@ -97,6 +148,7 @@ class Engine {
 
  private:
   std::unique_ptr<fineprint::Classifier> classifier_;
+  fineprint::ChangeNotes notes_;
   std::string error_;
 };
 
@@ -110,5 +162,8 @@ EMSCRIPTEN_BINDINGS(fineprint) {
       .constructor<const std::string&>()
       .function("analyze", &Engine::Analyze)
       .function("analyzeBlocks", &Engine::AnalyzeBlocks)
+      .function("snapshot", &Engine::Snapshot)
+      .function("snapshotBlocks", &Engine::SnapshotBlocks)
+      .function("diff", &Engine::Diff)
       .function("version", &Engine::Version);
 }

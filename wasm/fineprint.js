@@ -104,6 +104,37 @@ export class FineprintEngine {
     return checked(this.#call((native) => native.analyzeBlocks(json)));
   }
 
+  // The snapshot of a document (see core/snapshot.h): what the extension
+  // stores per document so a later visit can be diffed without the old page.
+  snapshot(input, format = 'text', date = '') {
+    return JSON.parse(this.snapshotJson(input, format, date));
+  }
+
+  snapshotJson(input, format = 'text', date = '') {
+    if (typeof format !== 'string') throw new TypeError('format must be "text", "markdown" or "html"');
+    const bytes = toInput(input, this.#maxInputBytes);
+    return checked(this.#call((native) => native.snapshot(bytes, format, String(date))));
+  }
+
+  // The snapshot of blocks extracted from a page ({ title, blocks }).
+  snapshotBlocks({ title = '', blocks } = {}, date = '') {
+    const json = JSON.stringify({ title, blocks }, toWellFormedString);
+    return JSON.parse(checked(this.#call((native) => native.snapshotBlocks(json, String(date)))));
+  }
+
+  // What changed from one snapshot to another (objects or JSON text), as
+  // `fineprint diff --format json` prints it.
+  diff(before, after) {
+    return JSON.parse(this.diffJson(before, after));
+  }
+
+  diffJson(before, after) {
+    const text = (snapshot) => (typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot));
+    const beforeJson = text(before);
+    const afterJson = text(after);
+    return checked(this.#call((native) => native.diff(beforeJson, afterJson)));
+  }
+
   // { rules_language, rules_version } of the rule pack in use.
   version() {
     return JSON.parse(checked(this.#call((native) => native.version())));

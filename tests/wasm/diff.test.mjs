@@ -1,0 +1,59 @@
+// Snapshots and diffs through the WASM engine: the same JSON as the native
+// CLI, and a damaged snapshot reported, never crashed on.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+
+import { corpusRoot, createTestEngine, firstDifference, nativeCli } from './helpers.mjs';
+
+const run = promisify(execFile);
+const xPrivacy = (date) => path.join(corpusRoot, 'policies/x-twitter/privacy-policy', `${date}.md`);
+
+let engine;
+let scratch;
+before(async () => {
+  engine = await createTestEngine();
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'fineprint-diff-'));
+});
+after(() => {
+  engine?.delete();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+test('WASM snapshot and diff print what the native CLI prints', async () => {
+  const oldText = readFileSync(xPrivacy('2024-07-25'));
+  const newText = readFileSync(xPrivacy('2024-11-16'));
+  const oldSnapshot = engine.snapshotJson(oldText, 'markdown', '2024-07-25');
+  const newSnapshot = engine.snapshotJson(newText, 'markdown', '2024-11-16');
+
+  const nativeSnapshot = await run(nativeCli, ['snapshot', '--date', '2024-07-25', xPrivacy('2024-07-25')]);
+  assert.equal(firstDifference(oldSnapshot + '\n', nativeSnapshot.stdout), null);
+
+  const oldFile = path.join(scratch, 'old.snapshot.json');
+  const newFile = path.join(scratch, 'new.snapshot.json');
+  writeFileSync(oldFile, oldSnapshot);
+  writeFileSync(newFile, newSnapshot);
+  const nativeDiff = await run(nativeCli, ['diff', '--format', 'json', oldFile, newFile], { maxBuffer: 64 << 20 });
+  const wasmDiff = engine.diffJson(oldSnapshot, newSnapshot);
+  assert.equal(firstDifference(wasmDiff + '\n', nativeDiff.stdout), null);
+
+  const diff = JSON.parse(wasmDiff);
+  assert.equal(diff.schema, 'fineprint.diff/1');
+  assert.ok(
+    diff.summary.some((item) => item.label === 'ai_training.third_party' && item.change === 'added'),
+    'the new third-party AI-training clause is summarised',
+  );
+});
+
+test('a corrupt snapshot is an error and the engine keeps working', () => {
+  const snapshot = engine.snapshotJson('We keep cookies for up to 13 months.', 'text', '2026-01-01');
+  const damaged = snapshot.replace('13 months', '18 months');
+  assert.throws(() => engine.diffJson(damaged, snapshot), /corrupt snapshot/);
+  assert.throws(() => engine.diffJson('{"schema": "fineprint.snapshot/1"', snapshot), /snapshot/);
+  const same = engine.diff(snapshot, snapshot);
+  assert.equal(same.changes.length, 0);
+});
