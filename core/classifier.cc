@@ -77,6 +77,34 @@ bool LooksLikeTitle(std::string_view text) {
   return true;
 }
 
+// "27.11 Opt-Out.", "4. Your Choices.": a numbered section title closed by
+// a period, on its own or running into the section's first sentence. A few
+// words, each capitalised or a short joining word.
+bool LooksLikeNumberedPeriodTitle(std::string_view text) {
+  if (text.size() > 80 || text.empty() || text.back() != '.' || !LooksLikeNumberedTitle(text)) {
+    return false;
+  }
+  size_t i = text.find(' ');
+  int words = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size()) break;
+    size_t end = text.find(' ', i);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(i, end - i);
+    ++words;
+    const bool capital = word[0] >= 'A' && word[0] <= 'Z';
+    bool joiner = false;
+    for (std::string_view small : {"of", "and", "or", "the", "to", "for", "in", "on", "a", "an", "with",
+                                   "your", "our", "by", "&"}) {
+      if (word == small) joiner = true;
+    }
+    if (!capital && !joiner) return false;
+    i = end;
+  }
+  return words >= 1 && words <= 6;
+}
+
 }  // namespace
 
 // A pattern that matches everything `pattern` matches, with counted
@@ -193,14 +221,19 @@ class AtomMatcher {
   // matched as if ASCII letters were lower-case.
   void Find(std::string_view text, std::vector<int>* found) const {
     if (width_ == 0) return;
-    thread_local std::vector<uint8_t> seen_states;
-    seen_states.assign(outputs_.size(), 0);
+    // Per-state stamps of the call that last reported the state's atoms.
+    thread_local std::vector<uint32_t> seen_states;
+    thread_local uint32_t call = 0;
+    if (seen_states.size() < outputs_.size() || ++call == 0) {
+      seen_states.assign(std::max(seen_states.size(), outputs_.size()), 0);
+      call = 1;
+    }
     int state = 0;
     for (unsigned char c : text) {
       if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
       state = delta_[state * width_ + classes_[c]];
-      if (!outputs_[state].empty() && !seen_states[state]) {
-        seen_states[state] = 1;
+      if (!outputs_[state].empty() && seen_states[state] != call) {
+        seen_states[state] = call;
         found->insert(found->end(), outputs_[state].begin(), outputs_[state].end());
       }
     }
@@ -222,6 +255,7 @@ struct Classifier::Compiled {
     std::vector<std::shared_ptr<RE2>> exclude;
     std::shared_ptr<RE2> heading;  // context.heading_matches, or null
     std::shared_ptr<RE2> lead_in;  // context.lead_in_matches, or null
+    std::shared_ptr<RE2> heading_excludes;  // context.heading_excludes, or null
     // True when the set holds a relaxed form of `match`, so a candidate must
     // be confirmed with the exact pattern; false when the set's hit is exact.
     bool confirm = false;
@@ -255,6 +289,12 @@ bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>
   if (text.find("\xE2\x84\xAA") != std::string_view::npos ||
       text.find("\xC5\xBF") != std::string_view::npos) {
     candidates->Match(text, out);
+    // The set matched relaxed patterns: keep the exact matches only.
+    out->erase(std::remove_if(out->begin(), out->end(),
+                              [&](int index) {
+                                return rules[index].confirm && !RE2::PartialMatch(text, *rules[index].match);
+                              }),
+               out->end());
     std::sort(out->begin(), out->end());
     return !out->empty();
   }
@@ -324,6 +364,11 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
       return ok.error();
     }
     if (auto ok = compile(rule.context.lead_in_matches, owner, "context lead_in_matches", &entry.lead_in);
+        !ok.ok()) {
+      return ok.error();
+    }
+    if (auto ok = compile(rule.context.heading_excludes, owner, "context heading_excludes",
+                          &entry.heading_excludes);
         !ok.ok()) {
       return ok.error();
     }
@@ -400,14 +445,18 @@ LabelMatch Classifier::MakeMatch(int index, std::string_view text) const {
 }
 
 std::vector<LabelMatch> Classifier::Decide(std::string_view text, const std::vector<int>& candidates,
-                                           std::vector<int>* context_candidates) const {
+                                           std::vector<int>* context_candidates,
+                                           std::string_view heading) const {
   std::vector<LabelMatch> labels;
   std::vector<int> deferred;  // rules with unless_labels wait for the rest
   auto passes = [&](int index) {
     const Compiled::CompiledRule& compiled = compiled_->rules[index];
-    // The set matched the relaxed pattern; the exact one decides.
-    return (!compiled.confirm || RE2::PartialMatch(text, *compiled.match)) &&
-           std::all_of(compiled.require.begin(), compiled.require.end(),
+    if (compiled.heading_excludes && !heading.empty() &&
+        RE2::PartialMatch(heading, *compiled.heading_excludes)) {
+      return false;
+    }
+    // Candidates already match the exact pattern (CandidatesFor).
+    return std::all_of(compiled.require.begin(), compiled.require.end(),
                        [&](const auto& re) { return RE2::PartialMatch(text, *re); }) &&
            std::none_of(compiled.exclude.begin(), compiled.exclude.end(),
                         [&](const auto& re) { return RE2::PartialMatch(text, *re); });
@@ -461,6 +510,11 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
 
   // Situations: one forward walk tracking the current heading and lead-in.
   int heading = -1;
+  // Heading nesting, for heading_excludes: each heading's enclosing heading
+  // (Markdown levels 1-6; paragraph titles below those, deeper the more
+  // numbered parts they have: "27." > "27.11").
+  std::vector<int> parent_heading(n, -1);
+  std::vector<std::pair<int, int>> open_headings;  // (rank, clause index)
   int lead_in = -1;
   uint32_t lead_in_block = 0;
   bool semicolon_list = false;        // some item so far ended with ";"
@@ -500,8 +554,24 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
         (block.kind == BlockKind::kParagraph && LooksLikeTitle(block.text) &&
          (!in_list || LooksLikeNumberedTitle(block.text)));
     if (situation.heading_like) {
+      int rank = block.kind == BlockKind::kHeading ? block.level : 10;
+      if (block.kind != BlockKind::kHeading && LooksLikeNumberedTitle(block.text)) {
+        const std::string_view number = std::string_view(block.text).substr(0, block.text.find(' '));
+        rank += static_cast<int>(std::count(number.begin(), number.end(), '.')) +
+                (number.back() == '.' ? 0 : 1);
+      }
+      while (!open_headings.empty() && open_headings.back().first >= rank) open_headings.pop_back();
+      parent_heading[i] = open_headings.empty() ? -1 : open_headings.back().second;
+      open_headings.emplace_back(rank, static_cast<int>(i));
       heading = static_cast<int>(i);
       lead_in = -1;
+      situation.heading = heading;
+      continue;
+    }
+    // A numbered run-in title ("27.11 Opt-Out. You may ...") commits to
+    // nothing; the section it opens still belongs to the heading above.
+    if (first_in_block && block.kind == BlockKind::kParagraph && LooksLikeNumberedPeriodTitle(texts[i])) {
+      situation.heading_like = true;
       situation.heading = heading;
       continue;
     }
@@ -530,7 +600,17 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
     if (situations[i].heading_like) continue;  // headings commit to nothing
     candidates.clear();
     if (!compiled_->CandidatesFor(texts[i], &candidates)) continue;
-    labels[i] = Decide(texts[i], candidates, &context_candidates[i]);
+    // heading_excludes sees the section heading and those enclosing it
+    // ("27. Arbitration" > "27.11 Opt-Out").
+    thread_local std::string headings;
+    headings.clear();
+    if (std::any_of(candidates.begin(), candidates.end(),
+                    [&](int index) { return compiled_->rules[index].heading_excludes != nullptr; })) {
+      for (int h = situations[i].heading; h >= 0; h = parent_heading[h]) {
+        headings.append(texts[h].data(), texts[h].size()).append("\n");
+      }
+    }
+    labels[i] = Decide(texts[i], candidates, &context_candidates[i], headings);
   }
 
   // Pass 2: context rules see pass-1 labels only, so the outcome does not
@@ -561,6 +641,13 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
         const int h = situations[i].heading;
         if (h < 0 || !RE2::PartialMatch(texts[h], *compiled.heading)) continue;
       }
+      if (compiled.heading_excludes) {
+        bool excluded_by_heading = false;
+        for (int h = situations[i].heading; h >= 0 && !excluded_by_heading; h = parent_heading[h]) {
+          excluded_by_heading = RE2::PartialMatch(texts[h], *compiled.heading_excludes);
+        }
+        if (excluded_by_heading) continue;
+      }
       if (!context.lead_in_labels.empty() || compiled.lead_in) {
         const int l = situations[i].lead_in;
         if (l < 0) continue;
@@ -573,8 +660,7 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
         if (!lead_in_has) continue;
         if (compiled.lead_in && !RE2::PartialMatch(texts[l], *compiled.lead_in)) continue;
       }
-      const bool required = (!compiled.confirm || RE2::PartialMatch(texts[i], *compiled.match)) &&
-                            std::all_of(compiled.require.begin(), compiled.require.end(),
+      const bool required = std::all_of(compiled.require.begin(), compiled.require.end(),
                                         [&](const auto& re) { return RE2::PartialMatch(texts[i], *re); });
       const bool excluded = std::any_of(compiled.exclude.begin(), compiled.exclude.end(),
                                         [&](const auto& re) { return RE2::PartialMatch(texts[i], *re); });

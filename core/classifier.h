@@ -89,8 +89,10 @@ class Classifier {
   explicit Classifier(RulePack pack);
   // Text-only labels of one clause from its candidate rules; context rules
   // are skipped and their indices left in *context_candidates.
+  // `heading` is the text of the clause's section heading ("" when none).
   std::vector<LabelMatch> Decide(std::string_view text, const std::vector<int>& candidates,
-                                 std::vector<int>* context_candidates) const;
+                                 std::vector<int>* context_candidates,
+                                 std::string_view heading = {}) const;
   LabelMatch MakeMatch(int index, std::string_view text) const;
   RulePack pack_;
   std::unique_ptr<Compiled> compiled_;

@@ -93,7 +93,8 @@ bool ReadContext(const json& entry, const RulePack& pack, const std::string& whe
     return false;
   }
   static const std::set<std::string> kKnown = {"previous_labels", "window", "heading_matches",
-                                                "lead_in_labels", "lead_in_matches"};
+                                                "lead_in_labels", "lead_in_matches",
+                                                "heading_excludes"};
   for (auto field = it->begin(); field != it->end(); ++field) {
     if (kKnown.count(field.key()) == 0) {
       // A misspelt context key would silently make a context rule a plain
@@ -108,11 +109,12 @@ bool ReadContext(const json& entry, const RulePack& pack, const std::string& whe
       !ReadString(*it, "heading_matches", false, in, &context->heading_matches, error) ||
       !ReadStringList(*it, "lead_in_labels", in, &context->lead_in_labels, error) ||
       !ReadString(*it, "lead_in_matches", false, in, &context->lead_in_matches, error) ||
+      !ReadString(*it, "heading_excludes", false, in, &context->heading_excludes, error) ||
       !LabelsDeclared(pack, context->previous_labels, in, "previous_labels", error) ||
       !LabelsDeclared(pack, context->lead_in_labels, in, "lead_in_labels", error)) {
     return false;
   }
-  if (context->empty()) {
+  if (context->empty() && context->heading_excludes.empty()) {
     error->message = in + ": must constrain something";
     return false;
   }

@@ -19,8 +19,11 @@
 //         "window": 1,                // clauses before carries one of these
 //         "heading_matches": "<RE2>", // the section's heading matches
 //         "lead_in_labels": ["<label id>", ...],   // a list item whose
-//         "lead_in_matches": "<RE2>"  // lead-in ("...:") has / matches these
-//       },
+//         "lead_in_matches": "<RE2>", // lead-in ("...:") has / matches these
+//         "heading_excludes": "<RE2>" // not under a heading matching this
+//       },                            // (alone, the rule stays a text rule:
+//                                     // it is still decided in the first
+//                                     // pass; a lone clause has no heading)
 //       "unless_labels": ["<label id>", ...],  // optional: not when the
 //                                      // clause already carries one of these
 //       "note": "<template>", "severity": "..."  // optional: override the
@@ -80,7 +83,13 @@ struct RuleContext {
   std::string heading_matches;
   std::vector<std::string> lead_in_labels;
   std::string lead_in_matches;
+  // Not when the section's heading matches this ("Opt-out" under
+  // "Arbitration" is about a contract term). Unlike the fields above it
+  // does not make the rule a context rule: it is checked in the first pass.
+  std::string heading_excludes;
 
+  // True when no field requires surroundings (heading_excludes only
+  // removes; it never defers a rule to the context pass).
   bool empty() const {
     return previous_labels.empty() && heading_matches.empty() && lead_in_labels.empty() &&
            lead_in_matches.empty();

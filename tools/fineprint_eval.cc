@@ -3,7 +3,7 @@
 //
 //   fineprint_eval [--corpus DIR] [--rules PACK.json] [--errors]
 //                  [--split tuning|heldout|all] [--gold-spans]
-//                  [--min-tuning-f1 F]
+//                  [--min-tuning-f1 F] [--min-heldout-f1 F]
 //
 // Each labels/<doc>.txt is read with ReadPlainText (so offsets match the
 // gold), segmented and classified like any input. A clause counts as giving a
@@ -14,7 +14,9 @@
 // documents only unless --split heldout is asked for explicitly, so looking
 // at held-out mistakes is a deliberate act.
 // --min-tuning-f1 makes the exit status 1 when the tuning set's primary
-// micro-F1 is below F (the regression guard ctest runs).
+// micro-F1 is below F (the regression guard ctest runs); --min-heldout-f1
+// does the same for the held-out set (a generalisation regression guard:
+// set just under the figure reached, never tuned against).
 // Exit status: 0 ok, 1 below the floor, 2 bad usage, 3 unreadable corpus.
 #include <algorithm>
 #include <cstdio>
@@ -55,7 +57,8 @@ const std::set<std::string> kHeldOut = {
 
 constexpr char kUsage[] =
     "usage: fineprint_eval [--corpus DIR] [--rules PACK.json] [--errors]\n"
-    "                      [--split tuning|heldout|all] [--gold-spans] [--min-tuning-f1 F]\n";
+    "                      [--split tuning|heldout|all] [--gold-spans] [--min-tuning-f1 F]\n"
+    "                      [--min-heldout-f1 F]\n";
 
 struct GoldSentence {
   uint32_t start = 0;
@@ -166,6 +169,7 @@ int main(int argc, char** argv) {
   bool show_errors = false;
   bool gold_spans = false;
   double floor = -1;
+  double heldout_floor = -1;
   bool split_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -179,6 +183,11 @@ int main(int argc, char** argv) {
       const std::string f = value();
       char* end = nullptr;
       floor = std::strtod(f.c_str(), &end);
+      if (f.empty() || *end != '\0') { std::cerr << kUsage; return 2; }
+    } else if (arg == "--min-heldout-f1") {
+      const std::string f = value();
+      char* end = nullptr;
+      heldout_floor = std::strtod(f.c_str(), &end);
       if (f.empty() || *end != '\0') { std::cerr << kUsage; return 2; }
     } else if (arg == "--help" || arg == "-h") { std::cout << kUsage; return 0; }
     else { std::cerr << "fineprint_eval: unknown argument '" << arg << "'\n" << kUsage; return 2; }
@@ -285,6 +294,7 @@ int main(int argc, char** argv) {
   }
 
   double tuning_f1 = -1;
+  double heldout_f1 = -1;
   for (const char* which : {"tuning", "heldout"}) {
     if (counts.find(which) == counts.end()) continue;
     std::printf("\n== %s set%s ==\n", which, gold_spans ? " (gold sentence spans)" : "");
@@ -302,6 +312,7 @@ int main(int argc, char** argv) {
                   primary ? "MICRO primary" : "MICRO secondary", micro.tp + micro.fn, micro.tp,
                   micro.fp, micro.fn, micro.Precision(), micro.Recall(), micro.F1());
       if (primary && std::string(which) == "tuning") tuning_f1 = micro.F1();
+      if (primary && std::string(which) == "heldout") heldout_f1 = micro.F1();
     }
   }
   if (floor >= 0) {
@@ -314,6 +325,18 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("ok: tuning primary micro-F1 %.3f >= floor %.3f\n", tuning_f1, floor);
+  }
+  if (heldout_floor >= 0) {
+    if (heldout_f1 < 0) {
+      std::cerr << "fineprint_eval: --min-heldout-f1 needs the held-out set\n";
+      return 2;
+    }
+    if (heldout_f1 < heldout_floor) {
+      std::printf("FAIL: held-out primary micro-F1 %.3f is below the floor %.3f\n", heldout_f1,
+                  heldout_floor);
+      return 1;
+    }
+    std::printf("ok: held-out primary micro-F1 %.3f >= floor %.3f\n", heldout_f1, heldout_floor);
   }
   return 0;
 }

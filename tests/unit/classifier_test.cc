@@ -218,3 +218,155 @@ TEST_CASE("Slots: where to opt out, durations and amounts", "[classifier]") {
 
 }  // namespace
 }  // namespace fineprint
+
+namespace fineprint {
+namespace {
+
+// Sentences written for these tests (not from the gold corpus), plus the
+// taxonomy's own examples: each says whether `label` applies.
+struct LabelCase {
+  const char* text;
+  const char* label;
+  bool expected;
+};
+
+void CheckCases(const Classifier& classifier, const std::vector<LabelCase>& cases) {
+  for (const LabelCase& c : cases) {
+    INFO(c.text);
+    INFO(c.label);
+    CHECK(Has(Labels(classifier, c.text), c.label) == c.expected);
+  }
+}
+
+TEST_CASE("Taxonomy examples get their labels", "[classifier][taxonomy]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      {"We use the information we collect to train our machine learning and artificial intelligence "
+       "models.", "ai_training.first_party", true},
+      {"DeepL Pro subscribers' texts are not used to train our machine translation systems.",
+       "ai_training.excluded", true},
+      {"You shall not use the X API or X Content to fine-tune or train a foundation or frontier model.",
+       "ai_training.prohibited_use", true},
+      {"You can opt out of this sharing in your Privacy and safety settings.", "choice.opt_out", true},
+      {"We will only use your precise location if you give us your consent.", "choice.opt_in", true},
+      {"We keep search logs for up to 18 months.", "retention.fixed_period", true},
+      {"We keep your posts for as long as your account is active or until the content is deleted.",
+       "retention.event_based", true},
+      {"We keep different types of information for different periods of time.", "retention.vague", true},
+      {"Deleted content may persist elsewhere, such as in search engine caches.",
+       "retention.after_deletion", true},
+  });
+}
+
+TEST_CASE("Rules of thumb: AI training", "[classifier][taxonomy]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      {"We use your conversations to improve the models that power our assistant.",
+       "ai_training.first_party", true},
+      {"We may use publicly available information from the web to train our AI models.",
+       "ai_training.first_party", true},
+      {"We use the information we collect to improve our services.", "ai_training.first_party", false},
+      {"We use automated tools to detect spam and abusive content.", "ai_training.first_party", false},
+      {"We do not allow our vendors to train their models on your data.", "ai_training.excluded", true},
+      {"Content from business accounts is never used to train our models.", "ai_training.excluded", true},
+      {"You may not use content obtained from the service to train or fine-tune machine learning models.",
+       "ai_training.prohibited_use", true},
+  });
+}
+
+TEST_CASE("Rules of thumb: choices", "[classifier][taxonomy]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      {"You can unsubscribe from our marketing emails at any time.", "choice.opt_out", true},
+      {"You have the right to object to the processing of your personal data.", "choice.opt_out", true},
+      {"You can withdraw your consent at any time in your account settings.", "choice.opt_out", true},
+      {"You can turn off personalized ads in your ad settings.", "choice.opt_out", true},
+      // Contract terms and account closure are not opt-outs of a data use.
+      {"You may opt out of this arbitration agreement by sending written notice within 30 days.",
+       "choice.opt_out", false},
+      {"You can delete your account at any time from the settings page.", "choice.opt_out", false},
+      {"You can deactivate your profile whenever you like.", "choice.opt_out", false},
+      {"We may be required to disable access to your content.", "choice.opt_out", false},
+      {"You can disable auto-renewal of your subscription at any time.", "choice.opt_out", false},
+      {"You have the right to access and correct your personal data.", "choice.opt_out", false},
+      // Defaults.
+      {"Personalized ads are turned on by default.", "choice.default_on", true},
+      {"Depending on your settings, we may use your activity to personalize ads.", "choice.default_on", true},
+      {"Depending on your settings, we may use your activity to personalize ads.", "choice.opt_out", true},
+      {"You may opt out of personalized ads.", "choice.default_on", false},
+      // Opt-in.
+      {"We will share your health data with partners only with your explicit consent.",
+       "choice.opt_in", true},
+      {"If you choose to turn on location history, we will store the places you go.",
+       "choice.opt_in", true},
+      {"By using the service you agree to these terms.", "choice.opt_in", false},
+      {"If you choose to join the beta programme, you agree to be bound by these additional terms.",
+       "choice.opt_in", false},
+      {"Tell us at once if someone has used your account without your permission.", "choice.opt_in", false},
+      {"Your friends can choose to share your posts with people outside your audience.",
+       "choice.opt_in", false},
+      {"If you connect your calendar, we will read your events to suggest meeting times.",
+       "choice.opt_in", true},
+  });
+}
+
+TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      // Zero retention is a fixed period.
+      {"We do not store your voice recordings.", "retention.fixed_period", true},
+      {"Uploaded images are deleted immediately after processing.", "retention.fixed_period", true},
+      {"Your payment card number is not retained after the transaction.", "retention.fixed_period", true},
+      {"We delete server logs after 30 days.", "retention.fixed_period", true},
+      {"We do not sell your personal information.", "retention.fixed_period", false},
+      {"We will not keep your data longer than necessary.", "retention.fixed_period", false},
+      // Vague.
+      {"We keep your information for as long as necessary to provide the service.", "retention.vague", true},
+      {"We store this data for a short period to detect fraud.", "retention.vague", true},
+      {"We may preserve your information to comply with legal obligations.", "retention.vague", true},
+      {"We keep information indefinitely.", "retention.vague", true},
+      {"We collect, use, store and analyse your information to provide our services.",
+       "retention.vague", false},
+      {"Please see How long we keep information below.", "retention.vague", false},
+      // Event-based.
+      {"We keep your profile until you delete your account.", "retention.event_based", true},
+      {"You can close your account at any time.", "retention.event_based", false},
+      // After deletion.
+      {"Copies of your content may remain in our backups for a limited time after you delete it.",
+       "retention.after_deletion", true},
+      {"Some information may remain in backup systems after your account is closed.",
+       "retention.after_deletion", true},
+      {"Other users may still have copies of messages you sent them.", "retention.after_deletion", true},
+      {"We may retain some data even after you delete your account.", "retention.after_deletion", true},
+      {"A perpetual, irrevocable licence to your content survives termination.",
+       "retention.after_deletion", false},
+  });
+}
+
+TEST_CASE("Context: heading_excludes drops an opt-out under an arbitration section",
+          "[classifier][context]") {
+  auto classifier = Builtin();
+  Lines doc({"Arbitration Agreement",
+             "You may opt out within 30 days by sending us a written notice.",
+             "Your privacy choices",
+             "You may opt out within 30 days by sending us a written notice."});
+  auto labels = classifier->ClassifyClauses(doc.document, doc.spans);
+  REQUIRE(labels.size() == 4);
+  CHECK_FALSE(Has(Ids(labels[1]), "choice.opt_out"));
+  CHECK(Has(Ids(labels[3]), "choice.opt_out"));
+}
+
+TEST_CASE("A numbered title closed by a period is a heading", "[classifier][context]") {
+  auto classifier = Builtin();
+  Lines doc({"27. Dispute Resolution", "27.11 Opt-Out.", "You may opt out of personalised ads in your settings."});
+  std::vector<ClauseSituation> situations;
+  auto labels = classifier->ClassifyClauses(doc.document, doc.spans, &situations);
+  REQUIRE(labels.size() == 3);
+  CHECK(situations[1].heading_like);
+  CHECK(labels[1].empty());
+  // The sub-title does not hide the section heading above it.
+  CHECK_FALSE(Has(Ids(labels[2]), "choice.opt_out"));
+}
+
+}  // namespace
+}  // namespace fineprint
