@@ -379,17 +379,48 @@ std::string AnalysisToText(const Analysis& analysis) {
          std::to_string(document.blocks.size()) + " blocks, " +
          std::to_string(analysis.clauses.size()) + " clauses, " +
          std::to_string(labelled) + " labelled\n";
-  for (const AnalyzedClause& clause : analysis.clauses) {
+
+  // What the document leaves out comes first: it is what no highlight shows.
+  if (!analysis.findings.empty()) {
+    out += "\nWhat the document leaves out or warns about:\n";
+    for (const Finding& finding : analysis.findings) {
+      out += "  [" + finding.rule->severity + "] " + finding.rule->explanation;
+      if (!finding.clauses.empty()) {
+        out += " (clauses";
+        size_t shown = 0;
+        for (uint32_t index : finding.clauses) {
+          if (shown++ == 5) {
+            out += " ...";
+            break;
+          }
+          out += " #" + std::to_string(index);
+        }
+        out += ")";
+      }
+      out += "\n";
+    }
+  }
+
+  for (size_t index = 0; index < analysis.clauses.size(); ++index) {
+    const AnalyzedClause& clause = analysis.clauses[index];
     if (clause.labels.empty()) continue;
-    out += "\n[bytes " + std::to_string(clause.source_start) + "-" +
+    const std::string_view text = analysis.ClauseText(clause);
+    out += "\n#" + std::to_string(index) + " [bytes " + std::to_string(clause.source_start) + "-" +
            std::to_string(clause.source_end) + "] ";
-    out += analysis.ClauseText(clause);
+    out += text;
     out += "\n";
-    for (const LabelMatch& match : clause.labels) {
-      out += "  - " + match.label + ": " + match.rule->why + " (saw \"";
-      out += analysis.ClauseText(clause).substr(match.evidence_start,
-                                                match.evidence_end - match.evidence_start);
+    for (size_t i = 0; i < clause.labels.size(); ++i) {
+      const LabelMatch& match = clause.labels[i];
+      const LabelNote* note = i < clause.notes.size() ? &clause.notes[i] : nullptr;
+      out += "  - " + match.label;
+      if (note != nullptr && !note->severity.empty()) out += " [" + note->severity + "]";
+      if (note != nullptr && !note->text.empty()) out += ": " + note->text;
+      out += "\n      why: " + match.rule->why + " (saw \"";
+      out += text.substr(match.evidence_start, match.evidence_end - match.evidence_start);
       out += "\")\n";
+    }
+    for (const SlotValue& slot : clause.slots) {
+      out += "      " + slot.name + ": " + slot.value + "\n";
     }
   }
   return out;
