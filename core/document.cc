@@ -124,46 +124,6 @@ size_t ByteOrderMarkLength(std::string_view input) {
   return input.size() >= 3 && input.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
-uint32_t DecodeUtf8(std::string_view text, size_t pos, size_t* length) {
-  const auto lead = static_cast<unsigned char>(text[pos]);
-  size_t n = 1;
-  uint32_t cp = lead;
-  if (lead >= 0xF0) {
-    n = 4, cp = lead & 0x07;
-  } else if (lead >= 0xE0) {
-    n = 3, cp = lead & 0x0F;
-  } else if (lead >= 0xC0) {
-    n = 2, cp = lead & 0x1F;
-  }
-  if (n > 1 && pos + n <= text.size()) {
-    for (size_t k = 1; k < n; ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[pos + k]) & 0x3F);
-    }
-  } else {
-    n = 1, cp = lead;
-  }
-  *length = n;
-  return cp;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 void BlockBuilder::Start(BlockKind kind, int level) {
   Finish();
   block_ = Block();

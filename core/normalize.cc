@@ -1,57 +1,11 @@
 #include "core/normalize.h"
 
+#include "core/utf8.h"
+
 namespace fineprint {
 namespace {
 
-constexpr uint32_t kInvalid = 0xFFFFFFFF;
-
-// Decodes the code point at text[i]; *length receives its byte count (1 for
-// an invalid byte, which decodes to kInvalid).
-uint32_t Decode(std::string_view text, size_t i, size_t* length) {
-  const unsigned char c = static_cast<unsigned char>(text[i]);
-  *length = 1;
-  if (c < 0x80) return c;
-  size_t need;
-  uint32_t cp;
-  if ((c & 0xE0) == 0xC0) {
-    need = 1;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    need = 2;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    need = 3;
-    cp = c & 0x07;
-  } else {
-    return kInvalid;
-  }
-  if (i + need >= text.size()) return kInvalid;
-  for (size_t k = 1; k <= need; ++k) {
-    const unsigned char d = static_cast<unsigned char>(text[i + k]);
-    if ((d & 0xC0) != 0x80) return kInvalid;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  *length = need + 1;
-  return cp;
-}
-
-void Encode(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+constexpr uint32_t kInvalid = kInvalidCodePoint;
 
 bool IsSpace(uint32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
@@ -149,7 +103,7 @@ size_t OneMarker(std::string_view text) {
     length = 1;
   } else if (c >= 0x80) {
     size_t n = 0;
-    const uint32_t cp = Decode(text, 0, &n);
+    const uint32_t cp = DecodeUtf8(text, 0, &n);
     if (cp == 0x2022 || cp == 0xB7 || cp == 0x25AA || cp == 0x25E6 || cp == 0x2023 ||
         cp == 0x2013 || cp == 0x2014 || cp == 0x25CF || cp == 0x25A0) {
       length = n;
@@ -196,7 +150,7 @@ std::string NormalizeTypography(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     size_t n = 0;
-    const uint32_t cp = Decode(text, i, &n);
+    const uint32_t cp = DecodeUtf8(text, i, &n);
     const size_t at = i;
     i += n;
     if (IsSpace(cp)) {
@@ -269,7 +223,7 @@ std::vector<ComparisonWord> ComparisonWords(std::string_view text) {
       continue;
     }
     size_t n = 0;
-    const uint32_t cp = Decode(text, i, &n);
+    const uint32_t cp = DecodeUtf8(text, i, &n);
     if (IsInvisible(cp)) {
       i += n;
       continue;
@@ -279,7 +233,7 @@ std::vector<ComparisonWord> ComparisonWords(std::string_view text) {
         in_word = true;
         current.start = static_cast<uint32_t>(i);
       }
-      Encode(FoldCase(cp), &current.folded);
+      AppendUtf8(FoldCase(cp), &current.folded);
       previous = cp;
       i += n;
       continue;
@@ -288,7 +242,7 @@ std::vector<ComparisonWord> ComparisonWords(std::string_view text) {
     // "," or "." between digits ("15,000", "1.5").
     if (in_word && i + n < text.size()) {
       size_t m = 0;
-      const uint32_t next = Decode(text, i + n, &m);
+      const uint32_t next = DecodeUtf8(text, i + n, &m);
       const bool apostrophe = IsApostrophe(cp) && IsWordChar(next) && !IsDigit(next);
       const bool number = (cp == ',' || cp == '.') && IsDigit(previous) && IsDigit(next);
       if (apostrophe || number) {
@@ -305,7 +259,7 @@ std::vector<ComparisonWord> ComparisonWords(std::string_view text) {
       if (cp == '&') {
         word.folded = "and";
       } else {
-        Encode(cp, &word.folded);
+        AppendUtf8(cp, &word.folded);
       }
       words.push_back(std::move(word));
     }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/document.h"
+#include "core/utf8.h"
 
 namespace fineprint {
 namespace reader_internal {
@@ -49,12 +50,9 @@ inline size_t WhiteSpaceLength(std::string_view text, size_t pos) {
 // 3 when the input starts with a UTF-8 byte-order mark, else 0.
 size_t ByteOrderMarkLength(std::string_view input);
 
-// Decodes the UTF-8 character at text[pos] (text must be valid UTF-8);
-// *length receives its byte length (1 for a stray byte, decoded as itself).
-uint32_t DecodeUtf8(std::string_view text, size_t pos, size_t* length);
-
-// Appends code point cp to out as UTF-8.
-void AppendUtf8(uint32_t cp, std::string* out);
+// The core's one UTF-8 decoder and encoder (core/utf8.h).
+using ::fineprint::AppendUtf8;
+using ::fineprint::DecodeUtf8;
 
 // Decodes an HTML character reference starting at text[pos] == '&'
 // ("&amp;", "&#8217;", "&#x2019;", the common named ones, and the legacy few

@@ -38,6 +38,49 @@ size_t FirstInvalidUtf8(std::string_view text) {
   return size;
 }
 
+uint32_t DecodeUtf8(std::string_view text, size_t pos, size_t* length) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  *length = 1;
+  if (lead < 0x80) return lead;
+  size_t continuation;
+  uint32_t cp;
+  if ((lead & 0xE0) == 0xC0) {
+    continuation = 1, cp = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    continuation = 2, cp = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    continuation = 3, cp = lead & 0x07;
+  } else {
+    return kInvalidCodePoint;
+  }
+  if (pos + continuation >= text.size()) return kInvalidCodePoint;
+  for (size_t k = 1; k <= continuation; ++k) {
+    const auto byte = static_cast<unsigned char>(text[pos + k]);
+    if ((byte & 0xC0) != 0x80) return kInvalidCodePoint;
+    cp = (cp << 6) | (byte & 0x3F);
+  }
+  *length = continuation + 1;
+  return cp;
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
 namespace {
 
 // UTF-16 code units taken by the character whose lead byte is `lead`;

@@ -5,6 +5,7 @@
 #define FINEPRINT_CORE_UTF8_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,17 @@ namespace fineprint {
 // forms, surrogates and code points past U+10FFFF are invalid), or
 // text.size() when all of it is valid.
 size_t FirstInvalidUtf8(std::string_view text);
+
+// What DecodeUtf8 returns for a byte that does not start a valid sequence.
+inline constexpr uint32_t kInvalidCodePoint = 0xFFFFFFFF;
+
+// Decodes the UTF-8 character at text[pos] (pos < text.size()); *length
+// receives its byte length. A byte that does not start a complete sequence
+// decodes to kInvalidCodePoint with length 1, so a scan always advances.
+uint32_t DecodeUtf8(std::string_view text, size_t pos, size_t* length);
+
+// Appends code point cp (<= U+10FFFF) to out as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
 
 // Converts byte offsets of a valid UTF-8 text to UTF-16 code-unit offsets of
 // the same text. Construction is one pass; each lookup is O(1) plus a scan of
