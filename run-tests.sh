@@ -42,6 +42,7 @@ run() {  # name kind(ctest|node) command...
 
 run "C++ unit, CLI and accuracy tests" ctest ctest --test-dir build/native --output-on-failure
 run "WASM tests (Node)" node node --test tests/wasm/
+run "Extension background and locale tests (Node)" node node --test tests/extension/
 run "Browser end-to-end tests" node node --test --test-concurrency=1 tests/e2e/
 echo
 echo "$passed passed, $failed failed"

@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // The part of the extension each browser gets as it is in the source tree.
-const EXTENSION_DIRECTORIES = ['background', 'browser', 'content', 'popup', 'shared'];
+const EXTENSION_DIRECTORIES = ['_locales', 'background', 'browser', 'content', 'popup', 'shared'];
 const TEST_HOST_PERMISSIONS = ['http://127.0.0.1/*'];
 
 // Per-browser manifest differences. The source manifest holds the union;

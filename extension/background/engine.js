@@ -15,7 +15,7 @@ let enginePromise = null;
 // rule pack), reported once, with the first analysis that waited for it.
 let unreportedStartupMs = null;
 
-function getEngine() {
+export function getEngine() {
   if (enginePromise) return enginePromise;
   const startedAt = performance.now();
   enginePromise = createEngine({
@@ -29,6 +29,12 @@ function getEngine() {
     throw error;
   });
   return enginePromise;
+}
+
+// Starts creating the engine now (the background calls this as it starts),
+// so the first page does not wait for the module to compile.
+export function startEngine() {
+  getEngine().catch(() => {});
 }
 
 const roundMs = (ms) => (ms === null ? null : Math.round(ms * 10) / 10);
@@ -60,17 +66,46 @@ export async function analyzeBlocks({ title, blocks }) {
   if (analysis?.schema !== ANALYSIS_SCHEMA) {
     throw new Error(`unexpected analysis schema: ${analysis?.schema}`);
   }
+  // Document-level findings ("an opt-out is mentioned but not where") go
+  // with the clauses they are about, for the cards.
+  const findingsByClause = new Map();
+  for (const { severity, explanation, clauses = [] } of analysis.findings ?? []) {
+    for (const index of clauses) {
+      if (!findingsByClause.has(index)) findingsByClause.set(index, []);
+      findingsByClause.get(index).push({ severity, explanation });
+    }
+  }
   const notedClauses = analysis.clauses
+    .map((clause, index) => ({ ...clause, findings: findingsByClause.get(index) ?? [] }))
     .filter((clause) => clause.labels.length > 0)
-    .map(({ start, end, block, labels }) => ({
+    .map(({ start, end, block, labels, findings }) => ({
       start,
       end,
       block,
-      labels: labels.map(({ id, name }) => ({ id, name })),
+      findings,
+      labels: labels.map(({ id, name, note, severity, slots }) => ({ id, name, note, severity, slots })),
     }));
+  // "How other platforms handle this", for the labels this page carries.
+  const labelIds = new Set(notedClauses.flatMap((clause) => clause.labels.map((label) => label.id)));
+  const examples = {};
+  for (const [id, list] of Object.entries(analysis.examples ?? {})) {
+    if (labelIds.has(id)) examples[id] = list;
+  }
   const timing = {
     engineStartupMs: roundMs(engineStartupMs),
     analysisMs: roundMs(performance.now() - analysisStartedAt),
   };
-  return { ok: true, clauseCount: analysis.clauses.length, clauses: notedClauses, timing };
+  return { ok: true, clauseCount: analysis.clauses.length, clauses: notedClauses, examples, timing };
+}
+
+// The snapshot of the page's blocks dated today, and the engine's diff, for
+// the history (history.js).
+export async function snapshotBlocks({ title, blocks }, date) {
+  const engine = await getEngine();
+  return engine.snapshotBlocks({ title: String(title ?? ''), blocks }, date);
+}
+
+export async function diffFunction() {
+  const engine = await getEngine();
+  return (before, after) => engine.diff(before, after);
 }

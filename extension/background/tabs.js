@@ -40,3 +40,10 @@ export async function analyzeTab(tabId) {
   if (!status) throw new Error('the content script did not start on this page');
   return { ok: true, status };
 }
+
+// The URL of the page in the tab, as its content script sees it (the
+// extension has no "tabs" permission); null when no content script runs.
+export async function getTabUrl(tabId) {
+  const status = await askPage(tabId, { type: Message.GET_PAGE_STATUS });
+  return typeof status?.url === 'string' ? status.url : null;
+}

@@ -6,4 +6,7 @@
   'use strict';
   const fineprint = (globalThis.fineprint ??= {});
   fineprint.api ??= globalThis.browser ?? globalThis.chrome;
+  // UI strings from _locales (see shared/i18n.js): $1, $2 ... substituted.
+  fineprint.t ??= (key, ...substitutions) =>
+    fineprint.api.i18n.getMessage(key, substitutions.map(String)) || key;
 })();

@@ -25,10 +25,21 @@
     return FAMILIES.find((family) => families.has(family)) ?? OTHER_FAMILY;
   }
 
+  // A clause's colour: its most severe label's severity.
+  const SEVERITIES = ['alert', 'caution', 'info', 'good'];
+  fineprint.clauseSeverity = (labels) => {
+    const seen = new Set(labels.map((label) => label.severity));
+    return SEVERITIES.find((severity) => seen.has(severity)) ?? 'info';
+  };
+
+  // clause number -> clause, for the cards (card.js).
+  fineprint.paintedClauses = new Map();
+
   function createMark(clause, clauseNumber) {
     const ids = [...new Set(clause.labels.map((label) => label.id))];
     const mark = document.createElement(MARK_TAG);
-    mark.className = `fineprint-mark fineprint-family-${familyOf(ids)}`;
+    mark.className =
+      `fineprint-mark fineprint-family-${familyOf(ids)} fineprint-severity-${fineprint.clauseSeverity(clause.labels)}`;
     mark.dataset.fineprintLabels = ids.join(' ');
     mark.dataset.fineprintClause = String(clauseNumber);
     mark.title = [...new Set(clause.labels.map((label) => label.name))].join('\n');
@@ -100,6 +111,7 @@
       if (painted) paintedClauses += 1;
     });
 
+    const firstMarks = new Map(); // clause number -> [document position node, mark]
     for (const [node, ranges] of rangesByNode) {
       ranges.sort((a, b) => b.from - a.from);
       for (const { from, to, clause, clauseNumber } of ranges) {
@@ -112,7 +124,22 @@
         const mark = createMark(clause, clauseNumber);
         middle.replaceWith(mark);
         mark.append(middle);
+        const first = firstMarks.get(clauseNumber);
+        if (!first || first.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_PRECEDING) {
+          firstMarks.set(clauseNumber, mark);
+        }
+        fineprint.paintedClauses.set(clauseNumber, clause);
       }
+    }
+    // The first mark of each clause is its keyboard stop (a small marker
+    // before it): Tab reaches it, focus or Enter opens its card.
+    for (const [, mark] of firstMarks) {
+      const clause = fineprint.paintedClauses.get(Number(mark.dataset.fineprintClause));
+      const names = [...new Set(clause.labels.map((label) => label.name))].join('; ');
+      mark.tabIndex = 0;
+      mark.setAttribute('role', 'button');
+      mark.setAttribute('aria-label', fineprint.t('markerLabel', names));
+      mark.classList.add('fineprint-marker');
     }
     return paintedClauses;
   };
@@ -120,6 +147,8 @@
   // Removes every mark (this run's or an earlier injection's) and merges the
   // text nodes painting split, leaving the page's text nodes as they were.
   fineprint.clearHighlights = (doc = document) => {
+    fineprint.closeCard?.();
+    fineprint.paintedClauses.clear();
     for (const mark of doc.querySelectorAll(MARK_TAG)) mark.replaceWith(...mark.childNodes);
     for (const node of splitOffNodes.reverse()) {
       const previous = node.previousSibling;

@@ -1,7 +1,10 @@
 // The popup only renders: it asks the background for the active tab's
 // analysis status, and asks it to analyse the tab when the button is pressed.
 import { api } from '../browser/api.js';
+import { localisePage, t } from '../shared/i18n.js';
 import { Message } from '../shared/messages.js';
+
+localisePage();
 
 const statusLine = document.getElementById('status');
 const analyzeButton = document.getElementById('analyze');
@@ -9,14 +12,14 @@ const analyzeButton = document.getElementById('analyze');
 function describe(status) {
   switch (status.phase) {
     case 'not-analyzed':
-      return 'This page has not been analyzed.';
+      return t('statusNotAnalyzed');
     case 'analyzing':
-      return 'Analyzing…';
+      return t('statusAnalyzing');
     case 'done':
-      if (status.noted === 0) return `Nothing of note in ${status.clauses} clauses.`;
-      return `${status.noted} of ${status.clauses} clauses noted.`;
+      if (status.noted === 0) return t('statusNothing', status.clauses);
+      return t('statusNoted', status.noted, status.clauses);
     default:
-      return `Couldn't analyze this page: ${status.error ?? 'unknown error'}`;
+      return t('statusError', status.error ?? t('statusUnknownError'));
   }
 }
 
@@ -32,7 +35,11 @@ async function ask(message) {
   return reply.status;
 }
 
+// The tab to show: ?tab=<id> when the popup is opened as a page (tests,
+// keyboard users), else the active tab of this window.
 async function activeTabId() {
+  const requested = Number.parseInt(new URLSearchParams(location.search).get('tab') ?? '', 10);
+  if (Number.isInteger(requested)) return requested;
   const [tab] = await api.tabs.query({ active: true, currentWindow: true });
   if (!tab) throw new Error('no active tab');
   return tab.id;
@@ -41,7 +48,9 @@ async function activeTabId() {
 async function analyze() {
   render({ phase: 'analyzing' });
   try {
-    render(await ask({ type: Message.ANALYZE_TAB, tabId: await activeTabId() }));
+    const tabId = await activeTabId();
+    render(await ask({ type: Message.ANALYZE_TAB, tabId }));
+    await showChanges(tabId);
   } catch (error) {
     // Browser pages, the web store and file:// URLs refuse injection.
     render({ phase: 'error', error: error.message });
@@ -50,8 +59,115 @@ async function analyze() {
 
 analyzeButton.addEventListener('click', analyze);
 
+// ---- What changed since the last visit -------------------------------------
+
+const changesSection = document.getElementById('changes');
+
+function element(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+const KIND_WORDS = { added: t('kindAdded'), removed: t('kindRemoved'), modified: t('kindModified'), moved: t('kindMoved') };
+
+// One changed clause: word-level insertions and deletions when the core gave
+// them, else the whole old or new text. Page text only ever becomes text.
+function renderChange(change) {
+  const item = element('li');
+  item.dataset.kind = change.kind;
+  item.append(element('span', KIND_WORDS[change.kind] ?? change.kind, { class: 'change-kind' }));
+  const body = element('span', undefined, { class: 'change-text' });
+  if (Array.isArray(change.words) && change.words.length > 0) {
+    for (const { op, text } of change.words) {
+      if (op === 'insert') body.append(element('ins', text));
+      else if (op === 'delete') body.append(element('del', text));
+      else body.append(document.createTextNode(text));
+    }
+  } else if (change.kind === 'removed') {
+    body.append(element('del', change.old?.text ?? ''));
+  } else if (change.kind === 'added') {
+    body.append(element('ins', change.new?.text ?? ''));
+  } else {
+    body.append(document.createTextNode(change.new?.text ?? change.old?.text ?? ''));
+  }
+  item.append(body);
+  return item;
+}
+
+const hasLabels = (change) => (change.labels_before?.length ?? 0) + (change.labels_after?.length ?? 0) > 0;
+
+function renderChanges(changes) {
+  if (!changes) {
+    changesSection.hidden = true;
+    return;
+  }
+  changesSection.hidden = false;
+  const heading = document.getElementById('changes-heading');
+  const summary = document.getElementById('summary');
+  const clauses = document.getElementById('clauses');
+  const clausesHeading = document.getElementById('clauses-heading');
+  const others = document.getElementById('other-clauses');
+  const otherBox = document.getElementById('other-box');
+  summary.replaceChildren();
+  clauses.replaceChildren();
+  others.replaceChildren();
+  clausesHeading.hidden = true;
+  otherBox.hidden = true;
+  const comparison = changes.comparison;
+  const latest = changes.versions.at(-1);
+  if (comparison) {
+    heading.textContent = t('changesSince', comparison.fromDate);
+    for (const item of comparison.diff.summary ?? []) {
+      const line = element('li', item.note);
+      line.dataset.severity = item.severity;
+      line.dataset.label = item.label;
+      summary.append(line);
+    }
+    if ((comparison.diff.summary ?? []).length === 0) summary.append(element('li', t('onlyWording')));
+    // Clauses that carry labels (before or after) in full; wording-only
+    // edits folded away below them.
+    const labelled = comparison.diff.changes.filter(hasLabels);
+    const wording = comparison.diff.changes.filter((change) => !hasLabels(change));
+    for (const change of labelled) clauses.append(renderChange(change));
+    for (const change of wording) others.append(renderChange(change));
+    clausesHeading.textContent = t('changedClauses', labelled.length);
+    clausesHeading.hidden = labelled.length === 0;
+    document.getElementById('other-heading').textContent = t('otherEdits', wording.length);
+    otherBox.hidden = wording.length === 0;
+  } else if (changes.versions.length > 1 || changes.status === 'unchanged') {
+    const date = changes.versions.at(-1)?.date;
+    heading.textContent = date ? t('noChangesSince', date) : t('noChangesSinceLastVisit');
+  } else {
+    heading.textContent = latest ? t('firstSeen', latest.date) : t('notRemembered');
+  }
+  const timeline = document.getElementById('timeline');
+  timeline.replaceChildren(
+    ...changes.versions.map((version) => {
+      const seen = typeof version.seenAt === 'string' ? ` ${version.seenAt.slice(11, 16)} UTC` : '';
+      const last = version.lastSeenAt ? t('lastSeen', version.lastSeenAt.slice(0, 10)) : '';
+      return element('li', `${version.date}${seen}${last}${version.corrupt ? t('damagedCopy') : ''}`);
+    }),
+  );
+  document.getElementById('errors').replaceChildren(...changes.errors.map((error) => element('li', error)));
+}
+
+async function showChanges(tabId) {
+  try {
+    const reply = await api.runtime.sendMessage({ type: Message.GET_TAB_CHANGES, tabId });
+    if (!reply?.ok) throw new Error(reply?.error ?? 'no reply from the background');
+    renderChanges(reply.changes);
+  } catch (error) {
+    renderChanges({ comparison: null, versions: [], status: 'error', errors: [error.message] });
+  }
+}
+
 try {
-  render(await ask({ type: Message.GET_TAB_STATUS, tabId: await activeTabId() }));
+  const tabId = await activeTabId();
+  const status = await ask({ type: Message.GET_TAB_STATUS, tabId });
+  render(status);
+  if (status.phase !== 'not-analyzed') await showChanges(tabId);
 } catch (error) {
   render({ phase: 'error', error: error.message });
 }

@@ -1,9 +1,11 @@
 // Every message type exchanged between the extension's parts. Content scripts
-// are classic scripts and cannot import this module: content/content.js repeats
-// the three strings it uses, by these same values.
+// are classic scripts and cannot import this module: content/content.js and
+// content/wake.js repeat the strings they use, by these same values.
 export const Message = Object.freeze({
-  // content script -> background: {title, blocks} -> {ok, clauseCount, clauses}
-  // (only the clauses that carry labels).
+  // content script -> background: {title, blocks, visitId} -> {ok, clauseCount,
+  // clauses, examples, timing} (only the clauses that carry labels, with their
+  // notes, severities, slots and findings; examples by label). The background
+  // then remembers the page's top frame and compares it with its last visit.
   ANALYZE_BLOCKS: 'fineprint:analyze-blocks',
   // popup -> background: {tabId} -> {ok, status}. Runs (or re-runs) the
   // content script on that tab and replies when its highlights are painted.
@@ -11,6 +13,13 @@ export const Message = Object.freeze({
   // popup -> background: {tabId} -> {ok, status}; status.phase is
   // 'not-analyzed' when no content script runs on that tab.
   GET_TAB_STATUS: 'fineprint:get-tab-status',
+  // popup -> background: {tabId} -> {ok, changes}: what changed in the tab's
+  // document since the last visit ({comparison, count, severity, versions,
+  // errors}), or changes null when the tab's document is not known.
+  GET_TAB_CHANGES: 'fineprint:get-tab-changes',
+  // content script (content/wake.js, at document_start) -> background: {} ->
+  // {ok}. Wakes the background so the engine starts while the page loads.
+  WAKE: 'fineprint:wake',
 
   // background -> content script: {waitForRun} -> status (after the run in
   // progress, if any, has finished when waitForRun is true).

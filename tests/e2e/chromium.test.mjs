@@ -35,6 +35,16 @@ function findMarkedPhrase(page, phrase) {
   }, phrase);
 }
 
+async function waitForValue(check, { timeoutMs = 15_000, intervalMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 const nestedMarkCount = (page) => page.evaluate(() => document.querySelectorAll('fineprint-mark fineprint-mark').length);
 const bodyText = (page) => page.evaluate(() => document.body.textContent);
 const textNodeCount = (page) =>
@@ -262,18 +272,162 @@ describe('Fineprint in Chromium', () => {
     await Promise.all([policy.close(), popup.close()]);
   });
 
-  test('known policy URLs are analysed without a click (declarative content script)', async () => {
+  test('hovering or focusing a highlight opens a card with its note, details and examples', async () => {
+    const page = await openPage('/x-privacy');
+    const status = await browser.analyzeTab(page);
+    assert.equal(status.phase, 'done', JSON.stringify(status));
+
+    // The shadow root holds the card; its text is what the user reads.
+    const cardText = () =>
+      page.evaluate(() => document.querySelector('fineprint-card')?.shadowRoot?.textContent ?? null);
+
+    const mark = page.locator('fineprint-mark', { hasText: AI_TRAINING_PHRASE }).first();
+    await mark.scrollIntoViewIfNeeded();
+    await mark.hover();
+    await page.locator('fineprint-card').waitFor({ state: 'attached' });
+    const text = await cardText();
+    assert.ok(text.includes('X may give your data to other companies to train their AI.'), text);
+    assert.ok(text.includes('Other companies may train AI on your data'), 'the label in words');
+    assert.ok(text.includes('How other platforms handle this'), text);
+    assert.ok(text.includes('AI training on your data is on by default'), 'the document-level finding about this clause');
+    assert.equal(
+      await page.evaluate(() => document.querySelector('fineprint-card').shadowRoot.querySelector('.card').dataset.severity),
+      'alert',
+    );
+    // The page's own styles cannot reach into the card.
+    await page.addStyleTag({
+      content: '* { color: rgb(1, 2, 3) !important; } fineprint-card { display: none !important; } .card { color: rgb(1, 2, 3) !important; }',
+    });
+    const cardStyle = await page.evaluate(() => {
+      const card = document.querySelector('fineprint-card').shadowRoot.querySelector('.card');
+      return { color: getComputedStyle(card).color, hostDisplay: getComputedStyle(document.querySelector('fineprint-card')).display };
+    });
+    assert.notEqual(cardStyle.color, 'rgb(1, 2, 3)');
+    assert.equal(cardStyle.hostDisplay, 'block');
+    await page.evaluate(() => document.head.lastElementChild.remove());
+    await page.screenshot({ path: path.join(artifactsDir, 'card.png') });
+
+    // Keyboard: each clause's first mark is a focusable marker with a label;
+    // focusing a retention clause's marker shows the period it names.
+    const markers = await page.evaluate(() =>
+      [...document.querySelectorAll('fineprint-mark[tabindex="0"]')].map((each) => ({
+        label: each.getAttribute('aria-label'),
+        labels: each.dataset.fineprintLabels,
+      })),
+    );
+    assert.equal(new Set(markers.map((each) => each.label)).size > 1, true);
+    assert.ok(markers.every((each) => each.label.startsWith('Fineprint: ')));
+    await page.keyboard.press('Escape');
+    await page.locator('fineprint-card').waitFor({ state: 'detached' });
+    await page.locator('fineprint-mark.fineprint-marker[data-fineprint-labels~="retention.fixed_period"]').first().focus();
+    await page.locator('fineprint-card').waitFor({ state: 'attached' });
+    assert.match(await cardText(), /Kept for/);
+    await page.close();
+  });
+
+  test('a page that inserts its policy text after load gets highlights (MutationObserver)', async (t) => {
+    const page = await openPage('/late-policy');
+    const first = await browser.analyzeTab(page);
+    assert.equal(first.phase, 'done', JSON.stringify(first));
+    assert.equal(first.noted, 0, 'nothing of note before the text arrives');
+    const startedAt = Date.now();
+    await page.locator('fineprint-mark').first().waitFor({ timeout: 10_000 });
+    const found = await findMarkedPhrase(page, AI_TRAINING_PHRASE);
+    assert.ok(found.marked, found.context);
+    for (const label of AI_TRAINING_LABELS) assert.ok(found.labels.includes(label));
+    const status = await browser.tabStatus(page);
+    assert.equal(status.phase, 'done');
+    assert.equal(await nestedMarkCount(page), 0);
+    t.diagnostic(`late page: highlights ${Date.now() - startedAt} ms after the first (empty) run; ${status.highlights} marks`);
+    // Painting does not set the observer off again: the marks stay put.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    assert.equal((await browser.tabStatus(page)).highlights, status.highlights);
+    await page.close();
+  });
+
+  test('a second visit to a changed policy shows a badge and the popup says what changed', async (t) => {
+    // One URL (tracking parameters and fragment differ, the document is the
+    // same), two versions of X's privacy policy.
+    server.setVersion('2024-07-25');
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/x-history?utm_source=newsletter&t=42`);
+    const first = await browser.analyzeTab(page);
+    assert.equal(first.phase, 'done', JSON.stringify(first));
+    const tabId = await browser.tabIdOf(page);
+    const firstChanges = await waitForValue(async () => {
+      const { changes } = await browser.sendToBackground({ type: Message.GET_TAB_CHANGES, tabId });
+      return changes?.versions.length === 1 ? changes : null;
+    });
+    assert.equal(firstChanges.comparison, null);
+    assert.deepEqual(firstChanges.errors, []);
+    assert.equal(await browser.badgeText(tabId), '');
+
+    server.setVersion('2024-11-16');
+    await page.goto(`${server.origin}/x-history?fbclid=abc123`);
+    const second = await browser.analyzeTab(page);
+    assert.equal(second.phase, 'done', JSON.stringify(second));
+    const badge = await waitForValue(async () => (await browser.badgeText(tabId)) || null);
+    assert.match(badge, /^\d+$/);
+    assert.ok(Number(badge) > 0);
+    t.diagnostic(`badge after the second visit: ${badge}`);
+
+    const popup = await browser.context.newPage();
+    await popup.setViewportSize({ width: 480, height: 900 });
+    await popup.goto(browser.extensionUrl(`popup/popup.html?tab=${tabId}`));
+    const item = popup.locator('#summary li[data-label="ai_training.third_party"]');
+    await item.waitFor();
+    assert.match(await item.textContent(), /train AI/);
+    assert.equal(await item.getAttribute('data-severity'), 'alert');
+    assert.match(await popup.locator('#changes-heading').textContent(), /^What changed since \d{4}-\d{2}-\d{2}$/);
+    assert.equal(await popup.locator('#timeline li').count(), 2);
+    assert.ok((await popup.locator('#clauses ins').count()) > 0, 'word-level insertions are shown');
+    assert.equal(await popup.locator('#errors li').count(), 0);
+    await popup.screenshot({ path: path.join(artifactsDir, 'popup-changes.png'), fullPage: true });
+
+    // The history is in storage, not the worker: after Chromium stops the
+    // service worker, the popup still says what changed.
+    const worker = await browser.stopServiceWorker();
+    try {
+      await popup.reload();
+      await popup.locator('#summary li[data-label="ai_training.third_party"]').waitFor();
+      assert.equal(await popup.locator('#timeline li').count(), 2);
+    } finally {
+      await worker.detach();
+    }
+    await Promise.all([page.close(), popup.close()]);
+  });
+
+  test('known policy URLs are analysed without a click (declarative content script)', async (t) => {
     // https://x.com/en/privacy never reaches the network: Playwright answers
     // it with the same rendered policy page.
     await browser.context.route('https://x.com/en/privacy', (route) =>
       route.fulfill({ contentType: 'text/html; charset=utf-8', body: server.renderedPage('/x-privacy') }),
     );
+    // Cold, as a real visit usually is: the service worker is stopped, so
+    // the page's wake-up message (content/wake.js, at document_start) starts
+    // the worker and its engine while the page loads.
+    const worker = await browser.stopServiceWorker();
     const page = await browser.context.newPage();
-    await page.goto('https://x.com/en/privacy');
-    await page.locator('fineprint-mark').first().waitFor({ timeout: 15_000 });
+    try {
+      await page.goto('https://x.com/en/privacy');
+      await page.locator('fineprint-mark').first().waitFor({ timeout: 15_000 });
+    } finally {
+      await worker.detach();
+    }
     const found = await findMarkedPhrase(page, AI_TRAINING_PHRASE);
     assert.ok(found.marked);
     for (const label of AI_TRAINING_LABELS) assert.ok(found.labels.includes(label));
+    // Not asserted (machines differ); the target is < 150 ms.
+    const [measure] = await page.evaluate(() =>
+      performance.getEntriesByName('fineprint:start-to-painted').map((entry) => entry.duration),
+    );
+    const paintedAt = await page.evaluate(
+      () => performance.getEntriesByName('fineprint:highlights-painted')[0]?.startTime,
+    );
+    t.diagnostic(
+      `cold visit (service worker stopped first): content-script start to last highlight ${measure?.toFixed(1)} ms; ` +
+        `last highlight ${paintedAt?.toFixed(0)} ms after navigation start`,
+    );
     await page.close();
   });
 });

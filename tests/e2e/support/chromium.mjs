@@ -72,6 +72,11 @@ export async function launchChromiumWithExtension() {
       return reply.status;
     },
 
+    // The toolbar badge text the extension set for a tab ('' when none).
+    badgeText(tabId) {
+      return controlPage.evaluate((tabId) => chrome.action.getBadgeText({ tabId }), tabId);
+    },
+
     async tabStatus(page) {
       const reply = await sendToBackground({ type: Message.GET_TAB_STATUS, tabId: await this.tabIdOf(page) });
       if (!reply?.ok) throw new Error(`get-tab-status failed: ${reply?.error}`);

@@ -7,6 +7,8 @@ import { repoRoot } from '../../../scripts/build-extension.mjs';
 
 export const corpusRoot = path.resolve(repoRoot, '..', 'shared', 'corpus');
 export const X_PRIVACY_2024 = path.join(corpusRoot, 'policies', 'x-twitter', 'privacy-policy', '2024-11-16.md');
+// The version before it: the November 2024 one added the AI-training clause.
+export const X_PRIVACY_2024_07 = path.join(corpusRoot, 'policies', 'x-twitter', 'privacy-policy', '2024-07-25.md');
 
 // The clause the product exists for (X privacy policy, Nov 2024), and the
 // labels the core's rule pack must give it.
@@ -50,8 +52,8 @@ ${bodyHtml}
 </html>`;
 }
 
-async function xPrivacyPage() {
-  const markdown = await readFile(X_PRIVACY_2024, 'utf8');
+async function xPrivacyPage(file = X_PRIVACY_2024) {
+  const markdown = await readFile(file, 'utf8');
   return policyPage({ title: 'X Privacy Policy', bodyHtml: marked.parse(markdown) });
 }
 
@@ -88,6 +90,23 @@ function notAPolicyPage() {
 </main></body></html>`;
 }
 
+// A page that shows only a loading line at first and inserts the policy's
+// <main> 1 s after load, as pages that render on the client do.
+function latePolicyPage(fullPage) {
+  const main = /<main>[\s\S]*<\/main>/.exec(fullPage)[0];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>X Privacy Policy (late)</title></head>
+<body><div id="root"><p>Loading…</p></div>
+<template id="later">${main}</template>
+<script>
+  setTimeout(() => {
+    const root = document.getElementById('root');
+    root.replaceChildren(document.getElementById('later').content.cloneNode(true));
+  }, 1000);
+</script>
+</body></html>`;
+}
+
 // Starts the test page server on an ephemeral port of 127.0.0.1. Resolves to
 // {origin, close()}; the pages are rendered once, up front.
 export async function startPageServer() {
@@ -96,6 +115,13 @@ export async function startPageServer() {
     ['/x-privacy-strict-csp', { html: await xPrivacyPage(), headers: { 'Content-Security-Policy': STRICT_CSP } }],
     ['/markup', { html: markupPage() }],
     ['/not-a-policy', { html: notAPolicyPage() }],
+    // Serves whichever version setVersion chose: one URL, a changing document.
+    ['/x-history', { html: await xPrivacyPage(X_PRIVACY_2024_07) }],
+    ['/late-policy', { html: latePolicyPage(await xPrivacyPage()) }],
+  ]);
+  const versions = new Map([
+    ['2024-07-25', await xPrivacyPage(X_PRIVACY_2024_07)],
+    ['2024-11-16', await xPrivacyPage(X_PRIVACY_2024)],
   ]);
   const server = http.createServer((request, response) => {
     const page = pages.get(new URL(request.url, 'http://127.0.0.1').pathname);
@@ -110,6 +136,10 @@ export async function startPageServer() {
   return {
     origin: `http://127.0.0.1:${port}`,
     renderedPage: (pathname) => pages.get(pathname).html,
+    // Makes /x-history serve the X privacy policy of `date`.
+    setVersion: (date) => {
+      pages.get('/x-history').html = versions.get(date);
+    },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
