@@ -1,11 +1,12 @@
 #include "core/classifier.h"
 
-#include <re2/filtered_re2.h>
+#include <re2/prefilter.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <map>
 
 namespace fineprint {
@@ -27,6 +28,8 @@ constexpr int64_t kSetMemoryBudget = 32 << 20;
 // anything. Real sentences that short and unpunctuated are list items, which
 // the lead-in check below keeps.
 constexpr size_t kMaxHeadingBytes = 100;
+// Prefilter atoms shorter than this count as present in every clause.
+constexpr size_t kMinAtomLength = 3;
 
 // How many blocks after a "...:" lead-in count as its items when the reader
 // could not mark list items (plain text). Real lists are rarely longer.
@@ -266,15 +269,56 @@ struct Classifier::Compiled {
     std::shared_ptr<RE2> anywhere;
   };
   std::unique_ptr<RE2::Set> candidates;
-  // The literal prefilter in front of the rules: FilteredRE2 derives, per
+  // The literal prefilter in front of the rules: re2::Prefilter derives, per
   // match pattern, the lower-cased literals ("atoms") any match must
   // contain; one pass of a literal-only set over the lower-cased clause
   // finds the atoms present, and only rules whose atom formula holds (plus
   // rules with no usable atoms) run their exact match pattern. Most
   // clauses then run no regex at all. Results equal the RE2::Set's.
-  std::unique_ptr<re2::FilteredRE2> filter;
+  //
+  // Each rule's prefilter (re2::Prefilter: an AND/OR tree over atoms) is
+  // flattened into `nodes` and evaluated directly against the atoms a clause
+  // contains: no allocation and no propagation over the shared atom graph
+  // per clause. Atoms shorter than kMinAtomLength and non-ASCII atoms (ASCII
+  // lower-casing cannot match them reliably) count as present: the filter
+  // may pass more rules, never fewer.
+  struct FilterNode {
+    re2::Prefilter::Op op;
+    int atom = -1;         // ATOM: index into the matcher's atoms
+    uint32_t first = 0;    // AND/OR: children are child_ids[first, first + count)
+    uint32_t count = 0;
+  };
+  std::vector<FilterNode> nodes;
+  std::vector<uint32_t> node_sizes;  // nodes in each node's subtree
+  std::vector<int> child_ids;
+  std::vector<int> rule_roots;  // per rule: its root node, or -1 (always a candidate)
+  // A rule's gate: atoms one of which every match contains (an AND takes its
+  // smallest child gate, an OR the union of its children's). Per clause only
+  // the rules gated by a present atom, and the ungated ones, evaluate their
+  // tree: the cost follows the atoms found, not the size of the trees.
+  std::vector<std::vector<int>> rules_by_atom;  // atom -> rules it gates
+  std::vector<int> ungated_rules;               // sorted
   AtomMatcher atoms;
-  std::vector<int> always_atoms;         // non-ASCII atoms: counted as present
+  int atom_count = 0;
+  bool Holds(int node, const std::vector<uint32_t>& present, uint32_t stamp) const {
+    const FilterNode& n = nodes[node];
+    switch (n.op) {
+      case re2::Prefilter::ALL: return true;
+      case re2::Prefilter::NONE: return false;
+      case re2::Prefilter::ATOM: return present[n.atom] == stamp;
+      case re2::Prefilter::AND:
+        for (uint32_t k = 0; k < n.count; ++k) {
+          if (!Holds(child_ids[n.first + k], present, stamp)) return false;
+        }
+        return true;
+      case re2::Prefilter::OR:
+        for (uint32_t k = 0; k < n.count; ++k) {
+          if (Holds(child_ids[n.first + k], present, stamp)) return true;
+        }
+        return false;
+    }
+    return true;
+  }
   bool CandidatesFor(std::string_view text, std::vector<int>* out) const;
   std::vector<CompiledRule> rules;  // parallel to pack_.rules
   std::vector<std::shared_ptr<RE2>> slots;  // parallel to pack_.slots
@@ -299,18 +343,28 @@ bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>
     return !out->empty();
   }
   thread_local std::vector<int> found;
-  thread_local std::vector<int> potentials;
+  thread_local std::vector<uint32_t> present;  // atom -> stamp of the call that saw it
+  thread_local uint32_t stamp = 0;
+  if (present.size() < static_cast<size_t>(atom_count) || ++stamp == 0) {
+    present.assign(std::max(present.size(), static_cast<size_t>(atom_count)), 0);
+    stamp = 1;
+  }
+  thread_local std::vector<int> gated;
   found.clear();
   atoms.Find(text, &found);
-  found.insert(found.end(), always_atoms.begin(), always_atoms.end());
-  std::sort(found.begin(), found.end());
-  found.erase(std::unique(found.begin(), found.end()), found.end());
-  potentials.clear();
-  filter->AllPotentials(found, &potentials);
-  for (int index : potentials) {
+  gated.assign(ungated_rules.begin(), ungated_rules.end());
+  for (const int atom : found) {
+    present[atom] = stamp;
+    gated.insert(gated.end(), rules_by_atom[atom].begin(), rules_by_atom[atom].end());
+  }
+  // Pack order: `out` comes out sorted.
+  std::sort(gated.begin(), gated.end());
+  gated.erase(std::unique(gated.begin(), gated.end()), gated.end());
+  for (const int index : gated) {
+    const int root = rule_roots[index];
+    if (root >= 0 && !Holds(root, present, stamp)) continue;
     if (RE2::PartialMatch(text, *rules[index].match)) out->push_back(index);
   }
-  std::sort(out->begin(), out->end());
   return !out->empty();
 }
 
@@ -410,21 +464,93 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
   if (!compiled.candidates->Compile()) {
     return Error{"rule pack: the combined pattern set is too large to compile"};
   }
-  compiled.filter = std::make_unique<re2::FilteredRE2>(/*min_atom_len=*/3);
-  for (const Rule& rule : classifier->pack_.rules) {
-    int id = -1;
-    if (compiled.filter->Add(rule.match, PatternOptions(), &id) != RE2::NoError) {
-      return Error{"rule '" + rule.id + "': match pattern does not compile"};
-    }
-  }
   std::vector<std::string> atoms;
-  if (!classifier->pack_.rules.empty()) compiled.filter->Compile(&atoms);
-  for (size_t i = 0; i < atoms.size(); ++i) {
-    const bool ascii = std::all_of(atoms[i].begin(), atoms[i].end(),
-                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    // ASCII lower-casing cannot match a non-ASCII atom reliably: such an
-    // atom counts as present in every clause (more candidates, never fewer).
-    if (!ascii) compiled.always_atoms.push_back(static_cast<int>(i));
+  std::map<std::string, int> atom_ids;
+  // Flattens a prefilter tree into compiled.nodes; returns the node index.
+  std::function<int(re2::Prefilter*)> flatten = [&](re2::Prefilter* prefilter) -> int {
+    Compiled::FilterNode node;
+    node.op = prefilter->op();
+    if (node.op == re2::Prefilter::ATOM) {
+      const std::string& atom = prefilter->atom();
+      const bool ascii = std::all_of(atom.begin(), atom.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      if (!ascii || atom.size() < kMinAtomLength) {
+        node.op = re2::Prefilter::ALL;
+      } else {
+        auto inserted = atom_ids.emplace(atom, static_cast<int>(atoms.size()));
+        if (inserted.second) atoms.push_back(atom);
+        node.atom = inserted.first->second;
+      }
+    } else if (node.op == re2::Prefilter::AND || node.op == re2::Prefilter::OR) {
+      std::vector<int> children;
+      for (re2::Prefilter* sub : *prefilter->subs()) children.push_back(flatten(sub));
+      // Small subtrees (single atoms) first: an AND fails, an OR holds, early.
+      std::stable_sort(children.begin(), children.end(), [&](int a, int b) {
+        return compiled.node_sizes[a] < compiled.node_sizes[b];
+      });
+      node.first = static_cast<uint32_t>(compiled.child_ids.size());
+      node.count = static_cast<uint32_t>(children.size());
+      compiled.child_ids.insert(compiled.child_ids.end(), children.begin(), children.end());
+    }
+    uint32_t size = 1;
+    for (uint32_t k = 0; k < node.count; ++k) size += compiled.node_sizes[compiled.child_ids[node.first + k]];
+    compiled.nodes.push_back(node);
+    compiled.node_sizes.push_back(size);
+    return static_cast<int>(compiled.nodes.size()) - 1;
+  };
+  for (const Compiled::CompiledRule& rule : compiled.rules) {
+    std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(rule.match.get()));
+    compiled.rule_roots.push_back(prefilter ? flatten(prefilter.get()) : -1);
+  }
+  compiled.atom_count = static_cast<int>(atoms.size());
+  // A gate's expected cost: short atoms ("you", "the ") are in most clauses,
+  // long ones in few.
+  auto cost = [&](const std::vector<int>& atom_list) {
+    double total = 0;
+    for (const int atom : atom_list) total += 1.0 / static_cast<double>(1u << std::min<size_t>(atoms[atom].size(), 12));
+    return total;
+  };
+  // Gates: "no gate" is signalled by returning false.
+  std::function<bool(int, std::vector<int>*)> gate = [&](int index, std::vector<int>* out) -> bool {
+    const Compiled::FilterNode& node = compiled.nodes[index];
+    switch (node.op) {
+      case re2::Prefilter::ATOM:
+        out->push_back(node.atom);
+        return true;
+      case re2::Prefilter::AND: {
+        bool any = false;
+        std::vector<int> best, child;
+        for (uint32_t k = 0; k < node.count; ++k) {
+          child.clear();
+          if (gate(compiled.child_ids[node.first + k], &child) && (!any || cost(child) < cost(best))) {
+            best = child;
+            any = true;
+          }
+        }
+        if (any) out->insert(out->end(), best.begin(), best.end());
+        return any;
+      }
+      case re2::Prefilter::OR:
+        for (uint32_t k = 0; k < node.count; ++k) {
+          if (!gate(compiled.child_ids[node.first + k], out)) return false;
+        }
+        return true;
+      case re2::Prefilter::NONE:
+        return true;  // never matches: an empty gate
+      default:
+        return false;  // ALL
+    }
+  };
+  compiled.rules_by_atom.assign(atoms.size(), {});
+  for (size_t index = 0; index < compiled.rule_roots.size(); ++index) {
+    std::vector<int> rule_gate;
+    if (compiled.rule_roots[index] < 0 || !gate(compiled.rule_roots[index], &rule_gate)) {
+      compiled.ungated_rules.push_back(static_cast<int>(index));
+      continue;
+    }
+    std::sort(rule_gate.begin(), rule_gate.end());
+    rule_gate.erase(std::unique(rule_gate.begin(), rule_gate.end()), rule_gate.end());
+    for (const int atom : rule_gate) compiled.rules_by_atom[atom].push_back(static_cast<int>(index));
   }
   compiled.atoms.Build(atoms);
   return classifier;
@@ -549,6 +675,14 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       previous_item_closed = !item.empty() && item.back() == '.';
     }
     const bool in_list = lead_in >= 0 && span.block_index != lead_in_block;
+    // A table-of-contents entry (navigation) is heading-like too, but opens
+    // no section: the heading above stays the current one.
+    if (block.navigation) {
+      situation.heading_like = true;
+      situation.heading = heading;
+      lead_in = -1;
+      continue;
+    }
     situation.heading_like =
         block.kind == BlockKind::kHeading ||
         (block.kind == BlockKind::kParagraph && LooksLikeTitle(block.text) &&

@@ -37,6 +37,11 @@ struct Block {
   // Heading level (1-6) for headings, nesting depth (1-based) for list items,
   // 0 otherwise.
   int level = 0;
+  // Navigation, not content: the block's whole visible text is in-page links
+  // (a table-of-contents entry such as "[8. Changes](#chapter8)" or
+  // <li><a href="#s8">8. Changes</a></li>). The classifier treats such a
+  // block like a heading: it commits to nothing and gets no labels.
+  bool navigation = false;
   // Plain text: markup removed, entities decoded, runs of white space folded
   // to one space, no leading or trailing space. Valid UTF-8.
   std::string text;

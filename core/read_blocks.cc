@@ -134,8 +134,16 @@ Expected<Document> ReadBlocksJson(std::string_view json, std::string* source) {
         level = static_cast<int>(value < 1 ? 1 : (value > 100 ? 100 : value));
       }
     }
+    // "navigation": true marks a table-of-contents entry (Block::navigation).
+    bool navigation = false;
+    const auto navigation_it = block.find("navigation");
+    if (navigation_it != block.end() && !navigation_it->is_null()) {
+      if (!navigation_it->is_boolean()) return BlockError(i, "has a non-boolean \"navigation\"");
+      navigation = navigation_it->get<bool>();
+    }
     const std::string& text = block.find("text")->get_ref<const std::string&>();
     builder.Start(kind, level);
+    builder.set_navigation(navigation);
     builder.AddText(text, starts[i]);
     builder.Finish();  // a block of white space only makes no block
   }

@@ -295,6 +295,7 @@ struct Tag {
   bool end = false;
   bool self_closing = false;
   bool hidden = false;  // has a hidden attribute or aria-hidden="true"
+  bool in_page_link = false;  // an <a> whose href starts with '#'
   size_t length = 0;    // bytes, '<' to '>' inclusive
 };
 
@@ -319,6 +320,7 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
   while (i < input.size() && IsTagNameChar(input[i])) tag->name.push_back(ToLower(input[i++]));
   tag->self_closing = false;
   tag->hidden = false;
+  tag->in_page_link = false;
   // Attributes: name[=value]; a value quoted with " or ' may hold '>'.
   while (i < input.size() && input[i] != '>') {
     if (IsAsciiSpace(input[i])) {
@@ -355,7 +357,11 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
       }
       i = j;
     }
-    if (attribute.size() == 6 && ToLower(attribute[0]) == 'h') {
+    if (attribute.size() == 4 && tag->name == "a" && ToLower(attribute[0]) == 'h' &&
+        ToLower(attribute[1]) == 'r' && ToLower(attribute[2]) == 'e' &&
+        ToLower(attribute[3]) == 'f') {
+      tag->in_page_link = value.size() > 1 && value[0] == '#';
+    } else if (attribute.size() == 6 && ToLower(attribute[0]) == 'h') {
       std::string lower;
       for (const char c : attribute) lower.push_back(ToLower(c));
       if (lower == "hidden") tag->hidden = true;
@@ -374,6 +380,7 @@ struct OpenElement {
   std::string name;
   Role role;
   bool hidden;  // marked hidden: skipped whatever its role
+  bool in_page_link;  // <a href="#...">
 };
 
 bool IsBlockLevel(Role role) {
@@ -402,6 +409,7 @@ class HtmlReader {
   BlockBuilder builder_;
   std::vector<OpenElement> stack_;
   int skip_depth_ = 0;  // open elements that hide their content
+  int link_depth_ = 0;  // open in-page links (<a href="#...">)
   std::string decoded_;
   bool have_title_ = false;
 };
@@ -411,16 +419,16 @@ class HtmlReader {
 // paragraph).
 void HtmlReader::Text(size_t begin, size_t end) {
   if (skip_depth_ > 0 || begin >= end) return;
-  if (!builder_.is_open()) {
-    bool visible = false;  // don't open a block for white space alone
-    for (size_t i = begin; i < end;) {
-      const size_t ws = reader_internal::WhiteSpaceLength(input_, i);
-      if (ws == 0) {
-        visible = true;
-        break;
-      }
-      i += ws;
+  bool visible = false;  // don't open a block for white space alone
+  for (size_t i = begin; i < end;) {
+    const size_t ws = reader_internal::WhiteSpaceLength(input_, i);
+    if (ws == 0) {
+      visible = true;
+      break;
     }
+    i += ws;
+  }
+  if (!builder_.is_open()) {
     if (!visible) return;
     BlockKind kind = BlockKind::kParagraph;
     int level = 0;
@@ -451,6 +459,11 @@ void HtmlReader::Text(size_t begin, size_t end) {
       // is still that item's text: keep looking outwards.
     }
     builder_.Start(kind, level);
+    // A block whose visible text is all in-page links is navigation (a
+    // table of contents); any visible text outside a link clears it.
+    builder_.set_navigation(link_depth_ > 0 && kind != BlockKind::kHeading);
+  } else if (visible && link_depth_ == 0) {
+    builder_.set_navigation(false);
   }
   size_t i = begin;
   const std::string_view text = input_.substr(0, end);
@@ -501,8 +514,10 @@ void HtmlReader::Title(size_t begin, size_t end) {
 
 void HtmlReader::RecountSkip() {
   skip_depth_ = 0;
+  link_depth_ = 0;
   bool in_document_section = false;  // inside article or main
   for (const OpenElement& element : stack_) {
+    if (element.in_page_link) ++link_depth_;
     if (element.name == "article" || element.name == "main") in_document_section = true;
     if (element.hidden || element.role == Role::kSkipInline) {
       ++skip_depth_;
@@ -599,8 +614,10 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
   // tag is read as transparent, which keeps every stack scan (and so the whole
   // read) linear in the input on hostile, deeply nested markup.
   if (stack_.size() >= kMaxOpenElements) return;
-  stack_.push_back(OpenElement{name, role, tag.hidden});
-  if (tag.hidden || role == Role::kSkip || role == Role::kSkipInline) RecountSkip();
+  stack_.push_back(OpenElement{name, role, tag.hidden, tag.in_page_link});
+  if (tag.hidden || tag.in_page_link || role == Role::kSkip || role == Role::kSkipInline) {
+    RecountSkip();
+  }
 }
 
 void HtmlReader::EndTag(const Tag& tag, size_t pos) {

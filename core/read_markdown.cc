@@ -727,6 +727,40 @@ void MarkdownReader::EmitInline(uint32_t begin, uint32_t end, BlockKind kind, in
     kind = BlockKind::kHeading;
     level = heading_level_ >= 6 ? 6 : (heading_level_ > 0 ? heading_level_ + 1 : 2);
   }
+  // Navigation (a table-of-contents entry): every visible token is inside a
+  // link whose target is in-page ("[8. Changes](#chapter8)").
+  bool navigation = kind != BlockKind::kHeading;
+  {
+    bool in_link = false, any_link = false;
+    for (size_t i = 0; navigation && i < tokens_.size(); ++i) {
+      const Token& token = tokens_[i];
+      const std::string_view piece = src_.substr(token.start, token.length);
+      switch (token.type) {
+        case TokenType::kSkip:
+          if (piece == "[") {
+            navigation = !in_link;
+            in_link = true;
+          } else if (piece.size() >= 2 && piece[0] == ']' && piece[1] == '(') {
+            navigation = in_link && piece.size() > 3 && piece[2] == '#';
+            in_link = false;
+            any_link = true;
+          }
+          break;
+        case TokenType::kText:
+          if (!in_link && !IsBlank(src_, token.start, token.start + token.length)) navigation = false;
+          break;
+        case TokenType::kAtomic:
+          if (!in_link) navigation = false;
+          break;
+        case TokenType::kDelim:
+          if (!in_link && !token.paired) navigation = false;
+          break;
+        case TokenType::kBreak:
+          break;
+      }
+    }
+    navigation = navigation && any_link && !in_link;
+  }
   const size_t blocks_before = document_->blocks.size();
 
   builder_.Start(kind, level);
@@ -773,6 +807,11 @@ void MarkdownReader::EmitInline(uint32_t begin, uint32_t end, BlockKind kind, in
     }
   }
   builder_.Finish();
+  if (navigation) {
+    for (size_t b = blocks_before; b < document_->blocks.size(); ++b) {
+      document_->blocks[b].navigation = true;
+    }
+  }
 
   if (bold_heading && document_->blocks.size() == blocks_before + 1 &&
       document_->blocks.back().text.size() > kMaxBoldHeadingBytes) {

@@ -74,6 +74,9 @@ class BlockBuilder {
   bool empty() const { return block_.text.empty(); }
   BlockKind kind() const { return block_.kind; }
   int level() const { return block_.level; }
+  // Marks the open block as navigation (see Block::navigation), or clears it.
+  void set_navigation(bool navigation) { block_.navigation = navigation; }
+  bool navigation() const { return block_.navigation; }
 
   // Appends input bytes that are copied into the text: `text` is the input's
   // substring at source_start. White space inside it is folded.

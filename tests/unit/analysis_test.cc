@@ -195,5 +195,27 @@ TEST_CASE("X's Nov 2024 privacy policy: AI training on by default, an opt-out de
   CHECK(noted);
 }
 
+TEST_CASE("Table-of-contents entries get no labels; the section they name does", "[analysis]") {
+  auto classifier = Builtin();
+  const std::string input =
+      "# Privacy Policy\n\n"
+      "*   [8\\. Changes To This Privacy Policy](#chapter8)\n"
+      "*   [We may share your personal information with advertisers](#sharing)\n\n"
+      "## 8. Changes To This Privacy Policy\n\n"
+      "We may revise this Privacy Policy from time to time and will notify you of changes.\n";
+  auto analysis = AnalyzeInput(input, DocumentFormat::kMarkdown, *classifier);
+  REQUIRE(analysis.ok());
+  int labelled = 0;
+  for (const AnalyzedClause& clause : analysis.value().clauses) {
+    const Block& block = analysis.value().document.blocks[clause.span.block_index];
+    if (block.navigation) CHECK(clause.labels.empty());
+    if (!clause.labels.empty()) {
+      ++labelled;
+      CHECK(block.text.rfind("We may revise", 0) == 0);
+    }
+  }
+  CHECK(labelled == 1);
+}
+
 }  // namespace
 }  // namespace fineprint

@@ -368,5 +368,120 @@ TEST_CASE("A numbered title closed by a period is a heading", "[classifier][cont
   CHECK_FALSE(Has(Ids(labels[2]), "choice.opt_out"));
 }
 
+TEST_CASE("Retention: event-based and after-deletion phrasings", "[classifier][retention]") {
+  auto classifier = Builtin();
+  const std::vector<std::string> event_based = {
+      "We keep your profile information until you delete your account.",
+      "We retain your messages for as long as you maintain an account with us.",
+      "When you close your account, we delete your personal information from our systems.",
+      "If you delete your account, we will delete your information.",
+      "We keep your data for as long as your account is active.",
+  };
+  for (const std::string& text : event_based) {
+    INFO(text);
+    CHECK(Has(Labels(*classifier, text), "retention.event_based"));
+  }
+  const std::vector<std::string> after_deletion = {
+      "Deleted information may remain in our backup systems for a limited time.",
+      "Residual copies of your information may remain in our backup systems for a limited period.",
+      "Other users may still have copies of messages you sent them.",
+      "Messages you sent to other users remain in their inbox even if you delete your account.",
+      "Information you have shared with others may remain visible after you delete your account.",
+  };
+  for (const std::string& text : after_deletion) {
+    INFO(text);
+    CHECK(Has(Labels(*classifier, text), "retention.after_deletion"));
+  }
+  const std::vector<std::string> vague = {
+      "We may retain certain information for legitimate business purposes and/or if we believe doing "
+      "so is in accordance with, or as required by, any applicable law.",
+      "We store personal information for only as long as we have a reason to keep it.",
+      "We generally discard information about you when it’s no longer needed for the purposes for "
+      "which we collect and use it.",
+      "If you are a job applicant, we will keep your personal data during the application process, "
+      "and for a certain period thereafter.",
+      "Legal obligations sometimes require us to retain certain information for purposes like "
+      "financial record-keeping.",
+  };
+  for (const std::string& text : vague) {
+    INFO(text);
+    CHECK(Has(Labels(*classifier, text), "retention.vague"));
+  }
+  CHECK(Has(Labels(*classifier,
+                   "The posts and messages you submitted prior to deleting your account will still be "
+                   "visible to others unless you first delete the specific content."),
+            "retention.after_deletion"));
+  for (const std::string& text : {std::string("We may use your information for legitimate business purposes."),
+                                   std::string("You can delete your account when you no longer need it.")}) {
+    INFO(text);
+    CHECK(Labels(*classifier, text).empty());
+  }
+  // A pointer to the retention section, and a content licence, are not retention.
+  for (const std::string& text : {std::string("Our policy explains how long we keep information."),
+                                   std::string("We may change this policy from time to time.")}) {
+    INFO(text);
+    const auto labels = Labels(*classifier, text);
+    CHECK_FALSE(Has(labels, "retention.event_based"));
+    CHECK_FALSE(Has(labels, "retention.after_deletion"));
+  }
+}
+
+TEST_CASE("Sharing with third parties, and what is not", "[classifier][sharing]") {
+  auto classifier = Builtin();
+  const std::vector<std::string> shared = {
+      "We share your personal information with service providers who help us operate the Service.",
+      "We disclose information to our vendors and partners to provide the services.",
+      "We may share personal data with our affiliates for the purposes described in this policy.",
+      "We may disclose your information to law enforcement when required by law.",
+      "We work with advertising partners who receive information about your activity on our services.",
+      "We may use a payments service provider who may separately collect information about you.",
+      "Advertising partners can match personal data with device identifiers received from us.",
+      "We also allow some others to use cookies as described in our Cookie Policy.",
+  };
+  for (const std::string& text : shared) {
+    INFO(text);
+    CHECK(Has(Labels(*classifier, text), "sharing.third_party"));
+  }
+  const std::vector<std::string> not_shared = {
+      "We do not sell your personal information to third parties.",
+      "We may share aggregated, de-identified information with our partners.",
+      "We may share information that does not identify you with advertisers.",
+      "Our partners do not receive your personal information.",
+  };
+  for (const std::string& text : not_shared) {
+    INFO(text);
+    CHECK_FALSE(Has(Labels(*classifier, text), "sharing.third_party"));
+  }
+}
+
+TEST_CASE("Opt-out: objecting, restricting, withdrawing, unsubscribing, named settings",
+          "[classifier][choice]") {
+  auto classifier = Builtin();
+  const std::vector<std::string> opt_out = {
+      "You have the right to object to the processing of your personal data.",
+      "You may withdraw your consent at any time.",
+      "You have the right to request that we restrict the processing of your personal data.",
+      "You can unsubscribe from our marketing emails by clicking the unsubscribe link in any email.",
+      "To stop receiving promotional emails, follow the instructions in those emails.",
+      "You can use the Ad Preferences setting to control whether we use your activity to show you "
+      "personalized ads.",
+      "You can limit the use of your data for ad personalization in Settings.",
+      "You can turn off location history in your device settings.",
+  };
+  for (const std::string& text : opt_out) {
+    INFO(text);
+    CHECK(Has(Labels(*classifier, text), "choice.opt_out"));
+  }
+  const std::vector<std::string> not_opt_out = {
+      "You can opt out of arbitration by sending us a written notice within 30 days.",
+      "You have rights to access, correct and delete your personal data.",
+      "We use cookies to remember your preferences.",
+  };
+  for (const std::string& text : not_opt_out) {
+    INFO(text);
+    CHECK_FALSE(Has(Labels(*classifier, text), "choice.opt_out"));
+  }
+}
+
 }  // namespace
 }  // namespace fineprint

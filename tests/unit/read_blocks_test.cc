@@ -147,5 +147,18 @@ TEST_CASE("Blocks JSON: hostile nesting is an error, not a crash", "[read_blocks
   CHECK(ErrorOf(unclosed).find("syntax error") != std::string::npos);
 }
 
+TEST_CASE("Blocks JSON: an optional navigation flag", "[read_blocks]") {
+  std::string source;
+  const Document document = Read(
+      R"({"blocks": [{"kind": "list_item", "text": "8. Changes", "navigation": true},
+                     {"kind": "list_item", "text": "We may change this policy."}]})",
+      &source);
+  REQUIRE(document.blocks.size() == 2);
+  CHECK(document.blocks[0].navigation);
+  CHECK_FALSE(document.blocks[1].navigation);
+  CHECK(ErrorOf(R"({"blocks": [{"text": "x", "navigation": "yes"}]})").find("navigation") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace fineprint

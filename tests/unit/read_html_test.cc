@@ -257,5 +257,22 @@ TEST_CASE("HTML: hostile nesting depth reads in linear time and keeps the text",
   CHECK(document.blocks[2].text == "after");
 }
 
+TEST_CASE("HTML: a list item that is all in-page links is navigation", "[read_html]") {
+  const std::string input =
+      "<ul><li><a href=\"#chapter8\">8. Changes To This Privacy Policy</a></li>"
+      "<li> <A HREF='#c'><b>Contact</b> us</A> </li>"
+      "<li>See <a href=\"#chapter8\">our changes</a>.</li>"
+      "<li><a href=\"https://example.com/#x\">Changes</a></li></ul>"
+      "<h2><a href=\"#h\">A heading</a></h2>";
+  const Document document = Read(input);
+  REQUIRE(document.blocks.size() == 5);
+  CHECK(document.blocks[0].navigation);
+  CHECK(document.blocks[1].navigation);
+  CHECK(document.blocks[1].text == "Contact us");
+  CHECK_FALSE(document.blocks[2].navigation);
+  CHECK_FALSE(document.blocks[3].navigation);
+  CHECK_FALSE(document.blocks[4].navigation);  // a heading already
+}
+
 }  // namespace
 }  // namespace fineprint

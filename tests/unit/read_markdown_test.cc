@@ -373,5 +373,23 @@ TEST_CASE("Markdown: every corpus document maps every clause back", "[read_markd
   CHECK(blocks > 5000);
 }
 
+TEST_CASE("Markdown: a list item that is one in-page link is navigation", "[read_markdown]") {
+  const std::string input =
+      "*   [8\\. Changes To This Privacy Policy](#chapter8)\n"
+      "*   **[Contact us](#contact)**\n"
+      "*   See [our changes](#chapter8) for details.\n"
+      "*   [Changes](https://example.com/changes)\n"
+      "\n"
+      "[Back to top](#top)\n";
+  const Document document = Read(input);
+  REQUIRE(document.blocks.size() == 5);
+  CHECK(document.blocks[0].text == "8. Changes To This Privacy Policy");
+  CHECK(document.blocks[0].navigation);
+  CHECK(document.blocks[1].navigation);
+  CHECK_FALSE(document.blocks[2].navigation);  // text outside the link
+  CHECK_FALSE(document.blocks[3].navigation);  // not an in-page link
+  CHECK(document.blocks[4].navigation);
+}
+
 }  // namespace
 }  // namespace fineprint
