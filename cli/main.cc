@@ -77,14 +77,6 @@ bool ReadInput(const std::string& path, std::string* out, std::string* error) {
   return true;
 }
 
-bool ParseFormat(const std::string& name, fineprint::DocumentFormat* format) {
-  if (name == "text") *format = fineprint::DocumentFormat::kPlainText;
-  else if (name == "markdown") *format = fineprint::DocumentFormat::kMarkdown;
-  else if (name == "html") *format = fineprint::DocumentFormat::kHtml;
-  else return false;
-  return true;
-}
-
 int Analyze(const std::vector<std::string>& args) {
   std::string output_format = "json";
   std::string rules_path;
@@ -105,7 +97,7 @@ int Analyze(const std::vector<std::string>& args) {
       }
     } else if (arg == "--input-format") {
       std::string name;
-      if (!value(&name) || !ParseFormat(name, &input_format)) {
+      if (!value(&name) || !fineprint::ParseDocumentFormat(name, &input_format)) {
         return Usage("--input-format must be text, markdown or html");
       }
       input_format_given = true;

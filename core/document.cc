@@ -20,6 +20,17 @@ const char* BlockKindName(BlockKind kind) {
   return "paragraph";
 }
 
+bool ParseDocumentFormat(std::string_view name, DocumentFormat* format) {
+  for (DocumentFormat candidate :
+       {DocumentFormat::kPlainText, DocumentFormat::kMarkdown, DocumentFormat::kHtml}) {
+    if (name == DocumentFormatName(candidate)) {
+      *format = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
 const char* DocumentFormatName(DocumentFormat format) {
   switch (format) {
     case DocumentFormat::kPlainText:

@@ -62,6 +62,10 @@ enum class DocumentFormat { kPlainText, kMarkdown, kHtml };
 // "text", "markdown", "html".
 const char* DocumentFormatName(DocumentFormat format);
 
+// The inverse of DocumentFormatName: false, leaving *format alone, for any
+// other name.
+bool ParseDocumentFormat(std::string_view name, DocumentFormat* format);
+
 struct Document {
   DocumentFormat format = DocumentFormat::kPlainText;
   // The document's title: the HTML <title>, else the first heading, else "".

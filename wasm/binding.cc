@@ -37,14 +37,6 @@ std::string ErrorJson(const std::string& message) {
   return error.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
 }
 
-bool ParseFormat(const std::string& name, fineprint::DocumentFormat* format) {
-  if (name == "text") *format = fineprint::DocumentFormat::kPlainText;
-  else if (name == "markdown") *format = fineprint::DocumentFormat::kMarkdown;
-  else if (name == "html") *format = fineprint::DocumentFormat::kHtml;
-  else return false;
-  return true;
-}
-
 class Engine {
  public:
   // `rules_json` is a rule pack (schema fineprint.rules/1); "" selects the
@@ -77,7 +69,7 @@ class Engine {
   std::string Analyze(const std::string& input, const std::string& format) const {
     if (!classifier_) return ErrorJson(error_);
     fineprint::DocumentFormat document_format;
-    if (!ParseFormat(format, &document_format)) {
+    if (!fineprint::ParseDocumentFormat(format, &document_format)) {
       return ErrorJson("unknown format '" + format + "': use text, markdown or html");
     }
     auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_);
@@ -103,7 +95,7 @@ class Engine {
                        const std::string& date) const {
     if (!classifier_) return ErrorJson(error_);
     fineprint::DocumentFormat document_format;
-    if (!ParseFormat(format, &document_format)) {
+    if (!fineprint::ParseDocumentFormat(format, &document_format)) {
       return ErrorJson("unknown format '" + format + "': use text, markdown or html");
     }
     auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_);
