@@ -80,8 +80,12 @@ async function checkManifestFiles(manifest, outDir) {
   }
 }
 
-// Builds one target into dist/<target>/ and returns that directory.
-export async function buildExtension(target, { engineFiles = defaultEngineFiles, outRoot = path.join(repoRoot, 'dist') } = {}) {
+// Where builds go: dist/, or FINEPRINT_DIST_DIR when set (so that several
+// test runs in one working tree do not overwrite each other's builds).
+const defaultOutRoot = process.env.FINEPRINT_DIST_DIR ? path.resolve(process.env.FINEPRINT_DIST_DIR) : path.join(repoRoot, 'dist');
+
+// Builds one target into <outRoot>/<target>/ and returns that directory.
+export async function buildExtension(target, { engineFiles = defaultEngineFiles, outRoot = defaultOutRoot } = {}) {
   const transform = TARGETS[target];
   if (!transform) throw new Error(`unknown target ${target}; known: ${Object.keys(TARGETS).join(', ')}`);
   const engineSources = [engineFiles.wrapper, ...engineFiles.artifacts];
