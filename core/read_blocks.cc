@@ -1,13 +1,14 @@
 // Reader for blocks a browser extension extracted from a page's DOM.
 //
-// The JSON is parsed without exceptions (a WASM build may have none): the
-// DOM parser runs with allow_exceptions = false, and only when it fails is
-// the input parsed again with a SAX handler that records where, so the
-// error can name the byte offset.
+// The JSON is parsed without exceptions (a WASM build may have none); only
+// when that fails is it read again (FindJsonSyntaxError) to name the byte
+// offset of the error.
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
+#include "core/json_error.h"
 #include "core/reader_util.h"
 #include "core/readers.h"
 
@@ -16,34 +17,6 @@ namespace {
 
 using Json = nlohmann::json;
 using reader_internal::BlockBuilder;
-
-// Accepts everything and remembers the first syntax error's position.
-class ErrorLocator : public nlohmann::json_sax<Json> {
- public:
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t position, const std::string&,
-                   const nlohmann::detail::exception&) override {
-    position_ = position;
-    return false;
-  }
-
-  // nlohmann reports the position just past the offending byte.
-  std::size_t offset() const { return position_ > 0 ? position_ - 1 : 0; }
-
- private:
-  std::size_t position_ = 0;
-};
 
 Error BlockError(size_t index, const std::string& what) {
   return Error{"blocks JSON: block " + std::to_string(index) + " " + what};
@@ -72,10 +45,9 @@ Expected<Document> ReadBlocksJson(std::string_view json, std::string* source) {
   const Json root = Json::parse(json.begin(), json.end(), nullptr,
                                 /*allow_exceptions=*/false);
   if (root.is_discarded()) {
-    ErrorLocator locator;
-    Json::sax_parse(json.begin(), json.end(), &locator);
+    const std::optional<JsonSyntaxError> syntax_error = FindJsonSyntaxError(json);
     return Error{"blocks JSON: syntax error at byte offset " +
-                 std::to_string(locator.offset())};
+                 std::to_string(syntax_error ? syntax_error->offset : 0)};
   }
   if (!root.is_object()) return Error{"blocks JSON: the top level is not an object"};
   const auto blocks_it = root.find("blocks");

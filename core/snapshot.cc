@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <nlohmann/json.hpp>
 
+#include "core/json_error.h"
 #include "core/normalize.h"
 #include "core/segmenter.h"
 
@@ -100,29 +102,6 @@ bool ParseHex(std::string_view text, uint64_t* value) {
 double RoundDays(double days) { return std::round(days * 10000.0) / 10000.0; }
 
 Error Corrupt(const std::string& what) { return Error{"corrupt snapshot: " + what}; }
-
-// Records where a syntax error is, for the message; builds nothing.
-class ErrorLocator : public nlohmann::json_sax<json> {
- public:
-  size_t position = 0;
-  std::string message;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t at, const std::string&, const nlohmann::detail::exception&) override {
-    position = at;
-    return false;
-  }
-};
 
 // Field readers: each returns false and sets *error on a missing field or
 // a wrong type; `where` names the object for the message.
@@ -489,10 +468,11 @@ Expected<Snapshot> ParseSnapshot(std::string_view text) {
 Expected<Snapshot> ParseSnapshot(std::string_view text, const std::map<int, SnapshotMigration>& migrations) {
   json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) {
-    ErrorLocator locator;
-    json::sax_parse(text.begin(), text.end(), &locator, nlohmann::detail::input_format_t::json, false);
     if (text.empty()) return Corrupt("empty");
-    return Corrupt("not valid JSON (error at byte " + std::to_string(locator.position) + " of " +
+    // "byte N of M" counts from 1, so N is M + 1 when the text ends early.
+    const std::optional<JsonSyntaxError> syntax_error = FindJsonSyntaxError(text);
+    const size_t byte_number = (syntax_error ? syntax_error->offset : 0) + 1;
+    return Corrupt("not valid JSON (error at byte " + std::to_string(byte_number) + " of " +
                    std::to_string(text.size()) + ")");
   }
   if (!root.is_object()) return Corrupt("top level must be an object");
