@@ -10,19 +10,12 @@
 namespace fineprint {
 namespace {
 
-using testing::CheckClauseSpans;
-using testing::CheckDocument;
+using testing::ClauseSpanCheck;
 using testing::SourceOf;
 using testing::Texts;
 
-Document Read(const std::string& input, bool check_clause_spans = true) {
-  const auto result = ReadHtml(input);
-  REQUIRE(result.ok());
-  CheckDocument(result.value(), input);
-  // Skipped inline elements (script, svg) leave text in a clause's source
-  // span that the clause does not have; such inputs opt out.
-  if (check_clause_spans) CheckClauseSpans(result.value(), input);
-  return result.value();
+Document Read(const std::string& input, ClauseSpanCheck clause_spans = ClauseSpanCheck::kCheck) {
+  return testing::ReadChecked(ReadHtml, input, clause_spans);
 }
 
 TEST_CASE("HTML: blocks, kinds and levels", "[read_html]") {
@@ -84,7 +77,7 @@ TEST_CASE("HTML: inline chrome does not split the text around it", "[read_html]"
       "<p>Learn more <svg viewBox=\"0 0 1 1\"><title>icon</title><path d=\"M0\"/></svg>"
       "about <button>Accept</button>cookies<script>var s = \"</p><p>\";</script>.</p>"
       "<style>p > a { color: red }</style>";
-  const Document document = Read(input, /*check_clause_spans=*/false);
+  const Document document = Read(input, ClauseSpanCheck::kSkip);
   CHECK(Texts(document) == std::vector<std::string>{"Learn more about cookies."});
   CHECK(document.title.empty());  // an icon's <title> is not the page's
 }
@@ -210,9 +203,7 @@ TEST_CASE("HTML: malformed input never fails", "[read_html]") {
         "&#99999999999;", "&#0;", "<p>&#xD800;</p>", "<title>", "<title>&amp", "<br/>",
         "</br>", "<p/>x", "<div/><li>y", "<table><td>z", "<ul><li><ul><li>deep"}) {
     INFO(input);
-    const auto result = ReadHtml(input);
-    REQUIRE(result.ok());
-    CheckDocument(result.value(), input);
+    testing::ReadChecked(ReadHtml, input, ClauseSpanCheck::kSkip);
   }
   SECTION("invalid references become U+FFFD") {
     const Document document = Read("<p>a&#0;b&#xD800;c&#1114112;d</p>");

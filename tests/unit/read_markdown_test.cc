@@ -9,17 +9,12 @@
 namespace fineprint {
 namespace {
 
-using testing::CheckClauseSpans;
-using testing::CheckDocument;
+using testing::ClauseSpanCheck;
 using testing::SourceOf;
 using testing::Texts;
 
 Document Read(const std::string& input) {
-  const auto result = ReadMarkdown(input);
-  REQUIRE(result.ok());
-  CheckDocument(result.value(), input);
-  CheckClauseSpans(result.value(), input);
-  return result.value();
+  return testing::ReadChecked(ReadMarkdown, input, ClauseSpanCheck::kCheck);
 }
 
 TEST_CASE("Markdown: emphasis and links reduce to their text, runs point back",
@@ -326,9 +321,7 @@ TEST_CASE("Markdown: malformed input never fails", "[read_markdown]") {
         "|", "| --- |", "1.", "* ", "#", "######## x", "> ", "```", "[a](b \"c)", "<!--",
         "_*_*", "[x](<y)"}) {
     INFO(input);
-    const auto result = ReadMarkdown(input);
-    REQUIRE(result.ok());
-    CheckDocument(result.value(), input);
+    testing::ReadChecked(ReadMarkdown, input, ClauseSpanCheck::kSkip);
   }
 }
 
@@ -348,11 +341,8 @@ TEST_CASE("Markdown: corpus documents read as their label text", "[read_markdown
         testing::ReadFileOrEmpty(testing::CorpusPath(std::string("labels/") + name + ".txt"));
     REQUIRE_FALSE(markdown.empty());
     std::vector<std::string> lines;
-    for (size_t start = 0; start < labels.size();) {
-      size_t end = labels.find('\n', start);
-      if (end == std::string::npos) end = labels.size();
-      if (end > start) lines.push_back(labels.substr(start, end - start));
-      start = end + 1;
+    for (const auto& [start, end] : testing::NonEmptyLines(labels)) {
+      lines.push_back(labels.substr(start, end - start));
     }
     CHECK(Texts(Read(markdown)) == lines);
   }

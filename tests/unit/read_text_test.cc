@@ -9,15 +9,11 @@
 namespace fineprint {
 namespace {
 
-using testing::CheckDocument;
 using testing::SourceOf;
 using testing::Texts;
 
 Document Read(const std::string& input) {
-  const auto result = ReadPlainText(input);
-  REQUIRE(result.ok());
-  CheckDocument(result.value(), input);
-  return result.value();
+  return testing::ReadChecked(ReadPlainText, input, testing::ClauseSpanCheck::kSkip);
 }
 
 TEST_CASE("Plain text: each non-blank line is a paragraph", "[read_text]") {
@@ -134,14 +130,7 @@ TEST_CASE("Plain text: corpus label files read one block per line", "[read_text]
     INFO(path);
     const std::string input = testing::ReadFileOrEmpty(path);
     const Document document = Read(input);
-    std::vector<std::pair<uint32_t, uint32_t>> lines;
-    size_t start = 0;
-    while (start < input.size()) {
-      size_t end = input.find('\n', start);
-      if (end == std::string::npos) end = input.size();
-      if (end > start) lines.emplace_back(start, end);
-      start = end + 1;
-    }
+    const std::vector<std::pair<uint32_t, uint32_t>> lines = testing::NonEmptyLines(input);
     REQUIRE(document.blocks.size() == lines.size());
     for (size_t i = 0; i < lines.size(); ++i) {
       const Block& block = document.blocks[i];

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -151,6 +152,20 @@ inline void CheckDocument(const Document& document, std::string_view source) {
   for (const Block& block : document.blocks) CheckBlock(block, source);
 }
 
+// The non-empty lines of a text, as [start, end) byte offsets; lines end
+// at '\n'.
+inline std::vector<std::pair<uint32_t, uint32_t>> NonEmptyLines(std::string_view text) {
+  std::vector<std::pair<uint32_t, uint32_t>> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) lines.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(end));
+    start = end + 1;
+  }
+  return lines;
+}
+
 // Removes what a reader strips, on either side, so that a clause's text and
 // the source span it maps to can be compared: markup characters, link
 // targets, tags, comments, entities (decoded) and white space.
@@ -237,6 +252,23 @@ inline void CheckClauseSpans(const Document& document, std::string_view source) 
     INFO("clause: " << text << "\nsource: " << span);
     CHECK(Normalize(text, false) == Normalize(span, true));
   }
+}
+
+// Whether ReadChecked also checks that every clause maps back to a source
+// span that says what the clause says. Inputs whose skipped inline
+// elements (script, svg) leave text inside a clause's span opt out.
+enum class ClauseSpanCheck { kCheck, kSkip };
+
+// Reads `input` with `reader` (ReadPlainText, ReadMarkdown, ReadHtml),
+// fails the test with the reader's message if it is rejected, and checks
+// the document's invariants before returning it.
+template <typename Reader>
+Document ReadChecked(Reader reader, std::string_view input, ClauseSpanCheck clause_spans) {
+  const auto result = reader(input);
+  if (!result.ok()) FAIL(result.error().message);
+  CheckDocument(result.value(), input);
+  if (clause_spans == ClauseSpanCheck::kCheck) CheckClauseSpans(result.value(), input);
+  return result.value();
 }
 
 }  // namespace testing
