@@ -4,14 +4,18 @@
 // message, only listeners added during this first evaluation receive it.
 import { listenForMessages } from '../browser/api.js';
 import { Message } from '../shared/messages.js';
-import { getChanges, noteVisit } from './changes.js';
-import { analyzeBlocks, startEngine } from './engine.js';
+import { forgetVisits, getChanges, noteVisit } from './changes.js';
+import { analyzeBlocks, getEngine, startEngine } from './engine.js';
+import { clearHistory, exportHistory, importHistory } from './history.js';
 import { createRouter, Sender } from './router.js';
+import { filterByFamilies, readSettings, removeSettings, writeSettings } from './settings.js';
 import { analyzeTab, getTabStatus, getTabUrl } from './tabs.js';
 
 // The engine takes a few hundred milliseconds to start: begin now, not when
 // the first page asks.
 startEngine();
+
+const TRIGGERS = new Set(['auto', 'user']);
 
 function requireTabId(message) {
   if (!Number.isInteger(message.tabId)) throw new TypeError('tabId must be an integer');
@@ -23,17 +27,57 @@ listenForMessages(
     [Message.ANALYZE_BLOCKS]: {
       from: Sender.ANY_PART,
       handle: async (message, sender) => {
-        const reply = await analyzeBlocks(message);
+        if (message.trigger !== undefined && !TRIGGERS.has(message.trigger)) {
+          throw new TypeError(`trigger must be 'auto' or 'user', not ${JSON.stringify(message.trigger)}`);
+        }
+        const { settings } = await readSettings();
+        // A page that ran by itself while the person turned that off: not
+        // analysed, not remembered.
+        if (message.trigger === 'auto' && !settings.autoRun) {
+          return { ok: true, skipped: 'auto-run-off', clauseCount: 0, clauses: [], findings: [], examples: {} };
+        }
+        const reply = await analyzeBlocks(message, { url: sender.url });
         // A page's top frame is remembered and compared with its last visit
         // (after the reply is sent: painting never waits for storage).
-        // Only documents with something of note are remembered.
+        // Only documents with something of note are remembered, whatever
+        // families are shown: the history and the badge count every change.
         const isPage = sender.tab && sender.frameId === 0 && typeof sender.url === 'string' && /^https?:/.test(sender.url);
         if (isPage && reply.clauses.length > 0) {
           const document = { title: message.title, blocks: message.blocks };
           const visitId = typeof message.visitId === 'string' ? message.visitId : null;
           noteVisit(sender.tab.id, sender.url, document, visitId);
         }
-        return reply;
+        return filterByFamilies(reply, settings.families);
+      },
+    },
+    [Message.GET_SETTINGS]: {
+      from: Sender.EXTENSION_PAGE,
+      handle: async () => ({ ok: true, ...(await readSettings()) }),
+    },
+    [Message.SET_SETTINGS]: {
+      from: Sender.EXTENSION_PAGE,
+      handle: async (message) => ({ ok: true, settings: await writeSettings(message.settings) }),
+    },
+    [Message.CLEAR_DATA]: {
+      from: Sender.EXTENSION_PAGE,
+      handle: async () => {
+        const removed = await clearHistory();
+        removed.settings = await removeSettings();
+        await forgetVisits();
+        return { ok: true, removed };
+      },
+    },
+    [Message.EXPORT_DATA]: {
+      from: Sender.EXTENSION_PAGE,
+      handle: async () => ({ ok: true, ...(await exportHistory()) }),
+    },
+    [Message.IMPORT_DATA]: {
+      from: Sender.EXTENSION_PAGE,
+      handle: async (message) => {
+        const engine = await getEngine();
+        // A snapshot is checked the way the history will use it: by diffing
+        // it (loading checks every field and every clause's fingerprint).
+        return importHistory(message.text, (snapshot) => engine.diff(snapshot, snapshot));
       },
     },
     [Message.WAKE]: {

@@ -61,6 +61,7 @@ export async function getChanges(tabId, href) {
     ok: true,
     changes: {
       url: history.url,
+      title: history.title ?? '',
       status: visit?.status ?? 'unknown',
       comparison,
       count: visit?.count ?? 0,
@@ -69,4 +70,13 @@ export async function getChanges(tabId, href) {
       errors: [...(visit?.errors ?? []), ...history.errors],
     },
   };
+}
+
+// After the stored data is cleared: what this background remembers of the
+// tabs' visits goes too, and so do their badges (they counted changes from
+// versions that are no longer kept).
+export async function forgetVisits() {
+  const tabIds = [...visits.keys()];
+  visits.clear();
+  await Promise.all(tabIds.map((tabId) => setBadge(tabId, { count: 0, severity: null })));
 }

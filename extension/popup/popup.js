@@ -1,10 +1,12 @@
 // The popup only renders: it asks the background for the active tab's
 // analysis status, and asks it to analyse the tab when the button is pressed.
 import { api } from '../browser/api.js';
+import { changeReport, exportFileName, toJson, toMarkdown } from '../shared/export.js';
 import { localisePage, t } from '../shared/i18n.js';
 import { Message } from '../shared/messages.js';
 
 localisePage();
+document.getElementById('export').setAttribute('aria-label', t('popupExportGroup'));
 
 const statusLine = document.getElementById('status');
 const analyzeButton = document.getElementById('analyze');
@@ -15,6 +17,11 @@ function describe(status) {
       return t('statusNotAnalyzed');
     case 'analyzing':
       return t('statusAnalyzing');
+    case 'skipped':
+      // The page's own run stopped short; the button still reads it.
+      if (status.reason === 'auto-run-off') return t('popupSkippedAutoRunOff');
+      if (status.reason === 'not-a-policy') return t('popupSkippedNotPolicy');
+      return t('popupSkipped', status.reason);
     case 'done':
       if (status.noted === 0) return t('statusNothing', status.clauses);
       return t('statusNoted', status.noted, status.clauses);
@@ -70,6 +77,12 @@ function element(tag, text, attributes = {}) {
   return node;
 }
 
+const SEVERITY_WORDS = {
+  alert: t('severityAlert'),
+  caution: t('severityCaution'),
+  info: t('severityInfo'),
+  good: t('severityGood'),
+};
 const KIND_WORDS = { added: t('kindAdded'), removed: t('kindRemoved'), modified: t('kindModified'), moved: t('kindMoved') };
 
 // One changed clause: word-level insertions and deletions when the core gave
@@ -98,8 +111,15 @@ function renderChange(change) {
 
 const hasLabels = (change) => (change.labels_before?.length ?? 0) + (change.labels_after?.length ?? 0) > 0;
 
+// The report behind the Export buttons: the comparison shown, or null.
+let shownReport = null;
+
 function renderChanges(changes) {
-  if (!changes) {
+  shownReport = changeReport(changes);
+  document.getElementById('export').hidden = shownReport === null;
+  // A page never remembered (not a policy, or nothing of note on it) has
+  // nothing to show here.
+  if (!changes || (!changes.comparison && changes.versions.length === 0 && changes.errors.length === 0)) {
     changesSection.hidden = true;
     return;
   }
@@ -120,7 +140,9 @@ function renderChanges(changes) {
   if (comparison) {
     heading.textContent = t('changesSince', comparison.fromDate);
     for (const item of comparison.diff.summary ?? []) {
-      const line = element('li', item.note);
+      // The severity in words as well as in colour.
+      const line = element('li');
+      line.append(element('span', `${SEVERITY_WORDS[item.severity] ?? item.severity}:`, { class: 'severity-word' }), item.note);
       line.dataset.severity = item.severity;
       line.dataset.label = item.label;
       summary.append(line);
@@ -152,6 +174,49 @@ function renderChanges(changes) {
   );
   document.getElementById('errors').replaceChildren(...changes.errors.map((error) => element('li', error)));
 }
+
+// ---- Export, options, keyboard ----------------------------------------------
+
+const exportStatus = document.getElementById('export-status');
+
+// A file download without the "downloads" permission: an <a download> on a
+// Blob URL, clicked. The URL is released once the browser has taken it.
+function download(text, fileName, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = element('a', undefined, { href: url, download: fileName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  exportStatus.textContent = t('popupExported', fileName);
+}
+
+document.getElementById('export-markdown').addEventListener('click', () => {
+  if (shownReport) download(toMarkdown(shownReport, t), exportFileName(shownReport, 'md'), 'text/markdown;charset=utf-8');
+});
+document.getElementById('export-json').addEventListener('click', () => {
+  if (shownReport) download(toJson(shownReport), exportFileName(shownReport, 'json'), 'application/json');
+});
+
+document.getElementById('open-options').addEventListener('click', async () => {
+  try {
+    await api.runtime.openOptionsPage();
+    window.close();
+  } catch (error) {
+    render({ phase: 'error', error: error.message });
+  }
+});
+
+// Escape closes what was opened (the folded edits); with nothing open the
+// browser's own Escape closes the popup.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return;
+  const open = event.target instanceof Element ? event.target.closest('details[open]') : null;
+  if (!open) return;
+  event.preventDefault();
+  open.open = false;
+  open.querySelector('summary').focus();
+});
 
 async function showChanges(tabId) {
   try {
