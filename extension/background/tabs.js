@@ -8,6 +8,9 @@ import { api } from '../browser/api.js';
 import { Message } from '../shared/messages.js';
 
 const contentScript = api.runtime.getManifest().content_scripts[0];
+// known-page.js marks a page as a known policy URL; a page the user asked
+// about needs no such mark (it is analysed unchecked anyway).
+const contentFiles = contentScript.js.filter((file) => !file.endsWith('/known-page.js'));
 
 // Asks the content script on `tabId` for its status; resolves to null when
 // none is running there (never injected, or the page navigated since).
@@ -35,7 +38,15 @@ export async function analyzeTab(tabId) {
   if (contentScript.css?.length) {
     await api.scripting.insertCSS({ target, files: contentScript.css });
   }
-  await api.scripting.executeScript({ target, files: contentScript.js });
+  // The user asked: the content script runs with trigger 'user' (no policy
+  // check, and analysed even when automatic runs are off).
+  await api.scripting.executeScript({
+    target,
+    func: () => {
+      (globalThis.fineprint ??= {}).requestedBy = 'user';
+    },
+  });
+  await api.scripting.executeScript({ target, files: contentFiles });
   const status = await askPage(tabId, { type: Message.GET_PAGE_STATUS, waitForRun: true });
   if (!status) throw new Error('the content script did not start on this page');
   return { ok: true, status };

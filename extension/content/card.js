@@ -27,7 +27,8 @@
   const OPEN_DELAY_MS = 150;
   const CLOSE_DELAY_MS = 300;
 
-  const CARD_CSS = `
+  // Colours: only the palette's (palette.js), by name.
+  const CARD_CSS = `${fineprint.paletteCss}
     :host { all: initial; }
     .card {
       box-sizing: border-box;
@@ -36,39 +37,35 @@
       overflow: auto;
       padding: 0.75rem 0.9rem;
       border-radius: 0.5rem;
-      border-top: 0.35rem solid #1f5fbf;
-      background: #fff;
-      color: #1a1a1a;
-      box-shadow: 0 6px 24px rgb(0 0 0 / 0.25), 0 0 0 1px rgb(0 0 0 / 0.12);
+      border-top: 0.35rem solid var(--severity-info);
+      background: var(--surface);
+      color: var(--text);
+      box-shadow: 0 6px 24px var(--shadow), 0 0 0 1px var(--ring);
       font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif;
       text-align: left;
     }
-    .card[data-severity="alert"] { border-top-color: #b3261e; }
-    .card[data-severity="caution"] { border-top-color: #c26a00; }
-    .card[data-severity="good"] { border-top-color: #1e7d34; }
+    .card[data-severity="alert"] { border-top-color: var(--severity-alert); }
+    .card[data-severity="caution"] { border-top-color: var(--severity-caution); }
+    .card[data-severity="good"] { border-top-color: var(--severity-good); }
     .labels { display: flex; flex-wrap: wrap; gap: 0.3rem; margin: 0 0 0.5rem; padding: 0; list-style: none; }
-    .label { padding: 0.1rem 0.45rem; border-radius: 1rem; font-size: 12px; font-weight: 600; background: #e8eefb; color: #17478f; }
-    .label[data-severity="alert"] { background: #fbe9e7; color: #8c1d18; }
-    .label[data-severity="caution"] { background: #fff1dc; color: #7a4300; }
-    .label[data-severity="good"] { background: #e5f4e8; color: #17602a; }
+    .label { padding: 0.1rem 0.45rem; border-radius: 1rem; font-size: 12px; font-weight: 600;
+      background: var(--chip-info-bg); color: var(--chip-info-text); }
+    .label[data-severity="alert"] { background: var(--chip-alert-bg); color: var(--chip-alert-text); }
+    .label[data-severity="caution"] { background: var(--chip-caution-bg); color: var(--chip-caution-text); }
+    .label[data-severity="good"] { background: var(--chip-good-bg); color: var(--chip-good-text); }
     .notes { margin: 0 0 0.5rem; padding-left: 1.1rem; }
     .notes li { margin: 0 0 0.2rem; }
     .notes .finding { font-weight: 600; }
-    .notes .finding[data-severity="alert"] { color: #8c1d18; }
-    @media (prefers-color-scheme: dark) { .notes .finding[data-severity="alert"] { color: #f28b82; } }
+    .notes .finding[data-severity="alert"] { color: var(--finding-alert); }
     dl { margin: 0 0 0.5rem; display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 0.6rem; }
     dt { font-weight: 600; }
     dd { margin: 0; }
     h2 { margin: 0.6rem 0 0.3rem; font-size: 13px; }
-    .examples { margin: 0; padding-left: 1.1rem; font-size: 13px; color: #333; }
+    .examples { margin: 0; padding-left: 1.1rem; font-size: 13px; color: var(--muted); }
     .examples li { margin: 0 0 0.3rem; }
     .service { font-weight: 600; }
-    a { color: #1f5fbf; }
-    @media (prefers-color-scheme: dark) {
-      .card { background: #202124; color: #e8eaed; }
-      .examples { color: #c8c8c8; }
-      a { color: #8ab4f8; }
-    }
+    a { color: var(--link); }
+    a:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
     @media (forced-colors: active) {
       .card { border: 1px solid CanvasText; }
     }

@@ -1,15 +1,22 @@
 // Content-script entry point (the last file of every injection): extracts the
 // page's blocks, has the background analyse them, and paints the result.
 //
-// It is injected declaratively on known policy URLs and programmatically when
-// the user clicks "Analyze this page", so it may run twice in one page: the
-// second injection only starts a new run, and every run clears the previous
-// run's highlights before painting, so nothing is ever wrapped twice.
+// It is injected three ways, and may be injected more than once in a page:
+//   - declaratively on known policy URLs (the manifest's first
+//     content_scripts entry, which also runs known-page.js): analysed at once;
+//   - declaratively on URLs that merely look like a policy's ("/privacy",
+//     "/terms", ...): analysed only if the page's text passes the policy
+//     check (policy-check.js); nothing is sent to the background otherwise;
+//   - programmatically when the user clicks "Analyze this page" (tabs.js
+//     sets fineprint.requestedBy = 'user' first): analysed at once.
+// Every later evaluation of this file only reports itself to the first one,
+// and every run clears the previous run's highlights before painting, so
+// nothing is ever wrapped twice.
 (() => {
   'use strict';
   const fineprint = (globalThis.fineprint ??= {});
-  if (fineprint.analyzePage) {
-    fineprint.analyzePage();
+  if (fineprint.onInjected) {
+    fineprint.onInjected();
     return;
   }
 
@@ -25,8 +32,9 @@
     PAINTED: 'fineprint:highlights-painted',
     MEASURE: 'fineprint:start-to-painted',
   });
+  const Trigger = Object.freeze({ AUTO: 'auto', USER: 'user' });
 
-  const { api, extractBlocks, paintHighlights, clearHighlights, countHighlights } = fineprint;
+  const { api, extractBlocks, paintHighlights, clearHighlights, countHighlights, looksLikePolicy } = fineprint;
 
   // This page load: re-analyses of it (late text, the popup's button) update
   // one remembered version instead of adding versions.
@@ -34,61 +42,109 @@
   const visitId =
     crypto.randomUUID?.() ?? [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
-  // What the popup shows: phase is 'analyzing', 'done' or 'error'.
+  // What the popup shows: phase is 'analyzing', 'done', 'error' or 'skipped'
+  // (reason 'auto-run-off': the person turned automatic runs off;
+  // 'not-a-policy': the page failed the policy check).
   let status = { phase: 'analyzing', url: location.href };
   // Runs never overlap: a new request waits for the one in progress.
-  let lastRun = Promise.resolve();
+  let lastRun = Promise.resolve(status);
+  // True once this page is known to be a policy (a known URL, or it passed
+  // the check once): later automatic runs skip the check.
+  let policyConfirmed = false;
+  let autoStarted = false;
+  // The trigger re-reads of late text inherit: once the person has asked
+  // for this page, following its text is part of that request.
+  let lastTrigger = Trigger.AUTO;
 
-  async function runAnalysis() {
+  const roundMs = (ms) => Math.round(ms * 10) / 10;
+  const skipped = (reason, extra) => ({ phase: 'skipped', reason, url: location.href, ...extra });
+
+  async function runAnalysis(trigger) {
     performance.mark(TIMING.START);
-    status = { phase: 'analyzing', url: location.href };
+    const startedAt = performance.now();
+    status = { phase: 'analyzing', url: location.href, trigger };
     try {
       clearHighlights();
+      fineprint.removePanel();
       const { title, blocks } = extractBlocks();
-      let clauseCount = 0;
-      let notedClauses = [];
-      let timing = {};
+      const extractedAt = performance.now();
+      if (trigger === Trigger.AUTO && !policyConfirmed) {
+        const check = looksLikePolicy(title, blocks);
+        if (!check.policy) return (status = skipped('not-a-policy', { trigger, why: check.why }));
+        policyConfirmed = true;
+      }
+      let reply = { clauseCount: 0, clauses: [], findings: [], timing: {} };
       if (blocks.length > 0) {
-        const reply = await api.runtime.sendMessage({
+        reply = await api.runtime.sendMessage({
           type: Message.ANALYZE_BLOCKS,
+          trigger,
           visitId,
           title,
-          blocks: blocks.map(({ kind, level, text }) => ({ kind, level, text })),
+          // Only what the core reads; navigation only where it is true.
+          blocks: blocks.map(({ kind, level, text, navigation }) =>
+            (navigation ? { kind, level, text, navigation } : { kind, level, text })),
         });
         if (!reply?.ok) throw new Error(reply?.error ?? 'no reply from the background');
-        clauseCount = reply.clauseCount;
-        notedClauses = reply.clauses;
-        fineprint.cardExamples = reply.examples ?? {};
-        timing = reply.timing ?? {};
+        if (reply.skipped) return (status = skipped(reply.skipped, { trigger }));
       }
-      const painted = paintHighlights(blocks, notedClauses);
+      const repliedAt = performance.now();
+      const clauses = reply.clauses ?? [];
+      fineprint.cardExamples = reply.examples ?? {};
+      const painted = paintHighlights(blocks, clauses);
       performance.mark(TIMING.PAINTED);
       const { duration } = performance.measure(TIMING.MEASURE, TIMING.START, TIMING.PAINTED);
+      const paintedAt = performance.now();
+      showSummary(blocks, clauses, painted, reply.findings ?? []);
       status = {
         phase: 'done',
         url: location.href,
+        trigger,
         blocks: blocks.length,
-        clauses: clauseCount,
-        noted: notedClauses.length,
-        painted,
+        clauses: reply.clauseCount,
+        noted: clauses.length,
+        findings: (reply.findings ?? []).length,
+        painted: painted.length,
         highlights: countHighlights(),
-        startToPaintedMs: Math.round(duration * 10) / 10,
-        ...timing,
+        startToPaintedMs: roundMs(duration),
+        extractMs: roundMs(extractedAt - startedAt),
+        roundTripMs: roundMs(repliedAt - extractedAt),
+        paintMs: roundMs(paintedAt - repliedAt),
+        ...reply.timing,
       };
     } catch (error) {
-      status = { phase: 'error', url: location.href, error: String(error?.message ?? error) };
+      status = { phase: 'error', url: location.href, trigger, error: String(error?.message ?? error) };
     }
     return status;
   }
 
+  // The summary panel's button, for the clauses painted (in page order).
+  function showSummary(blocks, clauses, painted, findings) {
+    let joined = null; // the blocks' text, joined only if the panel opens
+    const excerptOf = ({ start, end }) => {
+      joined ??= blocks.map((block) => block.text).join('\n');
+      return fineprint.excerpt(joined.slice(start, end));
+    };
+    fineprint.showPanel({
+      findings,
+      clauses: painted.map((number) => ({ number, start: clauses[number].start, end: clauses[number].end, labels: clauses[number].labels })),
+      excerptOf,
+    });
+  }
+
   // Pages that render their text late (client-side apps): once a run is
-  // done, a MutationObserver watches for text being added, and when enough
+  // over, a MutationObserver watches for text being added, and when enough
   // has arrived (and the page has been quiet for a moment) runs again. The
   // observer is off while a run paints, so our own marks never trigger it.
+  // A page that failed the policy check is watched only for a while (and
+  // re-checked a few times): it is most likely not a policy at all.
   const LATE_TEXT_MIN_CHARS = 200;
   const LATE_TEXT_QUIET_MS = 300;
+  const UNCONFIRMED_WATCH_MS = 15_000;
+  const UNCONFIRMED_RECHECKS = 3;
   let addedChars = 0;
   let lateTimer = 0;
+  let stopWatchingTimer = 0;
+  let rechecks = 0;
   const isOurs = (node) => node.nodeType === Node.ELEMENT_NODE && node.tagName.startsWith('FINEPRINT-');
   const observer = new MutationObserver((records) => {
     for (const record of records) {
@@ -107,23 +163,50 @@
     clearTimeout(lateTimer);
     lateTimer = setTimeout(() => {
       addedChars = 0;
-      fineprint.analyzePage();
+      analyzePage(lastTrigger);
     }, LATE_TEXT_QUIET_MS);
   });
-  function watchForLateText() {
-    if (!document.body) return;
+  function watchForLateText(result) {
+    clearTimeout(stopWatchingTimer);
+    if (!document.body || result.reason === 'auto-run-off') return;
+    if (result.reason === 'not-a-policy') {
+      rechecks += 1;
+      if (rechecks > UNCONFIRMED_RECHECKS) return;
+      stopWatchingTimer = setTimeout(() => observer.disconnect(), UNCONFIRMED_WATCH_MS);
+    }
     addedChars = 0;
     observer.observe(document.body, { childList: true, subtree: true, characterData: true, characterDataOldValue: true });
   }
 
-  fineprint.analyzePage = () => {
+  function analyzePage(trigger) {
     observer.disconnect();
     clearTimeout(lateTimer);
-    lastRun = lastRun.then(runAnalysis).then((result) => {
-      watchForLateText();
+    lastTrigger = trigger;
+    lastRun = lastRun.then(() => runAnalysis(trigger)).then((result) => {
+      watchForLateText(result);
       return result;
     });
     return lastRun;
+  }
+
+  // A declarative injection: known policy URLs run at once; other URLs run
+  // once, behind the policy check. A known-URL injection arriving after a
+  // URL-pattern one (both entries can match one page) still runs, unchecked.
+  function startAutomatically() {
+    const known = fineprint.knownPolicyPage === true;
+    if (policyConfirmed || (autoStarted && !known)) return;
+    autoStarted = true;
+    if (known) policyConfirmed = true;
+    analyzePage(Trigger.AUTO);
+  }
+
+  fineprint.onInjected = () => {
+    if (fineprint.requestedBy === Trigger.USER) {
+      fineprint.requestedBy = null;
+      analyzePage(Trigger.USER);
+    } else {
+      startAutomatically();
+    }
   };
 
   api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
@@ -131,7 +214,8 @@
     if (message?.type === Message.GET_PAGE_STATUS) {
       reply = message.waitForRun ? lastRun : Promise.resolve(status);
     } else if (message?.type === Message.ANALYZE_PAGE) {
-      reply = fineprint.analyzePage();
+      // Only the popup's button asks (through the background).
+      reply = analyzePage(Trigger.USER);
     } else {
       return false;
     }
@@ -139,5 +223,5 @@
     return true; // Chrome: the reply is sent asynchronously.
   });
 
-  fineprint.analyzePage();
+  fineprint.onInjected();
 })();

@@ -21,6 +21,9 @@
   const SKIPPED_ROLES = new Set([
     'navigation', 'banner', 'contentinfo', 'search', 'menu', 'menubar', 'toolbar',
   ]);
+  // The decisions below that need no DOM are exposed on `fineprint` too, so
+  // that tests can run them under Node with plain objects.
+  const { TEXT_NODE, ELEMENT_NODE } = Node;
   const SECTIONING_TAGS = new Set(['ARTICLE', 'ASIDE', 'MAIN', 'NAV', 'SECTION']);
 
   // Elements that start a new block of text. A text node belongs to its
@@ -45,17 +48,17 @@
     return true;
   }
 
+  const canCheckVisibility = typeof Element.prototype.checkVisibility === 'function';
   function isHidden(element) {
+    // checkVisibility sees display: none, which the hidden attribute sets too.
+    if (canCheckVisibility) return !element.checkVisibility({ visibilityProperty: true });
     if (element.hidden) return true;
-    if (typeof element.checkVisibility === 'function') {
-      return !element.checkVisibility({ visibilityProperty: true });
-    }
     const style = getComputedStyle(element);
     return style.display === 'none' || style.visibility === 'hidden';
   }
 
-  function isSkipped(element) {
-    const tag = element.tagName.toUpperCase(); // SVG children report lower case.
+  // tag: element.tagName in upper case.
+  function isSkipped(element, tag) {
     if (SKIPPED_TAGS.has(tag)) return true;
     if ((tag === 'HEADER' || tag === 'FOOTER') && isPageLandmark(element)) return true;
     const role = element.getAttribute('role');
@@ -85,17 +88,24 @@
   // nodes: {node, start} where start is the offset in the block's text of the
   // node's first code unit (the node supplies node.data.length units). Text
   // added with addBreak (a <br>, or a nested block interrupting this one)
-  // comes from no node and is never painted.
+  // comes from no node and is never painted. `linkText` and `otherText` say
+  // whether any visible text lies inside an in-page link, and outside one
+  // (list numbering aside): a block with only the first is a
+  // table-of-contents entry.
   class BlockBuilder {
     constructor(element) {
       this.element = element;
       this.text = '';
       this.pieces = [];
+      this.linkText = false;
+      this.otherText = false;
     }
 
-    addTextNode(node) {
+    addTextNode(node, data, inPageLink) {
       this.pieces.push({ node, start: this.text.length });
-      this.text += node.data;
+      this.text += data;
+      if (inPageLink) this.linkText ||= !isBlank(data);
+      else this.otherText ||= !isNumbering(data);
     }
 
     addBreak() {
@@ -103,9 +113,73 @@
     }
   }
 
-  // Returns {title, blocks}; each block is {kind, level, text, pieces} (send
-  // only kind, level and text to the core). Blocks of white space only are
-  // left out.
+  const isBlank = (text) => text.trim() === '';
+  // Text outside the links of a contents entry: white space, "1.", "(a)", "·".
+  const NUMBERING = /^[\s\d.():\-–—•·|]*[a-z]?[\s.):]*$/i;
+  const isNumbering = (text) => NUMBERING.test(text);
+  fineprint.isNumbering = isNumbering;
+
+  // Whether a link points into the page itself: "#section", or this page's
+  // URL (any query) with a fragment. attribute: the link's href attribute as
+  // written; resolved: its href property (resolved against the document's
+  // base URL); pageUrl: location.href.
+  function isInPageHref(attribute, resolved, pageUrl) {
+    if (attribute.startsWith('#')) return attribute.length > 1;
+    try {
+      const target = new URL(resolved);
+      const page = new URL(pageUrl);
+      return target.hash.length > 1 && target.origin === page.origin && target.pathname === page.pathname;
+    } catch {
+      return false;
+    }
+  }
+  fineprint.isInPageHref = isInPageHref;
+
+  // Most links have no fragment: link.hash (no URL parsing) settles those.
+  function isInPageLink(link) {
+    const attribute = link.getAttribute('href');
+    return (attribute.startsWith('#') || link.hash !== '') && isInPageHref(attribute, link.href, location.href);
+  }
+
+  // A list is a table of contents when most of its items (and at least two)
+  // are in-page links alone; all its items are navigation then, including
+  // the odd one that is not a link (a group title). A block outside such a
+  // list is navigation when its text is in-page links alone (a "Back to top"
+  // or a contents line of links between paragraphs); a heading never is.
+  //
+  // blocks: [{kind, linkText, otherText}] (see BlockBuilder); listOf(block):
+  // the list a list item belongs to (any value that is the same for items of
+  // one list), or null. Sets each block's `navigation`.
+  const NAVIGATION_LIST_SHARE = 0.75;
+  function markNavigation(blocks, listOf) {
+    const itemsByList = new Map();
+    for (const block of blocks) {
+      block.navigation = false;
+      if (block.kind === 'heading') continue;
+      const entry = block.linkText && !block.otherText;
+      if (entry) block.navigation = true;
+      if (block.kind !== 'list_item') continue;
+      const list = listOf(block);
+      if (list === null || list === undefined) continue;
+      if (!itemsByList.has(list)) itemsByList.set(list, []);
+      itemsByList.get(list).push({ block, entry });
+    }
+    for (const items of itemsByList.values()) {
+      const entries = items.filter((item) => item.entry).length;
+      if (entries >= 2 && entries >= NAVIGATION_LIST_SHARE * items.length) {
+        for (const { block } of items) block.navigation = true;
+      }
+    }
+  }
+
+  // Returns {title, blocks}; each block is {kind, level, text, pieces,
+  // element, navigation} (send only kind, level, text and navigation to the
+  // core). Blocks of white space only are left out. navigation is true for a
+  // table-of-contents entry (its text is in-page links only, or it is an item
+  // of a list of such entries): the core gives those no labels. Site
+  // navigation (<nav>, role=navigation) is not read at all.
+  fineprint.markNavigation = markNavigation;
+
   fineprint.extractBlocks = (doc = document) => {
     const root = doc.body;
     if (!root) return { title: doc.title, blocks: [] };
@@ -123,38 +197,52 @@
       }
       return builder;
     };
-    const nearestBlock = (node) => {
-      let element = node.parentElement;
-      while (element !== root && !BLOCK_TAGS.has(element.tagName)) element = element.parentElement;
-      return element;
-    };
-
-    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-      acceptNode: (node) =>
-        node.nodeType === Node.ELEMENT_NODE && isSkipped(node)
-          ? NodeFilter.FILTER_REJECT
-          : NodeFilter.FILTER_ACCEPT,
-    });
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.nodeType === Node.ELEMENT_NODE) {
-        // A line break separates words that no space separates in the text.
-        if (node.tagName === 'BR') builderFor(nearestBlock(node)).addBreak();
-        continue;
+    // One pass over the DOM, depth first, carrying down each node's block
+    // element and whether it is inside an in-page link: a few DOM reads per
+    // node (they are slow through Firefox's content-script wrappers) and no
+    // walks back up the tree.
+    const visit = (parent, blockElement, inPageLink) => {
+      for (let node = parent.firstChild; node !== null; node = node.nextSibling) {
+        const type = node.nodeType;
+        if (type === TEXT_NODE) {
+          const data = node.data;
+          if (data === '') continue;
+          const builder = builderFor(blockElement);
+          // Text resuming after a nested block (an <li> with a sub-list, then
+          // more text) must not glue onto the text before that block.
+          if (lastBuilder && builder !== lastBuilder && builder.text !== '') builder.addBreak();
+          builder.addTextNode(node, data, inPageLink);
+          lastBuilder = builder;
+        } else if (type === ELEMENT_NODE) {
+          const tag = node.tagName.toUpperCase(); // SVG children report lower case.
+          // A line break separates words that no space separates in the text.
+          if (tag === 'BR') builderFor(blockElement).addBreak();
+          else if (!isSkipped(node, tag)) {
+            visit(
+              node,
+              BLOCK_TAGS.has(tag) ? node : blockElement,
+              tag === 'A' && node.hasAttribute('href') ? isInPageLink(node) : inPageLink,
+            );
+          }
+        }
       }
-      if (node.data === '') continue;
-      const builder = builderFor(nearestBlock(node));
-      // Text resuming after a nested block (an <li> with a sub-list, then more
-      // text) must not glue onto the text before that block.
-      if (lastBuilder && builder !== lastBuilder && builder.text !== '') builder.addBreak();
-      builder.addTextNode(node);
-      lastBuilder = builder;
-    }
+    };
+    visit(root, root, false);
 
     const blocks = [];
     for (const builder of order) {
-      if (builder.text.trim() === '') continue;
-      blocks.push({ ...describeBlock(builder.element), text: builder.text, pieces: builder.pieces });
+      if (isBlank(builder.text)) continue;
+      blocks.push({
+        ...describeBlock(builder.element),
+        text: builder.text,
+        pieces: builder.pieces,
+        element: builder.element,
+        linkText: builder.linkText,
+        otherText: builder.otherText,
+        navigation: false,
+      });
     }
+    markNavigation(blocks, (block) => block.element.closest(LIST_SELECTOR));
     return { title: doc.title, blocks };
   };
 })();
