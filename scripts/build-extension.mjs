@@ -2,24 +2,29 @@
 // Builds the unpacked extensions from the single manifest.json:
 //   dist/chromium/  background.service_worker (a module service worker)
 //   dist/firefox/   background.scripts (a module event page) + gecko settings
-// and, with --test, dist/chromium-test/ and dist/firefox-test/: the same plus
+// and a zip of each for its store, dist/fineprint-<target>-<version>.zip
+// (manifest.json at the zip's root; the version is the manifest's); and,
+// with --test, dist/chromium-test/ and dist/firefox-test/: the same plus
 // access to http://127.0.0.1/*, for the end-to-end tests' local pages (see
-// TARGETS). Never ship those.
+// TARGETS). Never ship those: they are never zipped.
 //
 // Each build holds manifest.json, extension/* and the WASM engine in wasm/:
 // the wrapper wasm/fineprint.js and build/wasm/fineprint_wasm.{js,wasm}
 // (./build-wasm.sh makes them). No dependencies beyond Node itself.
 //
 //   node scripts/build-extension.mjs [--test]
-import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { zipDirectory } from './zip.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // The part of the extension each browser gets as it is in the source tree.
-const EXTENSION_DIRECTORIES = ['_locales', 'background', 'browser', 'content', 'popup', 'shared'];
+const EXTENSION_DIRECTORIES = ['_locales', 'background', 'browser', 'content', 'options', 'popup', 'shared'];
 const TEST_HOST_PERMISSIONS = ['http://127.0.0.1/*'];
+// The builds people install, which get a zip for their store.
+export const STORE_TARGETS = ['chromium', 'firefox'];
 
 // Per-browser manifest differences. The source manifest holds the union;
 // each target drops what its browser does not know (and would warn about).
@@ -110,11 +115,31 @@ export async function buildExtension(target, { engineFiles = defaultEngineFiles,
   return outDir;
 }
 
+// Zips the build of a store target (built first by buildExtension) into
+// <outRoot>/fineprint-<target>-<version>.zip, replacing any earlier zip of
+// that target, and returns the zip's path.
+export async function packageExtension(target, { outRoot = defaultOutRoot } = {}) {
+  if (!STORE_TARGETS.includes(target)) {
+    throw new Error(`only ${STORE_TARGETS.join(' and ')} are packaged for a store, not ${target}`);
+  }
+  const outDir = path.join(outRoot, target);
+  const { version } = JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8'));
+  const prefix = `fineprint-${target}-`;
+  for (const name of await readdir(outRoot)) {
+    if (name.startsWith(prefix) && name.endsWith('.zip')) await rm(path.join(outRoot, name));
+  }
+  const zipPath = path.join(outRoot, `${prefix}${version}.zip`);
+  await zipDirectory(outDir, zipPath);
+  return zipPath;
+}
+
 async function main(argv) {
-  const targets = ['chromium', 'firefox', ...(argv.includes('--test') ? ['chromium-test', 'firefox-test'] : [])];
+  const targets = [...STORE_TARGETS, ...(argv.includes('--test') ? ['chromium-test', 'firefox-test'] : [])];
+  const show = (file) => path.relative(process.cwd(), file) || '.';
   for (const target of targets) {
     const outDir = await buildExtension(target);
-    console.log(`build-extension: ${path.relative(process.cwd(), outDir) || '.'}`);
+    console.log(`build-extension: ${show(outDir)}`);
+    if (STORE_TARGETS.includes(target)) console.log(`build-extension: ${show(await packageExtension(target))}`);
   }
 }
 
