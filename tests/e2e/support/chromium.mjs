@@ -1,7 +1,7 @@
 // Debian's Chromium, headless, with the test build of the extension loaded,
 // driven by playwright-core (which downloads no browser of its own).
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -19,6 +19,10 @@ export async function launchChromiumWithExtension() {
   const extensionDir = await buildExtension('chromium-test');
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'fineprint-e2e-'));
   const executablePath = CHROMIUM_BINARIES.find((binary) => binary && existsSync(binary));
+  // Chromium's own record of every request its network stack starts, from
+  // any part of the browser (pages, workers, the browser itself), with the
+  // origin that started it; written as it goes, one event a line.
+  const netLogFile = path.join(userDataDir, 'netlog.json');
   // headless: true runs Chromium's new headless mode, which loads extensions.
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
@@ -36,7 +40,17 @@ export async function launchChromiumWithExtension() {
       // Nothing leaves this machine: every host name but 127.0.0.1 fails to
       // resolve (x.com pages are answered by Playwright before any lookup).
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+      `--log-net-log=${netLogFile}`,
+      '--net-log-capture-mode=Default',
     ],
+  });
+  // Every request the context makes from here on, as Playwright reports
+  // them: its pages' and its service workers' (request.serviceWorker()),
+  // though a worker Chromium restarted may go unwatched: netLogRequests()
+  // is the complete record.
+  const requests = [];
+  context.on('request', (request) => {
+    requests.push({ url: request.url(), fromServiceWorker: Boolean(request.serviceWorker()) });
   });
   const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(serviceWorker.url()).host;
@@ -56,10 +70,17 @@ export async function launchChromiumWithExtension() {
     extensionUrl,
     controlPage,
     sendToBackground,
+    requests,
 
     async tabIdOf(page) {
       const url = page.url();
-      const tabs = await controlPage.evaluate((url) => chrome.tabs.query({ url }), url);
+      let tabs = await controlPage.evaluate((url) => chrome.tabs.query({ url }), url);
+      if (tabs.length === 0 && !url.startsWith('http://127.0.0.1')) {
+        // Without host access (x.com ...) a tab's URL is not visible to the
+        // extension: the tab is found as the active tab once brought to front.
+        await page.bringToFront();
+        tabs = await controlPage.evaluate(() => chrome.tabs.query({ active: true, lastFocusedWindow: true }));
+      }
       if (tabs.length !== 1) throw new Error(`expected one tab at ${url}, found ${tabs.length}`);
       return tabs[0].id;
     },
@@ -118,6 +139,26 @@ export async function launchChromiumWithExtension() {
         running: () => waitFor('running', stoppedAt),
         detach: () => cdp.detach(),
       };
+    },
+
+    // The requests the net log holds so far: [{url, initiator}], initiator
+    // being the origin that started it ('not an origin' for the browser's
+    // own requests, absent for navigations the browser started).
+    async netLogRequests() {
+      const requests = [];
+      for (const line of (await readFile(netLogFile, 'utf8')).split('\n')) {
+        if (!line.startsWith('{"params":') || !line.includes('"url":')) continue;
+        let event;
+        try {
+          event = JSON.parse(line.replace(/,\s*$/, ''));
+        } catch {
+          continue; // the line being written
+        }
+        if (typeof event.params.url === 'string' && 'method' in event.params) {
+          requests.push({ url: event.params.url, initiator: event.params.initiator ?? null });
+        }
+      }
+      return requests;
     },
 
     async close() {

@@ -1,6 +1,14 @@
 // Debian's Firefox ESR, headless, driven over WebDriver BiDi (the protocol
 // Firefox speaks natively; `ws` is the only client needed). Playwright's own
 // Firefox is a patched build it would download, so it is not used here.
+//
+// BiDi refuses to navigate a tab to a moz-extension:// page, and its network
+// events do not cover an extension's background. Both are reached through
+// the browser window itself (BiDi's "chrome" scope, which
+// --remote-allow-system-access opens to this test session only): it opens
+// extension pages in tabs the way the browser's own UI does, watches every
+// HTTP request the browser opens, and unloads the background event page the
+// way Firefox does when it has been idle.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -50,8 +58,13 @@ class BidiConnection {
     this.socket = socket;
     this.nextId = 1;
     this.pending = new Map();
+    this.listeners = new Set();
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString());
+      if (message.type === 'event') {
+        for (const listener of this.listeners) listener(message);
+        return;
+      }
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id);
@@ -65,12 +78,18 @@ class BidiConnection {
     this.socket.send(JSON.stringify({ id, method, params }));
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
   }
+
+  // listener({method, params}) for every event; returns the unsubscriber.
+  onEvent(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 }
 
 function waitForBidiUrl(child) {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`Firefox did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`Firefox did not start:\n${output}`)), 60_000);
     const onData = (chunk) => {
       output += chunk;
       const match = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(output);
@@ -85,6 +104,45 @@ function waitForBidiUrl(child) {
   });
 }
 
+// Polls check() until it returns a truthy value, which it resolves to.
+export async function waitFor(check, { timeoutMs = 20_000, intervalMs = 50, what = 'a condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+// Turns a BiDi remote value back into plain data (what the tests compare).
+function fromRemote(remote) {
+  switch (remote?.type) {
+    case 'null':
+      return null;
+    case undefined:
+    case 'undefined':
+      return undefined;
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return remote.value;
+    case 'array':
+      return remote.value.map(fromRemote);
+    case 'object':
+      return Object.fromEntries(remote.value.map(([key, value]) => [typeof key === 'string' ? key : fromRemote(key), fromRemote(value)]));
+    default:
+      return remote; // nodes, windows ...: the remote value itself
+  }
+}
+
 // Starts Firefox with the unpacked extension at extensionDir installed as a
 // temporary add-on. extensionId is its gecko id.
 export async function launchFirefoxWithExtension(extensionDir, extensionId) {
@@ -93,38 +151,166 @@ export async function launchFirefoxWithExtension(extensionDir, extensionId) {
   await writeFile(path.join(profileDir, 'user.js'), userPrefs({ extensionId, extensionUuid }));
   const child = spawn(
     FIREFOX_BINARY,
-    ['--headless', '--no-remote', '--remote-debugging-port=0', '--profile', profileDir, 'about:blank'],
+    [
+      '--headless',
+      '--no-remote',
+      '--remote-allow-system-access',
+      '--remote-debugging-port=0',
+      '--profile',
+      profileDir,
+      'about:blank',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise((resolve) => child.on('exit', resolve));
+  let socket;
   try {
     const bidiUrl = await waitForBidiUrl(child);
-    const socket = new WebSocket(`${bidiUrl}/session`);
+    socket = new WebSocket(`${bidiUrl}/session`);
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
     const bidi = new BidiConnection(socket);
     await bidi.send('session.new', { capabilities: {} });
+    const installedAt = Date.now();
     await bidi.send('webExtension.install', { extensionData: { type: 'path', path: extensionDir } });
     const { contexts } = await bidi.send('browsingContext.getTree', {});
-    const tab = contexts[0].context;
+    const firstTab = contexts[0].context;
+    const chromeTree = await bidi.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const browserWindow = chromeTree.contexts.find((each) => each.url === 'chrome://browser/content/browser.xhtml').context;
+    const extensionUrl = (file) => `moz-extension://${extensionUuid}/${file}`;
 
-    return {
-      extensionUrl: (file) => `moz-extension://${extensionUuid}/${file}`,
-      async navigate(url) {
-        await bidi.send('browsingContext.navigate', { context: tab, url, wait: 'complete' });
+    async function evaluate(expression, context) {
+      const result = await bidi.send('script.evaluate', { expression, target: { context }, awaitPromise: true });
+      if (result.type === 'exception') {
+        throw new Error(`${result.exceptionDetails.text} (in ${expression.slice(0, 120)})`);
+      }
+      return result.result;
+    }
+
+    const firefox = {
+      bidi,
+      extensionId,
+      extensionUrl,
+      installedAt,
+      firstTab,
+
+      // The value of `expression` (a promise is awaited) in a tab's page, as
+      // plain data; the page's own world, not the content script's.
+      async evaluate(expression, context = firstTab) {
+        return fromRemote(await evaluate(expression, context));
       },
-      // Evaluates `expression` (awaiting a promise) in the tab's page.
-      async evaluate(expression) {
-        const result = await bidi.send('script.evaluate', {
-          expression,
-          target: { context: tab },
-          awaitPromise: true,
+      // The remote value itself (for a node: its sharedId, for input actions).
+      evaluateRemote: evaluate,
+      // Privileged script in the browser window (see the top of this file).
+      async evaluateInBrowser(expression) {
+        return fromRemote(await evaluate(expression, browserWindow));
+      },
+
+      async newTab() {
+        const { context } = await bidi.send('browsingContext.create', { type: 'tab' });
+        return context;
+      },
+      async navigate(url, context = firstTab) {
+        await bidi.send('browsingContext.navigate', { context, url, wait: 'complete' });
+      },
+      async activate(context) {
+        await bidi.send('browsingContext.activate', { context });
+      },
+      async closeTab(context) {
+        await bidi.send('browsingContext.close', { context });
+      },
+      async setViewport(context, width, height) {
+        await bidi.send('browsingContext.setViewport', { context, viewport: { width, height } });
+      },
+      // PNG of the tab's viewport, or of its whole document with full: true.
+      async screenshot(context, { full = false } = {}) {
+        const { data } = await bidi.send('browsingContext.captureScreenshot', {
+          context,
+          ...(full ? { origin: 'document' } : {}),
         });
-        if (result.type === 'exception') throw new Error(result.exceptionDetails.text);
-        return result.result;
+        return Buffer.from(data, 'base64');
       },
+
+      // Opens an extension page (e.g. 'popup/popup.html?tab=3') in a new tab,
+      // as the browser opens one, and resolves to its BiDi context once its
+      // scripts have loaded.
+      async openExtensionPage(file) {
+        const url = extensionUrl(file);
+        const known = new Set((await bidi.send('browsingContext.getTree', { maxDepth: 0 })).contexts.map((each) => each.context));
+        await this.evaluateInBrowser(`(() => {
+          gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(url)}, {
+            triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal(),
+          });
+          return true;
+        })()`);
+        const context = await waitFor(
+          async () => {
+            const tree = await bidi.send('browsingContext.getTree', { maxDepth: 0 });
+            return tree.contexts.find((each) => !known.has(each.context) && each.url === url)?.context;
+          },
+          { what: `a tab at ${url}` },
+        );
+        await waitFor(() => this.evaluate('document.readyState === "complete"', context), { what: `${url} to load` });
+        return context;
+      },
+
+      // Unloads the background event page, as Firefox does once it has been
+      // idle; the next event that needs it starts it again.
+      async terminateBackground() {
+        return this.evaluateInBrowser(`(async () => {
+          const extension = WebExtensionPolicy.getByID(${JSON.stringify(extensionId)}).extension;
+          await extension.terminateBackground();
+          return extension.backgroundState;
+        })()`);
+      },
+
+      // Records every HTTP(S) request Firefox opens from now on, whoever
+      // opens it (pages, the extension's background and pages, the browser),
+      // with who triggered it: the add-on id for the extension's own
+      // contexts, else the principal's origin. Also subscribes to BiDi's
+      // network.beforeRequestSent (pages' requests, per tab). stop() resolves
+      // to {channels: [{url, triggeredBy, addonId}], bidi: [{url, context}]}.
+      async watchNetwork() {
+        const bidiRequests = [];
+        const unlisten = bidi.onEvent(({ method, params }) => {
+          if (method === 'network.beforeRequestSent') bidiRequests.push({ url: params.request.url, context: params.context });
+        });
+        const { subscription } = await bidi.send('session.subscribe', { events: ['network.beforeRequestSent'] });
+        const key = `fineprintE2eRequests${randomUUID().replaceAll('-', '')}`;
+        await this.evaluateInBrowser(`(() => {
+          const seen = [];
+          const observer = {
+            observe(subject) {
+              const channel = subject.QueryInterface(Ci.nsIChannel);
+              const principal = channel.loadInfo?.triggeringPrincipal;
+              seen.push({
+                url: channel.URI.spec,
+                addonId: principal?.addonId || null,
+                triggeredBy: principal?.isSystemPrincipal ? 'system' : (principal?.origin ?? null),
+              });
+            },
+          };
+          Services.obs.addObserver(observer, 'http-on-opening-request');
+          globalThis[${JSON.stringify(key)}] = { seen, observer };
+          return true;
+        })()`);
+        return {
+          stop: async () => {
+            const channels = await this.evaluateInBrowser(`(() => {
+              const { seen, observer } = globalThis[${JSON.stringify(key)}];
+              Services.obs.removeObserver(observer, 'http-on-opening-request');
+              delete globalThis[${JSON.stringify(key)}];
+              return JSON.stringify(seen);
+            })()`);
+            await bidi.send('session.unsubscribe', { subscriptions: [subscription] });
+            unlisten();
+            return { channels: JSON.parse(channels), bidi: bidiRequests };
+          },
+        };
+      },
+
       async close() {
         await bidi.send('session.end').catch(() => {});
         socket.close();
@@ -133,7 +319,9 @@ export async function launchFirefoxWithExtension(extensionDir, extensionId) {
         await rm(profileDir, { recursive: true, force: true });
       },
     };
+    return firefox;
   } catch (error) {
+    socket?.close();
     child.kill('SIGTERM');
     await exited;
     await rm(profileDir, { recursive: true, force: true });

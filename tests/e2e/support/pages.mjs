@@ -8,7 +8,10 @@ import { repoRoot } from '../../../scripts/build-extension.mjs';
 export const corpusRoot = path.resolve(repoRoot, '..', 'shared', 'corpus');
 export const X_PRIVACY_2024 = path.join(corpusRoot, 'policies', 'x-twitter', 'privacy-policy', '2024-11-16.md');
 // The version before it: the November 2024 one added the AI-training clause.
+// (2024-10-17 already has it: that capture holds the upcoming text too.)
 export const X_PRIVACY_2024_07 = path.join(corpusRoot, 'policies', 'x-twitter', 'privacy-policy', '2024-07-25.md');
+// The largest document of the corpus (about 200 KB of Markdown).
+export const META_PRIVACY = path.join(corpusRoot, 'policies', 'meta-facebook', 'privacy-policy', '2025-05-28.md');
 
 // The clause the product exists for (X privacy policy, Nov 2024), and the
 // labels the core's rule pack must give it.
@@ -57,6 +60,11 @@ async function xPrivacyPage(file = X_PRIVACY_2024) {
   return policyPage({ title: 'X Privacy Policy', bodyHtml: marked.parse(markdown) });
 }
 
+async function metaPrivacyPage() {
+  const markdown = await readFile(META_PRIVACY, 'utf8');
+  return policyPage({ title: 'Meta Privacy Policy', bodyHtml: marked.parse(markdown) });
+}
+
 // Markup shapes extraction and painting must cope with: a clause running
 // through emphasis and a link, a line break, a list, a table, and copies of
 // the clause that must not be analysed (hidden, in a script-free template).
@@ -102,6 +110,8 @@ function latePolicyPage(fullPage) {
   setTimeout(() => {
     const root = document.getElementById('root');
     root.replaceChildren(document.getElementById('later').content.cloneNode(true));
+    // When the text arrived, for the tests to compare with the run that painted.
+    document.documentElement.dataset.insertedAt = String(performance.now());
   }, 1000);
 </script>
 </body></html>`;
@@ -118,6 +128,10 @@ export async function startPageServer() {
     // Serves whichever version setVersion chose: one URL, a changing document.
     ['/x-history', { html: await xPrivacyPage(X_PRIVACY_2024_07) }],
     ['/late-policy', { html: latePolicyPage(await xPrivacyPage()) }],
+    ['/meta-privacy', { html: await metaPrivacyPage() }],
+    // The X policy at a URL with no policy word in it: nothing runs by
+    // itself there, only the popup's button.
+    ['/x-document', { html: await xPrivacyPage() }],
   ]);
   const versions = new Map([
     ['2024-07-25', await xPrivacyPage(X_PRIVACY_2024_07)],
