@@ -1,18 +1,22 @@
 // fineprint: the command-line face of the core, for people who analyse
 // policy archives, and for tests and benchmarks.
 //
-//   fineprint analyze [--format json|text] [--rules PACK.json] FILE
+//   fineprint analyze [--format json|text] [--rules PACK.json] [--url URL] FILE
 //   fineprint diff [--format json|text] [--rules PACK.json] OLD NEW
 //   fineprint snapshot [--rules PACK.json] [--date YYYY-MM-DD] [-o OUT] FILE
 //
 // FILE is .txt, .md or .html (by extension), or "-" for standard input
-// (read as plain text unless --input-format says otherwise). OLD and NEW are
+// (read as plain text unless --input-format says otherwise). --url is where
+// the document was found; notes then name its service ("X" for x.com) where
+// the title does not. OLD and NEW are
 // each a document or a snapshot (recognised by its content).
 // Exit status: 0 success, 2 bad usage, 3 unreadable or invalid input
 // (including a corrupt snapshot).
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -35,11 +39,12 @@ constexpr int kExitBadInput = 3;
 
 constexpr char kUsage[] =
     "usage: fineprint analyze [--format json|text] [--input-format text|markdown|html]\n"
-    "                         [--rules PACK.json] FILE\n"
+    "                         [--rules PACK.json] [--url URL] FILE\n"
     "       fineprint diff [--format json|text] [--rules PACK.json] OLD NEW\n"
     "       fineprint snapshot [--rules PACK.json] [--date YYYY-MM-DD] [-o OUT] FILE\n"
     "  FILE       a .txt, .md or .html document, or - for standard input\n"
-    "  OLD, NEW   each a document or a snapshot written by `fineprint snapshot`\n";
+    "  OLD, NEW   each a document or a snapshot written by `fineprint snapshot`\n"
+    "  --url URL  where FILE was found: names the service in notes (x.com -> X)\n";
 
 // One line on stderr, so scripts can show it as it is; --help has the rest.
 int Usage(const std::string& problem) {
@@ -77,68 +82,71 @@ bool ReadInput(const std::string& path, std::string* out, std::string* error) {
   return true;
 }
 
-int Analyze(const std::vector<std::string>& args) {
-  std::string output_format = "json";
-  std::string rules_path;
-  std::string input_path;
-  bool input_format_given = false;
-  fineprint::DocumentFormat input_format = fineprint::DocumentFormat::kPlainText;
+// An option that takes a value, as in "--rules PACK.json".
+struct Option {
+  std::vector<std::string> names;  // "--rules"; or "-o" and "--output"
+  std::string* value;              // receives the value (the last one given wins)
+  std::string missing;             // the usage problem when no value follows
+  // The usage problem with a value, or "" when it is fine; may be empty.
+  std::function<std::string(const std::string&)> check;
+};
+
+// Reads args in order into the options' values and *operands (FILE, OLD,
+// NEW; "-" is an operand: standard input). One operand more than
+// max_operands is the usage problem too_many_operands. Returns the usage
+// problem of the first bad argument, or "" when every one was accepted.
+std::string ParseCommandLine(const std::vector<std::string>& args, const std::vector<Option>& options,
+                             size_t max_operands, const std::string& too_many_operands,
+                             std::vector<std::string>* operands) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    auto value = [&](std::string* out) {
-      if (i + 1 >= args.size()) return false;
-      *out = args[++i];
-      return true;
-    };
-    if (arg == "--format") {
-      if (!value(&output_format)) return Usage("--format needs json or text");
-      if (output_format != "json" && output_format != "text") {
-        return Usage("--format must be json or text, not '" + output_format + "'");
+    const Option* option = nullptr;
+    for (const Option& candidate : options) {
+      if (std::find(candidate.names.begin(), candidate.names.end(), arg) != candidate.names.end()) {
+        option = &candidate;
       }
-    } else if (arg == "--input-format") {
-      std::string name;
-      if (!value(&name) || !fineprint::ParseDocumentFormat(name, &input_format)) {
-        return Usage("--input-format must be text, markdown or html");
+    }
+    if (option != nullptr) {
+      if (i + 1 >= args.size()) return option->missing;
+      *option->value = args[++i];
+      if (option->check) {
+        const std::string problem = option->check(*option->value);
+        if (!problem.empty()) return problem;
       }
-      input_format_given = true;
-    } else if (arg == "--rules") {
-      if (!value(&rules_path)) return Usage("--rules needs a file");
     } else if (arg.size() > 1 && arg[0] == '-') {
-      return Usage("unknown option '" + arg + "'");
-    } else if (input_path.empty()) {
-      input_path = arg;
+      return "unknown option '" + arg + "'";
+    } else if (operands->size() == max_operands) {
+      return too_many_operands;
     } else {
-      return Usage("only one FILE may be given");
+      operands->push_back(arg);
     }
   }
-  if (input_path.empty()) return Usage("no FILE given");
-  if (!input_format_given) input_format = fineprint::FormatForPath(input_path);
-
-  std::string rules_json(fineprint::BuiltinRulePackJson());
-  std::string error;
-  if (!rules_path.empty()) {
-    rules_json.clear();
-    if (!ReadInput(rules_path, &rules_json, &error)) return BadInput(error);
-  }
-  auto pack = fineprint::ParseRulePack(rules_json);
-  if (!pack.ok()) return BadInput(pack.error().message);
-  auto classifier = fineprint::Classifier::Create(std::move(pack).value());
-  if (!classifier.ok()) return BadInput(classifier.error().message);
-
-  std::string input;
-  if (!ReadInput(input_path, &input, &error)) return BadInput(error);
-  auto analysis = fineprint::AnalyzeInput(input, input_format, *classifier.value());
-  if (!analysis.ok()) return BadInput(input_path + ": " + analysis.error().message);
-
-  if (output_format == "json") {
-    std::cout << fineprint::AnalysisToJson(analysis.value(), input) << "\n";
-  } else {
-    std::cout << fineprint::AnalysisToText(analysis.value());
-  }
-  std::cout.flush();
-  return std::cout ? kExitOk : BadInput("cannot write the output");
+  return "";
 }
 
+// --format for commands that print json or text.
+Option OutputFormatOption(std::string* format) {
+  return {{"--format"}, format, "--format needs json or text", [](const std::string& name) {
+            return name == "json" || name == "text"
+                       ? std::string()
+                       : "--format must be json or text, not '" + name + "'";
+          }};
+}
+
+// --rules, which every command takes.
+Option RulesOption(std::string* rules_path) { return {{"--rules"}, rules_path, "--rules needs a file", {}}; }
+
+// For a command that takes one FILE: parses args and sets *file, or returns
+// the usage problem.
+std::string ParseOneFileCommandLine(const std::vector<std::string>& args, const std::vector<Option>& options,
+                                    std::string* file) {
+  std::vector<std::string> operands;
+  const std::string problem = ParseCommandLine(args, options, 1, "only one FILE may be given", &operands);
+  if (!problem.empty()) return problem;
+  if (operands.empty() || operands.front().empty()) return "no FILE given";
+  *file = operands.front();
+  return "";
+}
 
 // The rule pack: the built-in one, or --rules.
 bool LoadClassifier(const std::string& rules_path, std::unique_ptr<fineprint::Classifier>* out,
@@ -160,6 +168,45 @@ bool LoadClassifier(const std::string& rules_path, std::unique_ptr<fineprint::Cl
   }
   *out = std::move(classifier).value();
   return true;
+}
+
+int Analyze(const std::vector<std::string>& args) {
+  std::string output_format = "json";
+  std::string rules_path;
+  std::string input_format_name;
+  std::string source_url;
+  fineprint::DocumentFormat input_format = fineprint::DocumentFormat::kPlainText;
+  const std::string bad_input_format = "--input-format must be text, markdown or html";
+  const std::vector<Option> options{
+      OutputFormatOption(&output_format),
+      {{"--input-format"}, &input_format_name, bad_input_format,
+       [&](const std::string& name) {
+         return fineprint::ParseDocumentFormat(name, &input_format) ? std::string() : bad_input_format;
+       }},
+      RulesOption(&rules_path),
+      {{"--url"}, &source_url, "--url needs a URL", {}}};
+  std::string input_path;
+  const std::string problem = ParseOneFileCommandLine(args, options, &input_path);
+  if (!problem.empty()) return Usage(problem);
+  // A format that was given has been parsed (an empty name is rejected).
+  if (input_format_name.empty()) input_format = fineprint::FormatForPath(input_path);
+
+  std::string error;
+  std::unique_ptr<fineprint::Classifier> classifier;
+  if (!LoadClassifier(rules_path, &classifier, &error)) return BadInput(error);
+
+  std::string input;
+  if (!ReadInput(input_path, &input, &error)) return BadInput(error);
+  auto analysis = fineprint::AnalyzeInput(input, input_format, *classifier, source_url);
+  if (!analysis.ok()) return BadInput(input_path + ": " + analysis.error().message);
+
+  if (output_format == "json") {
+    std::cout << fineprint::AnalysisToJson(analysis.value(), input) << "\n";
+  } else {
+    std::cout << fineprint::AnalysisToText(analysis.value());
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : BadInput("cannot write the output");
 }
 
 // "2025-07-29" from ".../2025-07-29.md"; "" when the name is not a date.
@@ -214,23 +261,10 @@ int Diff(const std::vector<std::string>& args) {
   std::string output_format = "json";
   std::string rules_path;
   std::vector<std::string> paths;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--format") {
-      if (i + 1 >= args.size()) return Usage("--format needs json or text");
-      output_format = args[++i];
-      if (output_format != "json" && output_format != "text") {
-        return Usage("--format must be json or text, not '" + output_format + "'");
-      }
-    } else if (arg == "--rules") {
-      if (i + 1 >= args.size()) return Usage("--rules needs a file");
-      rules_path = args[++i];
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return Usage("unknown option '" + arg + "'");
-    } else {
-      paths.push_back(arg);
-    }
-  }
+  // Every operand is kept, so that a third one is "needs OLD and NEW".
+  const std::string problem = ParseCommandLine(args, {OutputFormatOption(&output_format), RulesOption(&rules_path)},
+                                               args.size(), "", &paths);
+  if (!problem.empty()) return Usage(problem);
   if (paths.size() != 2) return Usage("diff needs OLD and NEW");
   if (paths[0] == "-" && paths[1] == "-") return Usage("only one of OLD and NEW may be -");
 
@@ -258,28 +292,16 @@ int Snapshot(const std::vector<std::string>& args) {
   std::string rules_path;
   std::string output_path;
   std::string date;
+  const std::vector<Option> options{
+      RulesOption(&rules_path),
+      {{"-o", "--output"}, &output_path, "-o needs a file", {}},
+      {{"--date"}, &date, "--date needs YYYY-MM-DD", [](const std::string& value) {
+         return DateFromPath(value) == value ? std::string()
+                                             : "--date must be YYYY-MM-DD, not '" + value + "'";
+       }}};
   std::string input_path;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--rules") {
-      if (i + 1 >= args.size()) return Usage("--rules needs a file");
-      rules_path = args[++i];
-    } else if (arg == "-o" || arg == "--output") {
-      if (i + 1 >= args.size()) return Usage("-o needs a file");
-      output_path = args[++i];
-    } else if (arg == "--date") {
-      if (i + 1 >= args.size()) return Usage("--date needs YYYY-MM-DD");
-      date = args[++i];
-      if (DateFromPath(date) != date) return Usage("--date must be YYYY-MM-DD, not '" + date + "'");
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return Usage("unknown option '" + arg + "'");
-    } else if (input_path.empty()) {
-      input_path = arg;
-    } else {
-      return Usage("only one FILE may be given");
-    }
-  }
-  if (input_path.empty()) return Usage("no FILE given");
+  const std::string problem = ParseOneFileCommandLine(args, options, &input_path);
+  if (!problem.empty()) return Usage(problem);
   if (date.empty()) date = DateFromPath(input_path);
   if (date.empty()) date = Today();
 

@@ -1,6 +1,8 @@
 #include "core/analysis.h"
 
 #include <algorithm>
+#include <cstring>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -17,13 +19,6 @@ std::string_view Analysis::ClauseText(const AnalyzedClause& clause) const {
 }
 
 namespace {
-
-// Title words that name the kind of document, not the service.
-constexpr const char* kDocumentWords[] = {
-    "privacy policy", "privacy notice", "privacy statement", "terms of service",
-    "terms of use", "terms and conditions", "user agreement", "developer agreement",
-    "services agreement", "service agreement", "developer terms", "cookie policy",
-    "terms", "policy", "agreement", "notice"};
 
 std::string Lower(std::string_view text) {
   std::string out(text);
@@ -184,50 +179,272 @@ const ExamplePack* BuiltinExamples() {
   return examples.ok() ? &examples.value() : nullptr;
 }
 
-}  // namespace
-
-std::string ServiceName(const Document& document) {
-  std::string_view title = document.title;
-  if (title.empty() && !document.blocks.empty() && document.blocks.front().text.size() <= 80) {
-    title = document.blocks.front().text;  // plain text: a first line like "X Privacy Policy"
-  }
-  // "Privacy Policy | Zoom" and "Zoom - Terms" both name Zoom: try each part.
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= title.size(); ++i) {
-    if (i == title.size() || title[i] == '|' || (title[i] == '-' && i > 0 && title[i - 1] == ' ')) {
-      parts.push_back(Trim(title.substr(start, i - start)));
-      start = i + 1;
+// The words of a name, lower-cased: "X (Twitter)" -> x twitter,
+// "stackoverflow.com" -> stackoverflow com. Bytes past ASCII count as
+// letters, so names in other scripts stay whole words.
+std::vector<std::string> NameWords(std::string_view name) {
+  std::vector<std::string> words(1);
+  for (const char c : Lower(name)) {
+    const unsigned char byte = static_cast<unsigned char>(c);
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || byte >= 0x80) {
+      words.back().push_back(c);
+    } else if (!words.back().empty()) {
+      words.emplace_back();
     }
   }
-  for (std::string_view part : parts) {
-    std::string name(part);
-    bool removed = true;
-    while (removed) {
-      removed = false;
-      const std::string lower = Lower(name);
-      for (const char* words : kDocumentWords) {
-        const std::string w(words);
-        const size_t at = lower.find(w);
-        if (at != std::string::npos) {
-          name = std::string(Trim(name.substr(0, at))) + " " + std::string(Trim(std::string_view(name).substr(at + w.size())));
-          name = std::string(Trim(name));
-          removed = true;
+  if (words.back().empty()) words.pop_back();
+  return words;
+}
+
+// Whether `name` appears in `words` as consecutive whole words, so that
+// "X" is found in "X (Twitter)" and "x.com" but not in "SpaceX".
+bool ContainsName(const std::vector<std::string>& words, std::string_view name) {
+  const std::vector<std::string> wanted = NameWords(name);
+  return !wanted.empty() &&
+         std::search(words.begin(), words.end(), wanted.begin(), wanted.end()) != words.end();
+}
+
+// Whether an example quotes the analysed document's own service (named in
+// its title or domain, under its name or an alias): "how other platforms
+// handle this" must show other platforms.
+bool IsOwnService(const PlatformExample& example, const std::vector<std::string>& service_words) {
+  if (ContainsName(service_words, example.service)) return true;
+  for (const std::string& alias : example.aliases) {
+    if (ContainsName(service_words, alias)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string HostOfUrl(std::string_view url) {
+  const size_t first = url.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return "";
+  url = url.substr(first, url.find_last_not_of(" \t\r\n") - first + 1);
+  const size_t colon = url.find(':');
+  const size_t path = url.find_first_of("/?#");
+  if (colon != std::string_view::npos && (path == std::string_view::npos || colon < path)) {
+    const std::string_view after = url.substr(colon + 1);
+    const std::string_view port = after.substr(0, after.find_first_of("/?#"));
+    if (after.substr(0, 2) == "//") {
+      url = after.substr(2);  // scheme://authority...
+    } else if (port.empty() || port.find_first_not_of("0123456789") != std::string_view::npos) {
+      return "";  // about:blank, mailto:..., data:...: no host
+    }  // else a bare host with a port: "x.com:443"
+  }
+  std::string_view authority = url.substr(0, url.find_first_of("/?#"));
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (!authority.empty() && authority.front() == '[') return "";  // an IPv6 address names no one
+  authority = authority.substr(0, authority.find(':'));
+  while (!authority.empty() && authority.back() == '.') authority.remove_suffix(1);
+  std::string host = Lower(authority);
+  const bool valid = std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  });
+  return valid ? host : "";
+}
+
+namespace {
+
+// The built-in host -> service directory, parsed on first use. Null if it
+// does not parse (a build problem the rule-pack tests catch).
+const ServiceDirectory* BuiltinServices() {
+  static const Expected<ServiceDirectory> services = ParseServices(BuiltinServicesJson());
+  return services.ok() ? &services.value() : nullptr;
+}
+
+// Phrases that name a kind of document, longest first so "terms of use" is
+// taken whole before "terms".
+constexpr const char* kDocumentKinds[] = {
+    "privacy policy", "privacy notice", "privacy statement", "terms of service", "terms of use",
+    "terms and conditions", "terms & conditions", "user agreement", "developer agreement",
+    "services agreement", "service agreement", "developer terms", "cookie policy", "cookies policy",
+    "data policy", "terms", "policy", "policies", "agreement", "notice", "conditions", "tos", "eula"};
+
+// Where a version of a document applies, not whose it is: "LinkedIn
+// European Regional Privacy Notice" is LinkedIn's.
+constexpr const char* kRegionWords[] = {"europe", "european", "eu", "eea", "uk", "us", "u.s.", "usa",
+                                        "global", "regional", "international", "worldwide"};
+
+// Words that qualify a document or greet its reader; a "name" made of these
+// only ("Our", "General", "Website") names no one.
+constexpr const char* kGenericWords[] = {
+    "a", "an", "the", "our", "your", "this", "my", "we", "you", "how", "welcome", "please", "read",
+    "important", "privacy", "legal", "general", "website", "web", "site", "app", "apps", "online",
+    "user", "users", "customer", "customers", "consumer", "data", "personal", "information", "info",
+    "updated", "new", "full", "supplemental", "additional", "developer", "developers", "platform",
+    "service", "services", "product", "products", "public", "network", "contents", "table",
+    "introduction", "overview",
+    "summary", "center", "centre", "hub", "page", "help"};
+
+// Small words a removed phrase leaves at the edges: "Terms of Service for
+// Zoom" -> "for Zoom" -> "Zoom".
+constexpr const char* kLeadingJoiners[] = {"of", "for", "and", "&", "at", "on", "to", "in", "by"};
+constexpr const char* kTrailingJoiners[] = {"of", "for", "and", "&", "at", "on", "to", "in", "by", "the"};
+
+template <size_t N>
+bool IsOneOf(const std::string& word, const char* const (&list)[N]) {
+  return std::any_of(std::begin(list), std::end(list), [&](const char* w) { return word == w; });
+}
+
+// A title word as the lists above spell it: lower case, without the
+// punctuation around it or a possessive ("X's," -> "x").
+std::string FoldWord(std::string_view word) {
+  const char* kPunctuation = ",;:!?()[]\"'";
+  const size_t first = word.find_first_not_of(kPunctuation);
+  if (first == std::string_view::npos) return "";
+  std::string folded = Lower(word.substr(first, word.find_last_not_of(kPunctuation) - first + 1));
+  for (const char* suffix : {"'s", "\xE2\x80\x99s"}) {  // ' and U+2019
+    const std::string_view tail(suffix);
+    if (folded.size() > tail.size() && folded.compare(folded.size() - tail.size(), tail.size(), tail) == 0) {
+      folded.resize(folded.size() - tail.size());
+    }
+  }
+  return folded;
+}
+
+// Whether the phrase `kind` starts at words[at].
+bool KindAt(const std::vector<std::string>& folded, size_t at, std::string_view kind) {
+  size_t i = at;
+  while (!kind.empty()) {
+    const size_t space = kind.find(' ');
+    if (i == folded.size() || folded[i] != kind.substr(0, space)) return false;
+    ++i;
+    kind = space == std::string_view::npos ? std::string_view() : kind.substr(space + 1);
+  }
+  return true;
+}
+
+// The name left in one part of a title once the kinds of document and
+// region words are taken out, or "" when what is left is no name.
+// *names_kind is set when the part named a kind of document.
+std::string NameInTitlePart(std::string_view part, bool* names_kind) {
+  std::vector<std::string_view> words;
+  for (size_t i = 0; i < part.size();) {
+    const size_t end = std::min(part.find(' ', i), part.size());
+    if (end > i) words.push_back(part.substr(i, end - i));
+    i = end + 1;
+  }
+  std::vector<std::string> folded;
+  for (std::string_view word : words) folded.push_back(FoldWord(word));
+  std::vector<bool> keep(words.size(), true);
+  for (size_t i = 0; i < words.size(); ++i) {
+    for (const char* kind : kDocumentKinds) {
+      if (!KindAt(folded, i, kind)) continue;
+      *names_kind = true;
+      const size_t length = std::count(kind, kind + std::strlen(kind), ' ') + 1;
+      std::fill(keep.begin() + i, keep.begin() + i + length, false);
+      i += length - 1;
+      break;
+    }
+    if (keep[i] && IsOneOf(folded[i], kRegionWords)) keep[i] = false;
+  }
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (keep[i] && !folded[i].empty()) kept.push_back(i);
+  }
+  while (!kept.empty() && IsOneOf(folded[kept.front()], kLeadingJoiners)) kept.erase(kept.begin());
+  while (!kept.empty() && IsOneOf(folded[kept.back()], kTrailingJoiners)) kept.pop_back();
+  if (kept.empty() || kept.size() > 4) return "";
+  if (std::all_of(kept.begin(), kept.end(), [&](size_t i) { return IsOneOf(folded[i], kGenericWords); })) {
+    return "";
+  }
+  std::string name;
+  for (size_t i : kept) {
+    if (!name.empty()) name += ' ';
+    name.append(words[i]);
+  }
+  // "X's" -> "X"; "Zoom," -> "Zoom".
+  for (const char* suffix : {"'s", "\xE2\x80\x99s"}) {
+    const std::string_view tail(suffix);
+    if (name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0) {
+      name.resize(name.size() - tail.size());
+    }
+  }
+  while (!name.empty() && std::strchr(",;:!?(", name.back()) != nullptr) name.pop_back();
+  return name.size() <= 40 ? name : "";
+}
+
+// The service a title names, or "" (see ServiceName, step 2). "Privacy
+// Policy | Zoom" and "Zoom - Terms" both name Zoom: each part is tried, but
+// only once some part has named a kind of document.
+std::string NameInTitle(std::string_view title) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= title.size();) {
+    size_t separator = 0;
+    if (i < title.size()) {
+      for (const char* candidate : {"|", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xC2\xB7 ", ": "}) {
+        if (title.substr(i, std::strlen(candidate)) == candidate) {
+          separator = std::strlen(candidate);
           break;
         }
       }
     }
-    // Possessives ("X's") and trailing "'s" are dropped: "X's" -> "X".
-    if (name.size() > 2 && (name.substr(name.size() - 2) == "'s")) name.resize(name.size() - 2);
-    if (!name.empty() && name.size() <= 40 && Lower(name) != "the" && Lower(name) != "our") return name;
+    if (i == title.size() || separator > 0) {
+      parts.push_back(Trim(title.substr(start, i - start)));
+      i += separator > 0 ? separator : 1;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  bool names_kind = false;
+  std::vector<std::string> names;
+  for (std::string_view part : parts) names.push_back(NameInTitlePart(part, &names_kind));
+  if (!names_kind) return "";
+  for (const std::string& name : names) {
+    if (!name.empty()) return name;
   }
   return "";
 }
 
-Analysis AnalyzeDocument(Document document, const Classifier& classifier) {
+// "Example" for "shop.example.co.uk" or "example.com": the label before the
+// public suffix, capitalised. "" for an IP address or a one-label host.
+std::string NameInDomain(const std::string& host) {
+  std::vector<std::string_view> labels;
+  for (size_t i = 0; i <= host.size();) {
+    const size_t dot = std::min(host.find('.', i), host.size());
+    labels.push_back(std::string_view(host).substr(i, dot - i));
+    i = dot + 1;
+  }
+  if (labels.size() < 2 || labels.back().find_first_not_of("0123456789") == std::string_view::npos) return "";
+  // Country domains that register names one level down: example.co.uk.
+  constexpr const char* kSecondLevel[] = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or",
+                                          "go", "gob", "nic", "ltd", "plc", "sch", "mil", "gv", "nom"};
+  size_t at = labels.size() - 2;
+  if (labels.size() >= 3 && labels.back().size() == 2 && IsOneOf(std::string(labels[at]), kSecondLevel)) --at;
+  std::string name(labels[at]);
+  if (name.empty() || name.rfind("xn--", 0) == 0) return "";  // punycode reads as noise
+  if (name[0] >= 'a' && name[0] <= 'z') name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  return name;
+}
+
+}  // namespace
+
+std::string ServiceName(const Document& document, std::string_view source_url) {
+  const std::string host = HostOfUrl(source_url);
+  if (!host.empty()) {
+    if (const ServiceDirectory* services = BuiltinServices()) {
+      const std::string_view known = services->Find(host);
+      if (!known.empty()) return std::string(known);
+    }
+  }
+  std::string_view title = document.title;
+  if (title.empty() && !document.blocks.empty() && document.blocks.front().text.size() <= 80) {
+    title = document.blocks.front().text;  // plain text: a first line like "X Privacy Policy"
+  }
+  std::string name = NameInTitle(title);
+  if (name.empty() && !host.empty()) name = NameInDomain(host);
+  return name;
+}
+
+Analysis AnalyzeDocument(Document document, const Classifier& classifier,
+                         std::string_view source_url) {
   Analysis analysis;
   analysis.document = std::move(document);
-  analysis.service = ServiceName(analysis.document);
+  analysis.service = ServiceName(analysis.document, source_url);
   analysis.pack = &classifier.pack();
   const std::vector<ClauseSpan> spans = SegmentDocument(analysis.document);
   // Headings get no labels: ClassifyClauses treats them (and title-like
@@ -270,10 +487,10 @@ Analysis AnalyzeDocument(Document document, const Classifier& classifier) {
 }
 
 Expected<Analysis> AnalyzeInput(std::string_view input, DocumentFormat format,
-                                const Classifier& classifier) {
+                                const Classifier& classifier, std::string_view source_url) {
   Expected<Document> document = ReadDocument(input, format);
   if (!document.ok()) return document.error();
-  return AnalyzeDocument(std::move(document).value(), classifier);
+  return AnalyzeDocument(std::move(document).value(), classifier, source_url);
 }
 
 std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
@@ -353,15 +570,17 @@ std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
   root["document"]["service"] = analysis.service;
   json examples = json::object();
   if (const ExamplePack* pack = BuiltinExamples()) {
+    const std::vector<std::string> service_words = NameWords(analysis.service);
     for (const std::string& label : present) {
       const std::vector<PlatformExample>* list = pack->Find(label);
       if (list == nullptr) continue;
       json entries = json::array();
       for (const PlatformExample& e : *list) {
+        if (IsOwnService(e, service_words)) continue;
         entries.push_back({{"service", e.service}, {"document", e.document}, {"date", e.date},
                            {"excerpt", e.excerpt}});
       }
-      examples[label] = std::move(entries);
+      if (!entries.empty()) examples[label] = std::move(entries);
     }
   }
   root["examples"] = std::move(examples);

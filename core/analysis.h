@@ -43,8 +43,8 @@ struct Analysis {
   Document document;
   std::vector<AnalyzedClause> clauses;
   std::vector<Finding> findings;
-  // The service's name as notes use it ("X", "Zoom"), from the title; ""
-  // when the title names none.
+  // The service's name as notes use it ("X", "Zoom"): see ServiceName; ""
+  // when neither the source URL nor the title names one.
   std::string service;
   // The classifier's rule pack (slot rules for the JSON); null when the
   // Analysis was not made by AnalyzeDocument.
@@ -53,20 +53,40 @@ struct Analysis {
   std::string_view ClauseText(const AnalyzedClause& clause) const;
 };
 
-// The service a document is about, for notes: the title with "Privacy
-// Policy", "Terms of Service" and the like removed ("X Privacy Policy" ->
-// "X"); for plain text without a title, the first line if it reads like
-// one. "" when nothing usable is found (notes then say "this service").
-std::string ServiceName(const Document& document);
+// The host of a URL, lower case, without user, port or a final ".":
+// "https://Help.X.com:443/en/rules" -> "help.x.com". A bare host
+// ("x.com", "www.x.com/tos") is taken as one. "" when there is none (a
+// file:, about: or data: URL, or "").
+std::string HostOfUrl(std::string_view url);
+
+// The service a document is about, as notes name it. The first of:
+//  1. the service the built-in directory (core/rules/en.services.json) gives
+//     `source_url`'s host or a parent domain of it: "https://help.x.com/..."
+//     -> "X", whatever the page's title;
+//  2. the title without the kind of document and region words it names:
+//     "X Privacy Policy" -> "X", "Privacy Policy | Zoom" -> "Zoom",
+//     "LinkedIn European Regional Privacy Notice" -> "LinkedIn". Only a title
+//     that names a kind of document (privacy policy, terms, agreement,
+//     notice...) is used: any other is a heading the reader took for the
+//     title ("Contents", "How to manage the info we use"). The rest must be
+//     a name: at most four words, not only generic ones ("Our", "General").
+//     Plain text without a title offers its first line instead;
+//  3. the registrable domain of the URL's host, capitalised:
+//     "https://shop.example.co.uk/privacy" -> "Example".
+// "" when none applies (notes then say "this service").
+std::string ServiceName(const Document& document, std::string_view source_url = {});
 
 // Segments and classifies a document, fills notes and slots, and derives
-// the document-level findings. The classifier must outlive the Analysis
-// (labels and findings point at its rules).
-Analysis AnalyzeDocument(Document document, const Classifier& classifier);
+// the document-level findings. `source_url` is where the document was found
+// ("" when unknown); it only helps name the service (ServiceName). The
+// classifier must outlive the Analysis (labels and findings point at its
+// rules).
+Analysis AnalyzeDocument(Document document, const Classifier& classifier,
+                         std::string_view source_url = {});
 
 // Validates, reads and analyses an input.
 Expected<Analysis> AnalyzeInput(std::string_view input, DocumentFormat format,
-                                const Classifier& classifier);
+                                const Classifier& classifier, std::string_view source_url = {});
 
 // Which unit "start" and "end" are written in. The core works in UTF-8
 // bytes; JavaScript callers ask for UTF-16 code units.
@@ -80,7 +100,9 @@ enum class OffsetUnit { kUtf8Bytes, kUtf16CodeUnits };
 // when none apply); slots is an object {name: value}, a duration slot also
 // giving "<name>_days". findings: [{id, severity, explanation, clauses}].
 // examples: for each label present, how other platforms word it
-// ([{service, document, date, excerpt}], from core/rules/en.examples.json).
+// ([{service, document, date, excerpt}], from core/rules/en.examples.json),
+// leaving out the document's own service (by name or alias, as whole words
+// of `service`); a label with no other platform's example is left out.
 std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
                            OffsetUnit unit = OffsetUnit::kUtf8Bytes,
                            int indent = -1);

@@ -35,10 +35,11 @@ bool KindFromName(const std::string& name, BlockKind* kind) {
 
 }  // namespace
 
-Expected<Document> ReadBlocksJson(std::string_view json, std::string* source) {
+Expected<Document> ReadBlocksJson(std::string_view json, std::string* source, std::string* url) {
   std::string local_source;
   if (source == nullptr) source = &local_source;
   source->clear();
+  if (url != nullptr) url->clear();
   const Expected<bool> valid = ValidateInput(json);
   if (!valid.ok()) return Error{"blocks JSON: " + valid.error().message};
 
@@ -130,6 +131,11 @@ Expected<Document> ReadBlocksJson(std::string_view json, std::string* source) {
     title.AddText(title_it->get_ref<const std::string&>(), 0);
     title.Finish();
     if (!scratch.empty()) document.title = scratch.front().text;
+  }
+  const auto url_it = root.find("url");
+  if (url_it != root.end() && !url_it->is_null()) {
+    if (!url_it->is_string()) return Error{"blocks JSON: \"url\" is not a string"};
+    if (url != nullptr) *url = url_it->get<std::string>();
   }
   if (document.title.empty()) {
     for (const Block& block : document.blocks) {

@@ -50,16 +50,19 @@ Expected<Document> ReadMarkdown(std::string_view input);
 Expected<Document> ReadHtml(std::string_view input);
 
 // Blocks a browser extracted from a page's DOM, as JSON:
-//   {"title": "...", "blocks": [{"kind": "heading", "level": 2,
-//                                "text": "..."}, ...]}
+//   {"title": "...", "url": "...", "blocks": [{"kind": "heading", "level": 2,
+//                                              "text": "..."}, ...]}
 // kind is a BlockKindName (default "paragraph"); level is optional (headings
 // default to 1 and are clamped to 1-6, list items to at least 1). The text of
 // each block is taken as the page shows it (white space is folded here, not
 // by the caller); a block of white space only gives no block. The document's
 // source is every block's text joined with "\n"; it is written to *source
 // (which may be null), and all runs point into it. The document's format is
-// kHtml: the blocks come from a web page.
-Expected<Document> ReadBlocksJson(std::string_view json, std::string* source);
+// kHtml: the blocks come from a web page. "url", optional, is the page's
+// address, written as given to *url (which may be null; "" when absent),
+// for AnalyzeDocument, which names the service from it.
+Expected<Document> ReadBlocksJson(std::string_view json, std::string* source,
+                                  std::string* url = nullptr);
 
 // Dispatches on format.
 Expected<Document> ReadDocument(std::string_view input, DocumentFormat format);

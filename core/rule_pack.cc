@@ -1,5 +1,7 @@
 #include "core/rule_pack.h"
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -307,6 +309,19 @@ Expected<ExamplePack> ParseExamples(std::string_view text) {
   if (examples == root.end() || !examples->is_object()) {
     return Error{"examples: \"examples\" must be an object keyed by label id"};
   }
+  std::map<std::string, std::vector<std::string>> aliases;
+  if (auto names = root.find("aliases"); names != root.end()) {
+    if (!names->is_object()) return Error{"examples: \"aliases\" must be an object keyed by service"};
+    for (auto it = names->begin(); it != names->end(); ++it) {
+      const Error not_names{"examples: aliases of '" + it.key() + "' must be a list of names"};
+      if (!it->is_array()) return not_names;
+      std::vector<std::string>& list = aliases[it.key()];
+      for (const json& name : *it) {
+        if (!name.is_string() || name.get_ref<const std::string&>().empty()) return not_names;
+        list.push_back(name.get<std::string>());
+      }
+    }
+  }
   ExamplePack pack;
   for (auto it = examples->begin(); it != examples->end(); ++it) {
     if (!it->is_array()) return Error{"examples for '" + it.key() + "': must be a list"};
@@ -322,11 +337,76 @@ Expected<ExamplePack> ParseExamples(std::string_view text) {
           !ReadString(entry, "excerpt", true, where, &example.excerpt, &error)) {
         return error;
       }
+      if (auto names = aliases.find(example.service); names != aliases.end()) example.aliases = names->second;
       list.push_back(std::move(example));
     }
     pack.labels.emplace_back(it.key(), std::move(list));
   }
+  // A misspelt service would silently alias nothing.
+  for (const auto& [service, names] : aliases) {
+    bool used = false;
+    for (const auto& [label, list] : pack.labels) {
+      for (const PlatformExample& example : list) used = used || example.service == service;
+    }
+    if (!used) return Error{"examples: aliases of '" + service + "': no example is from that service"};
+  }
   return pack;
+}
+
+std::string_view ServiceDirectory::Find(std::string_view host) const {
+  // help.x.com, then x.com: the most specific listed domain wins.
+  while (!host.empty()) {
+    for (const auto& [listed, service] : hosts) {
+      if (listed == host) return service;
+    }
+    const size_t dot = host.find('.');
+    if (dot == std::string_view::npos) break;
+    host.remove_prefix(dot + 1);
+  }
+  return {};
+}
+
+Expected<ServiceDirectory> ParseServices(std::string_view text) {
+  const json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded() || !root.is_object()) return Error{"services: not a JSON object"};
+  Error error;
+  std::string schema;
+  if (!ReadString(root, "schema", true, "services", &schema, &error)) return error;
+  if (schema != "fineprint.services/1") {
+    return Error{"services: schema is \"" + schema + "\", expected \"fineprint.services/1\""};
+  }
+  auto services = root.find("services");
+  if (services == root.end() || !services->is_object()) {
+    return Error{"services: \"services\" must be an object keyed by service name"};
+  }
+  // A host as Find compares it: lower-case labels of letters, digits and
+  // "-", at least two of them. Anything else could never match.
+  auto is_host = [](const std::string& host) {
+    if (host.empty() || host.front() == '.' || host.back() == '.' || host.find("..") != std::string::npos ||
+        host.find('.') == std::string::npos || host.rfind("www.", 0) == 0) {
+      return false;
+    }
+    return std::all_of(host.begin(), host.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    });
+  };
+  ServiceDirectory directory;
+  std::set<std::string> seen;
+  for (auto it = services->begin(); it != services->end(); ++it) {
+    const std::string where = "services: '" + it.key() + "'";
+    if (it.key().empty()) return Error{"services: a service name is empty"};
+    if (!it->is_array() || it->empty()) return Error{where + " must list at least one host"};
+    for (const json& host : *it) {
+      if (!host.is_string() || !is_host(host.get_ref<const std::string&>())) {
+        return Error{where + ": " + host.dump() + " is not a lower-case host name such as \"example.com\""};
+      }
+      if (!seen.insert(host.get<std::string>()).second) {
+        return Error{where + ": host \"" + host.get<std::string>() + "\" is listed twice"};
+      }
+      directory.hosts.emplace_back(host.get<std::string>(), it.key());
+    }
+  }
+  return directory;
 }
 
 }  // namespace fineprint

@@ -170,6 +170,9 @@ struct PlatformExample {
   std::string document;  // "Privacy Policy"
   std::string date;      // capture date of the version quoted, YYYY-MM-DD
   std::string excerpt;   // a sentence or less, quoted as written
+  // Other names the service goes by on its pages' titles and domains
+  // ("Twitter" for X, "Instagram" for Meta), from the pack's "aliases".
+  std::vector<std::string> aliases;
 };
 
 // Examples per label id, in file order.
@@ -181,12 +184,37 @@ struct ExamplePack {
 };
 
 // Parses {"schema": "fineprint.examples/1", "examples": {"<label id>":
-// [{"service", "document", "date", "excerpt"}, ...]}}. Every field is a
-// non-empty string; the error names the label and the entry.
+// [{"service", "document", "date", "excerpt"}, ...]}, "aliases":
+// {"<service>": ["<other name>", ...]}}. Every field is a non-empty string;
+// the error names the label and the entry. "aliases" is optional; each of
+// its keys must be the service of some example.
 Expected<ExamplePack> ParseExamples(std::string_view json);
 
 // The examples built into this binary (core/rules/en.examples.json).
 std::string_view BuiltinExamplesJson();
+
+// Which service a web host belongs to, so notes can name it where the page's
+// title does not ("Terms of Service" on x.com is X's).
+struct ServiceDirectory {
+  // (host, service name as notes use it), by service name; hosts are lower
+  // case, without "www.", and each is listed once.
+  std::vector<std::pair<std::string, std::string>> hosts;
+
+  // The service of `host` or of its nearest listed parent domain
+  // ("help.x.com" -> "x.com" -> "X"), matching whole labels only (so
+  // "spacex.com" is not x.com's); "" when none is listed. `host` is lower
+  // case (HostOfUrl in core/analysis.h gives it so).
+  std::string_view Find(std::string_view host) const;
+};
+
+// Parses {"schema": "fineprint.services/1", "services": {"<name>":
+// ["<host>", ...], ...}}. A host is a lower-case domain name of at least two
+// labels (letters, digits, "-"), no scheme, port, path or "www."; a host
+// listed twice is an error, which names it.
+Expected<ServiceDirectory> ParseServices(std::string_view json);
+
+// The directory built into this binary (core/rules/en.services.json).
+std::string_view BuiltinServicesJson();
 
 }  // namespace fineprint
 

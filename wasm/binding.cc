@@ -4,8 +4,8 @@
 //
 // JavaScript (see wasm/fineprint.js, which owns the module's lifetime):
 //   const engine = new Module.Engine(rulesJson);       // "" = built-in pack
-//   engine.analyze(textOrUint8Array, "text"|"markdown"|"html") -> JSON string
-//   engine.analyzeBlocks(blocksJson)                    -> JSON string
+//   engine.analyze(textOrUint8Array, "text"|"markdown"|"html"[, url]) -> JSON
+//   engine.analyzeBlocks(blocksJson)  // {"title","url","blocks"} -> JSON string
 //   engine.snapshot(textOrUint8Array, format, date)     -> snapshot JSON
 //   engine.snapshotBlocks(blocksJson, date)             -> snapshot JSON
 //   engine.diff(beforeSnapshotJson, afterSnapshotJson)  -> diff JSON
@@ -63,29 +63,37 @@ class Engine {
     classifier_ = std::move(classifier).value();
   }
 
-  // The same JSON as `fineprint analyze --format json` (offsets in UTF-8
-  // bytes of `input`). `input` arrives from a JS string (as UTF-8) or from a
-  // Uint8Array / ArrayBuffer (bytes as they are).
-  std::string Analyze(const std::string& input, const std::string& format) const {
+  // The same JSON as `fineprint analyze --format json --url URL` (offsets in
+  // UTF-8 bytes of `input`; `url` "" when unknown). `input` arrives from a JS
+  // string (as UTF-8) or from a Uint8Array / ArrayBuffer (bytes as they are).
+  std::string AnalyzeFrom(const std::string& input, const std::string& format,
+                          const std::string& url) const {
     if (!classifier_) return ErrorJson(error_);
     fineprint::DocumentFormat document_format;
     if (!fineprint::ParseDocumentFormat(format, &document_format)) {
       return ErrorJson("unknown format '" + format + "': use text, markdown or html");
     }
-    auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_);
+    auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_, url);
     if (!analysis.ok()) return ErrorJson(analysis.error().message);
     return fineprint::AnalysisToJson(analysis.value(), input, fineprint::OffsetUnit::kUtf8Bytes);
   }
 
-  // Blocks a content script extracted ({"title", "blocks": [...]}). Offsets
-  // are UTF-16 code units into the blocks' texts joined with "\n".
+  // The same without a url: the service is named from the title only.
+  std::string Analyze(const std::string& input, const std::string& format) const {
+    return AnalyzeFrom(input, format, "");
+  }
+
+  // Blocks a content script extracted ({"title", "url", "blocks": [...]};
+  // the page's url names the service in notes). Offsets are UTF-16 code
+  // units into the blocks' texts joined with "\n".
   std::string AnalyzeBlocks(const std::string& blocks_json) const {
     if (!classifier_) return ErrorJson(error_);
     std::string source;
-    auto document = fineprint::ReadBlocksJson(blocks_json, &source);
+    std::string url;
+    auto document = fineprint::ReadBlocksJson(blocks_json, &source, &url);
     if (!document.ok()) return ErrorJson(document.error().message);
     fineprint::Analysis analysis =
-        fineprint::AnalyzeDocument(std::move(document).value(), *classifier_);
+        fineprint::AnalyzeDocument(std::move(document).value(), *classifier_, url);
     return fineprint::AnalysisToJson(analysis, source, fineprint::OffsetUnit::kUtf16CodeUnits);
   }
 
@@ -152,7 +160,10 @@ EMSCRIPTEN_BINDINGS(fineprint) {
   emscripten::constant("MAX_INPUT_BYTES", fineprint::kMaxInputBytes);
   emscripten::class_<Engine>("Engine")
       .constructor<const std::string&>()
+      // Two arities under one name (embind picks by argument count), so
+      // callers of analyze(input, format) keep working.
       .function("analyze", &Engine::Analyze)
+      .function("analyze", &Engine::AnalyzeFrom)
       .function("analyzeBlocks", &Engine::AnalyzeBlocks)
       .function("snapshot", &Engine::Snapshot)
       .function("snapshotBlocks", &Engine::SnapshotBlocks)

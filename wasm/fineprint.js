@@ -6,7 +6,7 @@
 //   import { createEngine } from './fineprint.js';
 //   const engine = await createEngine({ locateFile: (f) => chrome.runtime.getURL(`wasm/${f}`) });
 //   engine.analyze('We may share your data.', 'text');   // -> analysis object
-//   engine.analyzeBlocks({ title, blocks });               // offsets in UTF-16 units
+//   engine.analyzeBlocks({ title, url, blocks });          // offsets in UTF-16 units
 //   engine.delete();                                       // frees the module
 //
 // Each engine owns one WebAssembly instance; delete() releases it and every
@@ -77,24 +77,27 @@ export class FineprintEngine {
   }
 
   // The analysis of a document ("text", "markdown" or "html"), as the native
-  // CLI's `analyze --format json` prints it: offsets are UTF-8 bytes of the
-  // input. `input` is a string or the document's bytes (Uint8Array).
-  analyze(input, format = 'text') {
-    return JSON.parse(this.analyzeJson(input, format));
+  // CLI's `analyze --format json [--url URL]` prints it: offsets are UTF-8
+  // bytes of the input. `input` is a string or the document's bytes
+  // (Uint8Array); `url`, where it was found, names the service in notes.
+  analyze(input, format = 'text', url = '') {
+    return JSON.parse(this.analyzeJson(input, format, url));
   }
 
   // The same, as the JSON text (byte for byte the CLI's output).
-  analyzeJson(input, format = 'text') {
+  analyzeJson(input, format = 'text', url = '') {
     if (typeof format !== 'string') throw new TypeError('format must be "text", "markdown" or "html"');
     const bytes = toInput(input, this.#maxInputBytes);
-    return checked(this.#call((native) => native.analyze(bytes, format)));
+    const where = wellFormed(String(url ?? ''));
+    return checked(this.#call((native) => native.analyze(bytes, format, where)));
   }
 
   // The analysis of blocks a content script extracted from a page:
-  // { title, blocks: [{ kind, level?, text }] }. Offsets are UTF-16 code
+  // { title, url, blocks: [{ kind, level?, text }] }; url (the page's
+  // address, optional) names the service in notes. Offsets are UTF-16 code
   // units into the blocks' texts joined with "\n", so they index JS strings.
-  analyzeBlocks({ title = '', blocks } = {}) {
-    return JSON.parse(this.analyzeBlocksJson(JSON.stringify({ title, blocks }, toWellFormedString)));
+  analyzeBlocks({ title = '', url = '', blocks } = {}) {
+    return JSON.parse(this.analyzeBlocksJson(JSON.stringify({ title, url, blocks }, toWellFormedString)));
   }
 
   // The same from (and to) JSON text.

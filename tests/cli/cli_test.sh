@@ -57,6 +57,21 @@ printf 'We keep cookies for up to 13 months.\n' >"$tmp/in.txt"
 expect_exit "stdin" 0 bash -c "\"$fineprint\" analyze - <\"$tmp/in.txt\""
 check_json "stdin labelled" "doc.clauses.length === 1 && doc.clauses[0].labels.some(l => l.id === 'retention.fixed_period')"
 
+# --url names the service where the title does not: X's terms are titled
+# "Terms of Service" only.
+x_terms="$corpus/policies/x-twitter/terms-of-service/2024-11-16.md"
+expect_exit "analyze without --url" 0 "$fineprint" analyze "$x_terms"
+cp "$tmp/out" "$tmp/untitled.json"
+check_json "no service without --url" "doc.document.service === ''"
+expect_exit "analyze --url" 0 "$fineprint" analyze --url https://help.x.com/en/rules-and-policies/x-tos "$x_terms"
+check_json "--url names the service" "doc.document.service === 'X'"
+check_json "--url notes say X" \
+  "(() => { const before = JSON.parse(require('fs').readFileSync('$tmp/untitled.json', 'utf8')); const notes = d => d.clauses.flatMap(c => c.labels.map(l => l.note)); const b = notes(before), a = notes(doc); return a.length === b.length && a.some(n => /\\bX\\b/.test(n)) && b.every(n => !/\\bX\\b/.test(n)) && a.every((n, i) => n === b[i] || n === b[i].replace(/^This service\\b/, 'X').replace(/\\bthis service\\b/g, 'X')); })()"
+expect_exit "--url on a text report" 0 "$fineprint" analyze --format text --url x.com "$x_terms"
+if grep -q "^  - .*: X " "$tmp/out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL text report notes do not name X"; fi
+expect_exit "--url without a value" 2 "$fineprint" analyze "$x_terms" --url
+expect_one_line_error "--url without a value"
+
 expect_exit "no command" 2 "$fineprint"
 expect_one_line_error "no command"
 expect_exit "unknown option" 2 "$fineprint" analyze --frob x.md

@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "core/readers.h"
@@ -157,14 +159,194 @@ TEST_CASE("A news article or an empty page yields no findings", "[analysis]") {
   }
 }
 
-TEST_CASE("ServiceName strips the document kind from the title", "[analysis]") {
+Document Titled(const std::string& title) {
   Document document;
-  document.title = "X Privacy Policy";
-  CHECK(ServiceName(document) == "X");
-  document.title = "Terms of Service | Zoom";
+  document.title = title;
+  return document;
+}
+
+TEST_CASE("ServiceName strips the document kind from the title", "[analysis]") {
+  CHECK(ServiceName(Titled("X Privacy Policy")) == "X");
+  CHECK(ServiceName(Titled("Terms of Service | Zoom")) == "Zoom");
+  CHECK(ServiceName(Titled("Zoom - Terms")) == "Zoom");
+  CHECK(ServiceName(Titled("Privacy Policy \xE2\x80\x93 Privacy & Terms \xE2\x80\x93 Google")) == "Google");
+  CHECK(ServiceName(Titled("Terms of Service for Zoom")) == "Zoom");
+  CHECK(ServiceName(Titled("Reddit User Agreement")) == "Reddit");
+  CHECK(ServiceName(Titled("Discord's Privacy Policy")) == "Discord");
+  CHECK(ServiceName(Titled("The New York Times Terms of Service")) == "The New York Times");
+  // Where a version applies is not whose it is.
+  CHECK(ServiceName(Titled("LinkedIn European Regional Privacy Notice")) == "LinkedIn");
+  CHECK(ServiceName(Titled("Europe privacy policy")).empty());
+  CHECK(ServiceName(Titled("Privacy Policy")).empty());
+  CHECK(ServiceName(Titled("Developer terms")).empty());
+  CHECK(ServiceName(Titled("Our Privacy Policy")).empty());
+  CHECK(ServiceName(Titled("")).empty());
+}
+
+TEST_CASE("ServiceName ignores a title that names no kind of document", "[analysis]") {
+  // Headings the readers took for the title (Google's, Meta's and the New
+  // York Times' pages in the corpus).
+  for (const char* heading : {"Contents", "Table of Contents", "Europe", "Introduction", "Overview",
+                              "How to manage the info we use"}) {
+    INFO(heading);
+    CHECK(ServiceName(Titled(heading)).empty());
+  }
+  // A sentence that mentions terms is no name either.
+  CHECK(ServiceName(Titled("PLEASE READ THESE TERMS CAREFULLY BEFORE USING THE SERVICES")).empty());
+}
+
+TEST_CASE("ServiceName reads plain text's first line as its title", "[analysis]") {
+  Document document = ReadDocument("Zoom Terms of Service\n\nWe may share your data.\n",
+                                   DocumentFormat::kPlainText).value();
   CHECK(ServiceName(document) == "Zoom");
-  document.title = "Privacy Policy";
+  document = ReadDocument("Contents\n\nWe may share your data.\n", DocumentFormat::kPlainText).value();
   CHECK(ServiceName(document).empty());
+}
+
+TEST_CASE("HostOfUrl takes the host out of a URL or a bare host", "[analysis]") {
+  CHECK(HostOfUrl("https://help.x.com/en/rules-and-policies?lang=en#top") == "help.x.com");
+  CHECK(HostOfUrl("HTTPS://User:pw@WWW.Facebook.COM:443/privacy/policy/") == "www.facebook.com");
+  CHECK(HostOfUrl("https://x.com.") == "x.com");
+  CHECK(HostOfUrl("  zoom.us/terms ") == "zoom.us");
+  CHECK(HostOfUrl("zoom.us:8443/terms") == "zoom.us");
+  CHECK(HostOfUrl("www.linkedin.com") == "www.linkedin.com");
+  for (const char* none : {"", "about:blank", "file:///home/me/policy.html", "mailto:privacy@x.com",
+                           "data:text/html,<p>x</p>", "http://[::1]/privacy", "https://exa mple.com/"}) {
+    INFO(none);
+    CHECK(HostOfUrl(none).empty());
+  }
+}
+
+TEST_CASE("ServiceName names a known host's service, whatever the title", "[analysis]") {
+  const Document untitled = Titled("Terms of Service");
+  CHECK(ServiceName(untitled, "https://x.com/en/tos") == "X");
+  CHECK(ServiceName(untitled, "https://help.x.com/en/rules-and-policies") == "X");
+  CHECK(ServiceName(untitled, "https://developer.x.com/en/developer-terms/agreement-and-policy") == "X");
+  CHECK(ServiceName(untitled, "https://twitter.com/en/privacy") == "X");
+  CHECK(ServiceName(untitled, "https://www.facebook.com/privacy/policy/") == "Meta");
+  CHECK(ServiceName(untitled, "https://privacycenter.instagram.com/policy") == "Instagram");
+  CHECK(ServiceName(untitled, "https://openai.com/policies/eu-privacy-policy/") == "OpenAI");
+  CHECK(ServiceName(untitled, "https://policies.google.com/privacy") == "Google");
+  CHECK(ServiceName(untitled, "https://explore.zoom.us/en/terms/") == "Zoom");
+  CHECK(ServiceName(untitled, "https://www.redditinc.com/policies/user-agreement") == "Reddit");
+  CHECK(ServiceName(untitled, "https://help.nytimes.com/hc/en-us/articles/115014893428") == "The New York Times");
+  // The host wins over a title that names the service otherwise.
+  CHECK(ServiceName(Titled("Twitter Privacy Policy"), "https://x.com/en/privacy") == "X");
+  CHECK(ServiceName(Titled("Contents"), "https://policies.google.com/privacy") == "Google");
+  // Whole labels only: spacex.com is not x.com.
+  CHECK(ServiceName(untitled, "https://www.spacex.com/legal") == "Spacex");
+}
+
+TEST_CASE("ServiceName falls back on the title, then on the domain", "[analysis]") {
+  // An unknown host: the title names the service when it can.
+  CHECK(ServiceName(Titled("Acme Privacy Policy"), "https://legal.acme-corp.com/privacy") == "Acme");
+  // Otherwise the registrable domain does.
+  CHECK(ServiceName(Titled("Contents"), "https://www.example.com/privacy") == "Example");
+  CHECK(ServiceName(Titled("Privacy Policy"), "https://shop.example.co.uk/privacy") == "Example");
+  CHECK(ServiceName(Titled(""), "https://bbc.co.uk/terms") == "Bbc");
+  // Nothing to go on: notes say "this service".
+  for (const char* url : {"", "http://localhost:8080/privacy", "http://192.168.1.10/terms", "about:blank",
+                          "file:///tmp/policy.md"}) {
+    INFO(url);
+    CHECK(ServiceName(Titled("Contents"), url).empty());
+  }
+}
+
+TEST_CASE("The source URL names the service in notes and in the JSON", "[analysis]") {
+  const std::string input =
+      "# Contents\n\n"
+      "We may share your posts with third parties, who may use them to train their artificial "
+      "intelligence models.\n\n"
+      "We keep cookies for up to 30 days.\n";
+  auto classifier = Builtin();
+  auto untitled = AnalyzeInput(input, DocumentFormat::kMarkdown, *classifier);
+  auto named = AnalyzeInput(input, DocumentFormat::kMarkdown, *classifier, "https://help.x.com/en/privacy");
+  REQUIRE(untitled.ok());
+  REQUIRE(named.ok());
+  CHECK(untitled.value().service.empty());
+  CHECK(named.value().service == "X");
+  auto plain = nlohmann::json::parse(AnalysisToJson(untitled.value(), input));
+  auto json = nlohmann::json::parse(AnalysisToJson(named.value(), input));
+  CHECK(json["document"]["service"] == "X");
+  bool retention = false;
+  for (size_t i = 0; i < json["clauses"].size(); ++i) {
+    const auto& labels = json["clauses"][i]["labels"];
+    for (size_t k = 0; k < labels.size(); ++k) {
+      if (labels[k]["id"] != "retention.fixed_period") continue;
+      retention = true;
+      CHECK(labels[k]["note"] == "X keeps this data for up to 30 days.");
+      CHECK(plain["clauses"][i]["labels"][k]["note"] == "This service keeps this data for up to 30 days.");
+    }
+  }
+  CHECK(retention);
+  // The URL changes only who the notes name: every clause, label and
+  // finding is the same, and X's own excerpts leave the examples.
+  for (auto* analysis : {&plain, &json}) {
+    (*analysis)["document"].erase("service");
+    analysis->erase("examples");
+    for (auto& clause : (*analysis)["clauses"]) {
+      for (auto& label : clause["labels"]) label.erase("note");
+    }
+  }
+  CHECK(plain == json);
+}
+
+// The "examples" object for a policy with AI-training, opt-out and
+// retention clauses under `title`, as {label: [service, ...]}.
+std::map<std::string, std::vector<std::string>> ExampleServices(const Classifier& classifier,
+                                                                const std::string& title) {
+  const std::string input =
+      "# " + title + "\n\n"
+      "We use your content to train our artificial intelligence models.\n\n"
+      "We may share your information with third parties. If you do not opt out, the recipients "
+      "may use it to train their artificial intelligence models.\n\n"
+      "You can opt out of this in your settings.\n\n"
+      "We keep cookies for up to 30 days.\n\n"
+      "After you delete your account, we keep some data for up to 90 days.\n";
+  auto analysis = AnalyzeInput(input, DocumentFormat::kMarkdown, classifier);
+  REQUIRE(analysis.ok());
+  const auto json = nlohmann::json::parse(AnalysisToJson(analysis.value(), input));
+  std::map<std::string, std::vector<std::string>> services;
+  for (const auto& [label, entries] : json["examples"].items()) {
+    for (const auto& entry : entries) services[label].push_back(entry["service"]);
+  }
+  return services;
+}
+
+// What the examples for an unrelated service ("Zoom") show, without `own`.
+std::map<std::string, std::vector<std::string>> Without(
+    std::map<std::string, std::vector<std::string>> services, const std::set<std::string>& own) {
+  for (auto it = services.begin(); it != services.end();) {
+    auto& list = it->second;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const std::string& service) { return own.count(service) > 0; }),
+               list.end());
+    it = list.empty() ? services.erase(it) : std::next(it);
+  }
+  return services;
+}
+
+TEST_CASE("Examples from other platforms leave out the document's own service", "[analysis]") {
+  auto classifier = Builtin();
+  const auto others = ExampleServices(*classifier, "Zoom Privacy Policy");
+  // The fixture reaches labels whose examples include X's and Meta's own.
+  REQUIRE(others.count("ai_training.third_party") == 1);
+  REQUIRE(std::count(others.at("ai_training.third_party").begin(),
+                     others.at("ai_training.third_party").end(), "X") == 1);
+  REQUIRE(Without(others, {"Meta"}) != others);
+
+  for (const std::string title : {"X Privacy Policy", "X (Twitter) Privacy Policy",
+                                   "Twitter Privacy Policy", "Privacy Policy | x.com"}) {
+    INFO(title);
+    CHECK(ExampleServices(*classifier, title) == Without(others, {"X"}));
+  }
+  for (const std::string title : {"Meta Privacy Policy", "Instagram Privacy Policy",
+                                   "Meta Facebook Privacy Policy", "Privacy Policy | Meta AI"}) {
+    INFO(title);
+    CHECK(ExampleServices(*classifier, title) == Without(others, {"Meta"}));
+  }
+  // Whole words only: SpaceX is not X.
+  CHECK(ExampleServices(*classifier, "SpaceX Privacy Policy") == others);
 }
 
 TEST_CASE("X's Nov 2024 privacy policy: AI training on by default, an opt-out described", "[analysis][corpus]") {

@@ -105,6 +105,16 @@ TEST_CASE("Blocks JSON: a null source pointer is allowed", "[read_blocks]") {
   CHECK(result.value().blocks.size() == 1);
 }
 
+TEST_CASE("Blocks JSON: the page's url is handed back as given", "[read_blocks]") {
+  std::string source, url = "stale";
+  REQUIRE(ReadBlocksJson(R"({"url": "https://help.x.com/en", "blocks": [{"text": "x"}]})", &source, &url).ok());
+  CHECK(url == "https://help.x.com/en");
+  REQUIRE(ReadBlocksJson(R"({"url": null, "blocks": [{"text": "x"}]})", &source, &url).ok());
+  CHECK(url.empty());
+  CHECK(ReadBlocksJson(R"({"url": 7, "blocks": [{"text": "x"}]})", &source, &url).error().message ==
+        "blocks JSON: \"url\" is not a string");
+}
+
 TEST_CASE("Blocks JSON: errors name what and where", "[read_blocks]") {
   CHECK(ErrorOf(R"({"blocks": [}")") == "blocks JSON: syntax error at byte offset 12");
   CHECK(ErrorOf("") == "blocks JSON: syntax error at byte offset 0");

@@ -1,6 +1,8 @@
 #include "core/rule_pack.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <set>
 #include <string>
 
 namespace fineprint {
@@ -130,6 +132,90 @@ TEST_CASE("The built-in examples parse and cover every primary label", "[rule_pa
   }
   CHECK(ParseExamples(R"({"schema": "fineprint.examples/1", "examples": {"x": [{"service": "S"}]}})")
             .error().message == R"(example #1 of 'x': missing field "document")");
+}
+
+TEST_CASE("ParseExamples gives each example its service's aliases", "[rule_pack]") {
+  const std::string entry = R"({"service": "X", "document": "Privacy Policy", "date": "2024-11-16",
+                                "excerpt": "to train their artificial intelligence models"})";
+  auto examples = ParseExamples(R"({"schema": "fineprint.examples/1", "aliases": {"X": ["Twitter"]},
+                                    "examples": {"ai_training.third_party": [)" + entry + "]}}");
+  REQUIRE(examples.ok());
+  CHECK(examples.value().Find("ai_training.third_party")->front().aliases ==
+        std::vector<std::string>{"Twitter"});
+  auto with_aliases = [&](const std::string& aliases) {
+    auto parsed = ParseExamples(R"({"schema": "fineprint.examples/1", "aliases": )" + aliases +
+                                R"(, "examples": {"a": [)" + entry + "]}}");
+    return parsed.ok() ? std::string() : parsed.error().message;
+  };
+  CHECK(with_aliases(R"({"X": "Twitter"})") == "examples: aliases of 'X' must be a list of names");
+  CHECK(with_aliases(R"({"X": [""]})") == "examples: aliases of 'X' must be a list of names");
+  CHECK(with_aliases(R"(["X"])") == R"(examples: "aliases" must be an object keyed by service)");
+  CHECK(with_aliases(R"({"Twiter": ["X"]})") ==
+        "examples: aliases of 'Twiter': no example is from that service");
+}
+
+TEST_CASE("ParseServices reads hosts and finds a host's nearest listed domain", "[rule_pack]") {
+  auto services = ParseServices(R"({"schema": "fineprint.services/1",
+                                    "services": {"X": ["x.com", "twitter.com"], "Zoom": ["zoom.us"],
+                                                 "X Developers": ["developer.x.com"]}})");
+  REQUIRE(services.ok());
+  const ServiceDirectory& directory = services.value();
+  CHECK(directory.Find("x.com") == "X");
+  CHECK(directory.Find("help.x.com") == "X");
+  CHECK(directory.Find("mobile.twitter.com") == "X");
+  CHECK(directory.Find("api.developer.x.com") == "X Developers");  // the most specific wins
+  CHECK(directory.Find("explore.zoom.us") == "Zoom");
+  CHECK(directory.Find("spacex.com").empty());  // whole labels only
+  CHECK(directory.Find("x.com.evil.example").empty());
+  CHECK(directory.Find("com").empty());
+  CHECK(directory.Find("").empty());
+}
+
+TEST_CASE("ParseServices names the service and host that are wrong", "[rule_pack]") {
+  auto error_of = [](const std::string& services) {
+    auto parsed = ParseServices(R"({"schema": "fineprint.services/1", "services": )" + services + "}");
+    return parsed.ok() ? std::string() : parsed.error().message;
+  };
+  CHECK(error_of(R"({"X": ["x.com"]})").empty());
+  CHECK(error_of(R"({"X": "x.com"})") == "services: 'X' must list at least one host");
+  CHECK(error_of(R"({"X": []})") == "services: 'X' must list at least one host");
+  CHECK(error_of(R"({"X": ["X.com"]})") ==
+        R"(services: 'X': "X.com" is not a lower-case host name such as "example.com")");
+  for (const char* bad : {"https://x.com", "www.x.com", "x.com/tos", "com", ".x.com", "x..com", "x.com:443"}) {
+    INFO(bad);
+    CHECK_FALSE(error_of(std::string(R"({"X": [")") + bad + R"("]})").empty());
+  }
+  CHECK(error_of(R"({"X": ["x.com"], "Y": ["x.com"]})") == R"(services: 'Y': host "x.com" is listed twice)");
+  CHECK(error_of(R"(["x.com"])") == R"(services: "services" must be an object keyed by service name)");
+  CHECK(ParseServices(R"({"schema": "other/1"})").error().message ==
+        R"(services: schema is "other/1", expected "fineprint.services/1")");
+  CHECK(ParseServices("{").error().message == "services: not a JSON object");
+}
+
+TEST_CASE("The built-in services parse and name the corpus's services", "[rule_pack]") {
+  auto services = ParseServices(BuiltinServicesJson());
+  REQUIRE(services.ok());
+  const ServiceDirectory& directory = services.value();
+  CHECK(directory.Find("x.com") == "X");
+  CHECK(directory.Find("twitter.com") == "X");
+  CHECK(directory.Find("www.facebook.com") == "Meta");
+  CHECK(directory.Find("www.linkedin.com") == "LinkedIn");
+  CHECK(directory.Find("chatgpt.com") == "OpenAI");
+  CHECK(directory.Find("stackoverflow.com") == "Stack Overflow");
+  CHECK(directory.Find("huggingface.co") == "Hugging Face");
+  CHECK(directory.Find("automattic.com") == "WordPress.com");
+  // Notes and the examples' own-service check share these names.
+  auto examples = ParseExamples(BuiltinExamplesJson());
+  REQUIRE(examples.ok());
+  std::set<std::string> example_services;
+  for (const auto& [label, list] : examples.value().labels) {
+    for (const PlatformExample& example : list) example_services.insert(example.service);
+  }
+  for (const std::string& service : example_services) {
+    INFO(service);
+    CHECK(std::any_of(directory.hosts.begin(), directory.hosts.end(),
+                      [&](const auto& host) { return host.second == service; }));
+  }
 }
 
 }  // namespace

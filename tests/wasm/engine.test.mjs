@@ -129,6 +129,46 @@ describe('analyzeBlocks: UTF-16 offsets into the joined blocks', () => {
   });
 });
 
+describe('the page url names the service in notes', () => {
+  // X's terms are titled "Terms of Service" only: the title names no one.
+  const xTerms = path.join(corpusRoot, 'policies/x-twitter/terms-of-service/2024-11-16.md');
+  const blocks = [
+    { kind: 'heading', level: 1, text: 'Terms of Service' },
+    { kind: 'paragraph', text: 'We may share your posts with third parties, who may use them to train their artificial intelligence models.' },
+    { kind: 'paragraph', text: 'We keep cookies for up to 30 days.' },
+  ];
+  const notes = (analysis) => analysis.clauses.flatMap((clause) => clause.labels.map((label) => label.note));
+
+  test('analyzeBlocks takes the url beside the blocks', () => {
+    const anonymous = engine.analyzeBlocks({ title: 'Terms of Service', blocks });
+    const named = engine.analyzeBlocks({ title: 'Terms of Service', url: 'https://help.x.com/en/rules-and-policies/x-tos', blocks });
+    assert.equal(anonymous.document.service, '');
+    assert.equal(named.document.service, 'X');
+    assert.ok(notes(named).includes('X keeps this data for up to 30 days.'), notes(named).join(' | '));
+    assert.ok(notes(anonymous).includes('This service keeps this data for up to 30 days.'));
+    // Only who the notes name changes.
+    const labels = (analysis) => analysis.clauses.map((clause) => [clause.start, clause.end, clause.labels.map((l) => l.id)]);
+    assert.deepEqual(labels(named), labels(anonymous));
+    assert.deepEqual(named.findings, anonymous.findings);
+    // The JSON text form carries it the same way; a url that is no string is refused.
+    assert.equal(JSON.parse(engine.analyzeBlocksJson(JSON.stringify({ url: 'https://x.com/en/tos', blocks }))).document.service, 'X');
+    assertFineprintError(() => engine.analyzeBlocksJson(JSON.stringify({ url: 7, blocks })), /"url" is not a string/);
+    assertStillWorks();
+  });
+
+  test('analyze(input, format, url): the same JSON as the CLI with --url', async () => {
+    const url = 'https://x.com/en/tos';
+    const cli = promisify(execFile)(nativeCli, ['analyze', '--format', 'json', '--url', url, xTerms], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const policy = readFileSync(xTerms, 'utf8');
+    const json = engine.analyzeJson(policy, 'markdown', url);
+    assert.equal(JSON.parse(json).document.service, 'X');
+    assert.equal(engine.analyze(policy, 'markdown').document.service, '');
+    assert.equal(firstDifference(`${json}\n`, (await cli).stdout), null, 'WASM and CLI JSON differ');
+  });
+});
+
 describe('bad input never aborts the instance', () => {
   test('empty input', () => {
     for (const format of ['text', 'markdown', 'html']) {
