@@ -75,6 +75,16 @@ function storageError(error) {
   return /quota/i.test(message) ? `storage is full: ${message}` : `storage error: ${message}`;
 }
 
+// Everything in storage.local; a storage failure becomes an Error whose
+// message says what happened (storageError).
+async function readAllStorage() {
+  try {
+    return await api.storage.local.get(null);
+  } catch (error) {
+    throw new Error(storageError(error));
+  }
+}
+
 // Removes old versions until every document has at most
 // MAX_VERSIONS_PER_DOCUMENT and all of them fit the byte budget, oldest
 // version first, never a document's latest. `records` maps key -> record
@@ -240,12 +250,7 @@ const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 // are named in `damaged` so the page can say so. Rejects on a storage error.
 export function exportHistory() {
   return serially(async () => {
-    let all;
-    try {
-      all = await api.storage.local.get(null);
-    } catch (error) {
-      throw new Error(storageError(error));
-    }
+    const all = await readAllStorage();
     const documents = [];
     const damaged = [];
     for (const [key, record] of Object.entries(all)) {
@@ -484,12 +489,7 @@ export function importHistory(text, checkSnapshot) {
 // error (then nothing was removed).
 export function clearHistory() {
   return serially(async () => {
-    let all;
-    try {
-      all = await api.storage.local.get(null);
-    } catch (error) {
-      throw new Error(storageError(error));
-    }
+    const all = await readAllStorage();
     const keys = Object.keys(all).filter((key) => key.startsWith(KEY_PREFIX));
     const histories = keys.map((key) => all[key]).filter(isHistory);
     if (keys.length > 0) {

@@ -1,7 +1,7 @@
 // The popup only renders: it asks the background for the active tab's
 // analysis status, and asks it to analyse the tab when the button is pressed.
 import { api } from '../browser/api.js';
-import { changeReport, exportFileName, toJson, toMarkdown } from '../shared/export.js';
+import { changeReport, changeWords, exportFileName, toJson, toMarkdown } from '../shared/export.js';
 import { localisePage, t } from '../shared/i18n.js';
 import { Message } from '../shared/messages.js';
 
@@ -77,13 +77,7 @@ function element(tag, text, attributes = {}) {
   return node;
 }
 
-const SEVERITY_WORDS = {
-  alert: t('severityAlert'),
-  caution: t('severityCaution'),
-  info: t('severityInfo'),
-  good: t('severityGood'),
-};
-const KIND_WORDS = { added: t('kindAdded'), removed: t('kindRemoved'), modified: t('kindModified'), moved: t('kindMoved') };
+const { severityWords: SEVERITY_WORDS, kindWords: KIND_WORDS } = changeWords(t);
 
 // One changed clause: word-level insertions and deletions when the core gave
 // them, else the whole old or new text. Page text only ever becomes text.

@@ -70,16 +70,24 @@ function wordsToMarkdown(words) {
     .join('');
 }
 
+// The words for severities and change kinds, in the language of `t`: what
+// the popup shows and the Markdown export writes.
+export function changeWords(t) {
+  return {
+    severityWords: {
+      alert: t('severityAlert'),
+      caution: t('severityCaution'),
+      info: t('severityInfo'),
+      good: t('severityGood'),
+    },
+    kindWords: { added: t('kindAdded'), removed: t('kindRemoved'), modified: t('kindModified'), moved: t('kindMoved') },
+  };
+}
+
 // The report as Markdown, in the language of `t` (the i18n lookup:
 // t(key, ...substitutions)).
 export function toMarkdown(report, t) {
-  const severityWords = {
-    alert: t('severityAlert'),
-    caution: t('severityCaution'),
-    info: t('severityInfo'),
-    good: t('severityGood'),
-  };
-  const kindWords = { added: t('kindAdded'), removed: t('kindRemoved'), modified: t('kindModified'), moved: t('kindMoved') };
+  const { severityWords, kindWords } = changeWords(t);
   const { document, versions } = report;
   const lines = [`# ${escapeMarkdown(t('exportTitle', document.title || document.url))}`, ''];
   if (document.url) lines.push(`- ${t('exportDocument')}: <${document.url.replace(/[<>\s]/g, encodeURIComponent)}>`);
