@@ -12,8 +12,11 @@ import { filterByFamilies, readSettings, removeSettings, writeSettings } from '.
 import { analyzeTab, getTabStatus, getTabUrl } from './tabs.js';
 
 // The engine takes a few hundred milliseconds to start: begin now, not when
-// the first page asks.
+// the first page asks. The settings too: a page's request then reaches the
+// engine as soon as it arrives, before the engine's idle warm-up (engine.js)
+// takes its next turn.
 startEngine();
+readSettings();
 
 const TRIGGERS = new Set(['auto', 'user']);
 

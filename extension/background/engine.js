@@ -12,17 +12,28 @@ const ANALYSIS_SCHEMA = 'fineprint.analysis/1';
 
 let enginePromise = null;
 // How long creating the current engine took (compiling the module and the
-// rule pack), reported once, with the first analysis that waited for it.
+// rule pack), reported once, with the first analysis that used it.
 let unreportedStartupMs = null;
+// When the current engine's creation started and when it was ready
+// (performance.now() of this context), so a page's analysis can report how
+// much of a head start the engine had and how long the page waited for it.
+let engineStartedAt = null;
+let engineReadyAt = null;
+// Page analyses in progress, and whether any has run on this engine.
+let analysesInFlight = 0;
+let analysedAPage = false;
 
 export function getEngine() {
   if (enginePromise) return enginePromise;
-  const startedAt = performance.now();
+  engineStartedAt = performance.now();
+  engineReadyAt = null;
+  analysedAPage = false;
   enginePromise = createEngine({
     locateFile: (file) => api.runtime.getURL(`wasm/${file}`),
   }).then((engine) => {
-    warmUp(engine);
-    unreportedStartupMs = performance.now() - startedAt;
+    engineReadyAt = performance.now();
+    unreportedStartupMs = engineReadyAt - engineStartedAt;
+    scheduleWarmUp(engine);
     return engine;
   }).catch((error) => {
     // Let the next request try again rather than caching the failure.
@@ -32,30 +43,118 @@ export function getEngine() {
   return enginePromise;
 }
 
-// The core's first analysis in a fresh engine is several times slower than
-// later ones (lazily built matcher state; WebAssembly code not yet
-// optimised). A tiny analysis right after start-up pays much of that while
-// the page that woke the background is still loading, instead of inside the
-// time from the content script's start to its highlights. Measured in
-// Chromium on this 2-core machine, cold service worker, X's privacy policy:
-// first analysis 143-180 ms with the warm-up, 228-698 ms without (4 runs
-// each, under load).
-const WARM_UP_BLOCKS = [
-  { kind: 'heading', level: 1, text: 'Privacy Policy' },
-  {
-    kind: 'paragraph',
-    level: 0,
-    text: 'We may share your personal information with third parties, who may use it to train their artificial ' +
-      'intelligence models unless you opt out in your settings. We keep this data for up to 18 months.',
-  },
+// A fresh engine's first analysis is several times slower than later ones:
+// Chrome runs the module's code in its baseline compiler, compiles each
+// function on its first call, and the core builds each rule's matcher the
+// first time a clause reaches it. None of that survives the background being
+// stopped: Chromium 156 writes no WebAssembly code cache for a module fetched
+// from chrome-extension:// (its "Code Cache/wasm" stays empty), and it
+// refuses to store a compiled WebAssembly.Module in IndexedDB
+// (DataCloneError). So, while the background is otherwise idle, the engine
+// reads a short policy that reaches the rule families real policies reach
+// (AI training, defaults and opt-outs, retention, sharing, legal bases,
+// scraping, list items under headings), one part per task. A page's request
+// waits for the part running at most: one already waiting when the engine
+// is ready runs first, and once a page is being analysed the rest is
+// skipped (that page warms the engine better).
+const WARM_UP_SECTIONS = [
+  [
+    { kind: 'heading', level: 1, text: 'Privacy Policy' },
+    {
+      kind: 'paragraph',
+      level: 0,
+      text: 'This Privacy Policy explains how we collect, use and share your personal information when you use our ' +
+        'services. We may change this policy from time to time; if we make material changes we will notify you.',
+    },
+  ],
+  [
+    { kind: 'heading', level: 2, text: 'How we use information' },
+    {
+      kind: 'paragraph',
+      level: 0,
+      text: 'We may use the information we collect to train our machine learning and artificial intelligence models, ' +
+        'and to develop and improve our products. Your private messages are never used to train our models.',
+    },
+    {
+      kind: 'paragraph',
+      level: 0,
+      text: 'Depending on your settings, we may share your personal information with third parties, who may use it ' +
+        'to train their artificial intelligence models unless you opt out. This is turned on by default.',
+    },
+  ],
+  [
+    { kind: 'heading', level: 2, text: 'Sharing information' },
+    {
+      kind: 'paragraph',
+      level: 0,
+      text: 'We work with trusted service providers who process data on our behalf. We may disclose information if ' +
+        'required by law or legal process, and in connection with a merger, acquisition or sale of assets. We share ' +
+        'aggregated or de-identified information that cannot reasonably be used to identify you.',
+    },
+    { kind: 'list_item', level: 1, text: 'Advertisers and partners may access information about the ads you see.' },
+  ],
+  [
+    { kind: 'heading', level: 2, text: 'How long we keep information' },
+    {
+      kind: 'paragraph',
+      level: 0,
+      text: 'We keep your information for as long as necessary to provide the service, and for up to 18 months after ' +
+        'that. When you delete your account, we delete your data within 30 days of closure, but we may retain some ' +
+        'information longer to comply with legal obligations. Content you deleted may still remain visible to others.',
+    },
+    { kind: 'list_item', level: 1, text: 'Log data: deleted after a set period.' },
+  ],
+  [
+    { kind: 'heading', level: 2, text: 'Your choices' },
+    {
+      kind: 'paragraph',
+      level: 0,
+      text: 'You can change these settings at any time, withdraw your consent, or adjust your browser to refuse ' +
+        'cookies. To exercise your rights, submit a request through our form. With your consent, we process your ' +
+        'data on the basis of our legitimate interests and the performance of a contract.',
+    },
+  ],
+  [
+    { kind: 'heading', level: 2, text: 'Terms of use' },
+    {
+      kind: 'paragraph',
+      level: 0,
+      text: 'You may not scrape or crawl the services by automated means, or access them other than through our ' +
+        'interfaces, and you agree to pay liquidated damages of $15,000 per 1,000,000 posts.',
+    },
+  ],
 ];
 
-function warmUp(engine) {
-  try {
-    engine.analyzeBlocksJson(JSON.stringify({ title: '', blocks: WARM_UP_BLOCKS }));
-  } catch {
-    // A failing engine fails the page's own analysis too, with its error.
-  }
+// Between sections the background's thread is left free for a while: a
+// page's message needs several turns of it to arrive, and with the sections
+// chained by zero-delay timers it arrived only after all of them (measured in
+// Chromium: 280 ms late; with this gap, after the section running at most).
+const WARM_UP_GAP_MS = 16;
+
+// Reading it once leaves the first real policy still three times slower
+// than a warm engine's (the baseline code has not been optimised yet); read
+// six times, it is within a few milliseconds (measured in Chromium on X's
+// policy, fresh service worker: first analysis 260-390 ms without a warm-up,
+// 75-135 ms after one reading, 36-38 ms after six; warm: 11-35 ms).
+const WARM_UP_READINGS = 6;
+
+function scheduleWarmUp(engine) {
+  // The first reading section by section (it is the slow one: each function
+  // compiled on its first call), the others whole.
+  const whole = WARM_UP_SECTIONS.flat();
+  const slices = [...WARM_UP_SECTIONS, ...Array.from({ length: WARM_UP_READINGS - 1 }, () => whole)];
+  const next = () => {
+    // A page being (or already) analysed warms the engine better; a
+    // replaced or failed engine needs nothing more.
+    if (slices.length === 0 || analysedAPage || analysesInFlight > 0 || !engine.usable) return;
+    try {
+      engine.analyzeBlocksJson(JSON.stringify({ title: 'Privacy Policy', blocks: slices.shift() }));
+    } catch {
+      return; // A failing engine fails the page's own analysis too, with its error.
+    }
+    setTimeout(next, WARM_UP_GAP_MS);
+  };
+  setTimeout(next, 0);
 }
 
 // Starts creating the engine now (the background calls this as it starts),
@@ -76,25 +175,43 @@ function discardEngine(engine) {
 // units into the blocks' texts joined with "\n"), the document's findings
 // ({id, severity, explanation, clauses: indexes into the reply's clauses}),
 // the total clause count, and where the time went (engineStartupMs is null
-// when the engine was warm). url: the page's address (the message's
-// sender.url, not anything the page says), from whose host the core names the
-// service; the core ignores it where it does not know the field.
+// when the engine was warm; engineHeadStartMs and engineWaitMs say how long
+// before the request the engine's creation began and how long the request
+// waited for it). url: the page's address (the message's sender.url, not
+// anything the page says), from whose host the core names the service; the
+// core ignores it where it does not know the field.
 export async function analyzeBlocks({ title, blocks }, { url } = {}) {
   if (!Array.isArray(blocks)) throw new TypeError('blocks must be an array');
-  const engine = await getEngine();
-  const engineStartupMs = unreportedStartupMs;
-  unreportedStartupMs = null;
-  const analysisStartedAt = performance.now();
+  const requestedAt = performance.now();
+  analysesInFlight += 1;
+  let engine;
   let analysis;
+  let engineStartupMs;
+  let analysisStartedAt;
+  let engineStart;
   try {
+    engine = await getEngine();
+    engineStartupMs = unreportedStartupMs;
+    unreportedStartupMs = null;
+    analysisStartedAt = performance.now();
+    // How much of a head start the engine had when the request came (time
+    // from its creation starting; negative: created for this request), and
+    // how long the request waited for it.
+    engineStart = {
+      engineHeadStartMs: roundMs(requestedAt - engineStartedAt),
+      engineWaitMs: roundMs(Math.max(0, engineReadyAt - requestedAt)),
+    };
+    analysedAPage = true;
     const input = { title: String(title ?? ''), blocks };
     if (typeof url === 'string' && url !== '') input.url = url;
     analysis = engine.analyzeBlocks(input);
   } catch (error) {
     // Bad input throws and leaves the engine usable; an abort inside the
     // module (out of memory) does not: the next request starts afresh.
-    if (!engine.usable) discardEngine(engine);
+    if (engine && !engine.usable) discardEngine(engine);
     throw error;
+  } finally {
+    analysesInFlight -= 1;
   }
   if (analysis?.schema !== ANALYSIS_SCHEMA) {
     throw new Error(`unexpected analysis schema: ${analysis?.schema}`);
@@ -132,16 +249,18 @@ export async function analyzeBlocks({ title, blocks }, { url } = {}) {
   }
   const timing = {
     engineStartupMs: roundMs(engineStartupMs),
+    ...engineStart,
     analysisMs: roundMs(performance.now() - analysisStartedAt),
   };
   return { ok: true, clauseCount: analysis.clauses.length, clauses: notedClauses, findings, examples, timing };
 }
 
 // The snapshot of the page's blocks dated today, and the engine's diff, for
-// the history (history.js).
-export async function snapshotBlocks({ title, blocks }, date) {
+// the history (history.js). url: the page's address (as in analyzeBlocks),
+// which names the service the snapshot keeps.
+export async function snapshotBlocks({ title, url, blocks }, date) {
   const engine = await getEngine();
-  return engine.snapshotBlocks({ title: String(title ?? ''), blocks }, date);
+  return engine.snapshotBlocks({ title: String(title ?? ''), url: typeof url === 'string' ? url : '', blocks }, date);
 }
 
 export async function diffFunction() {

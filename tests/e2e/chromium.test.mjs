@@ -69,7 +69,11 @@ const lastMeasure = (page) =>
 
 function describeTiming(status, measured) {
   const seenByPage = measured === undefined ? '' : `performance.measure seen by the page: ${measured.toFixed(1)} ms; `;
-  const engine = status.engineStartupMs == null ? 'engine already warm' : `a new engine, created in ${status.engineStartupMs} ms`;
+  const engine =
+    (status.engineStartupMs == null ? 'engine already warm' : `a new engine, created in ${status.engineStartupMs} ms`) +
+    (typeof status.engineWaitMs === 'number' && status.engineStartupMs != null
+      ? ` (its creation started ${status.engineHeadStartMs} ms before the request, which waited ${status.engineWaitMs} ms for it)`
+      : '');
   const parts = ['extractMs', 'roundTripMs', 'paintMs'].filter((key) => typeof status[key] === 'number');
   const split = parts.map((key) => `${key.replace(/Ms$/, '')} ${status[key]} ms`).join(', ');
   return (
