@@ -2,14 +2,16 @@
 // policy archives, and for tests and benchmarks.
 //
 //   fineprint analyze [--format json|text] [--rules PACK.json] [--url URL] FILE
-//   fineprint diff [--format json|text] [--rules PACK.json] OLD NEW
-//   fineprint snapshot [--rules PACK.json] [--date YYYY-MM-DD] [-o OUT] FILE
+//   fineprint diff [--format json|text] [--rules PACK.json] [--url URL] OLD NEW
+//   fineprint snapshot [--rules PACK.json] [--date YYYY-MM-DD] [--url URL] [-o OUT] FILE
 //
 // FILE is .txt, .md or .html (by extension), or "-" for standard input
 // (read as plain text unless --input-format says otherwise). --url is where
 // the document was found; notes then name its service ("X" for x.com) where
-// the title does not. OLD and NEW are
-// each a document or a snapshot (recognised by its content).
+// the title does not; a snapshot keeps that name, and a change summary uses
+// the newer version's. OLD and NEW are each a document or a snapshot
+// (recognised by its content); --url applies to the documents, a snapshot
+// carries its own service.
 // Exit status: 0 success, 2 bad usage, 3 unreadable or invalid input
 // (including a corrupt snapshot).
 #include <algorithm>
@@ -40,11 +42,14 @@ constexpr int kExitBadInput = 3;
 constexpr char kUsage[] =
     "usage: fineprint analyze [--format json|text] [--input-format text|markdown|html]\n"
     "                         [--rules PACK.json] [--url URL] FILE\n"
-    "       fineprint diff [--format json|text] [--rules PACK.json] OLD NEW\n"
-    "       fineprint snapshot [--rules PACK.json] [--date YYYY-MM-DD] [-o OUT] FILE\n"
+    "       fineprint diff [--format json|text] [--rules PACK.json] [--url URL] OLD NEW\n"
+    "       fineprint snapshot [--rules PACK.json] [--date YYYY-MM-DD] [--url URL]\n"
+    "                          [-o OUT] FILE\n"
     "  FILE       a .txt, .md or .html document, or - for standard input\n"
     "  OLD, NEW   each a document or a snapshot written by `fineprint snapshot`\n"
-    "  --url URL  where FILE was found: names the service in notes (x.com -> X)\n";
+    "  --url URL  where the document was found: names the service in notes and\n"
+    "             change summaries (x.com -> X); a snapshot keeps the name it was\n"
+    "             made with\n";
 
 // One line on stderr, so scripts can show it as it is; --help has the rest.
 int Usage(const std::string& problem) {
@@ -136,6 +141,9 @@ Option OutputFormatOption(std::string* format) {
 // --rules, which every command takes.
 Option RulesOption(std::string* rules_path) { return {{"--rules"}, rules_path, "--rules needs a file", {}}; }
 
+// --url, where the document was found (analyze, diff, snapshot).
+Option UrlOption(std::string* source_url) { return {{"--url"}, source_url, "--url needs a URL", {}}; }
+
 // For a command that takes one FILE: parses args and sets *file, or returns
 // the usage problem.
 std::string ParseOneFileCommandLine(const std::vector<std::string>& args, const std::vector<Option>& options,
@@ -184,7 +192,7 @@ int Analyze(const std::vector<std::string>& args) {
          return fineprint::ParseDocumentFormat(name, &input_format) ? std::string() : bad_input_format;
        }},
       RulesOption(&rules_path),
-      {{"--url"}, &source_url, "--url needs a URL", {}}};
+      UrlOption(&source_url)};
   std::string input_path;
   const std::string problem = ParseOneFileCommandLine(args, options, &input_path);
   if (!problem.empty()) return Usage(problem);
@@ -230,11 +238,12 @@ std::string Today() {
   return buffer;
 }
 
-// One version for diff or snapshot: a snapshot file as stored, or a
-// document analysed now. A damaged snapshot is an error, never re-read as
-// a document.
+// One version for diff or snapshot: a snapshot file as stored (with the
+// service it recorded), or a document analysed now, its service named from
+// `source_url` ("" when unknown) and the title. A damaged snapshot is an
+// error, never re-read as a document.
 bool LoadVersion(const std::string& path, const fineprint::Classifier& classifier, const std::string& date,
-                 fineprint::Snapshot* out, std::string* error) {
+                 const std::string& source_url, fineprint::Snapshot* out, std::string* error) {
   std::string input;
   if (!ReadInput(path, &input, error)) return false;
   if (fineprint::LooksLikeSnapshot(input)) {
@@ -248,7 +257,7 @@ bool LoadVersion(const std::string& path, const fineprint::Classifier& classifie
   }
   const fineprint::DocumentFormat format =
       path == "-" ? fineprint::DocumentFormat::kPlainText : fineprint::FormatForPath(path);
-  auto analysis = fineprint::AnalyzeInput(input, format, classifier);
+  auto analysis = fineprint::AnalyzeInput(input, format, classifier, source_url);
   if (!analysis.ok()) {
     *error = path + ": " + analysis.error().message;
     return false;
@@ -260,10 +269,12 @@ bool LoadVersion(const std::string& path, const fineprint::Classifier& classifie
 int Diff(const std::vector<std::string>& args) {
   std::string output_format = "json";
   std::string rules_path;
+  std::string source_url;
   std::vector<std::string> paths;
   // Every operand is kept, so that a third one is "needs OLD and NEW".
-  const std::string problem = ParseCommandLine(args, {OutputFormatOption(&output_format), RulesOption(&rules_path)},
-                                               args.size(), "", &paths);
+  const std::string problem =
+      ParseCommandLine(args, {OutputFormatOption(&output_format), RulesOption(&rules_path), UrlOption(&source_url)},
+                       args.size(), "", &paths);
   if (!problem.empty()) return Usage(problem);
   if (paths.size() != 2) return Usage("diff needs OLD and NEW");
   if (paths[0] == "-" && paths[1] == "-") return Usage("only one of OLD and NEW may be -");
@@ -274,8 +285,8 @@ int Diff(const std::vector<std::string>& args) {
   auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
   if (!notes.ok()) return BadInput(notes.error().message);
   fineprint::Snapshot before, after;
-  if (!LoadVersion(paths[0], *classifier, DateFromPath(paths[0]), &before, &error) ||
-      !LoadVersion(paths[1], *classifier, DateFromPath(paths[1]), &after, &error)) {
+  if (!LoadVersion(paths[0], *classifier, DateFromPath(paths[0]), source_url, &before, &error) ||
+      !LoadVersion(paths[1], *classifier, DateFromPath(paths[1]), source_url, &after, &error)) {
     return BadInput(error);
   }
   const fineprint::DocumentDiff diff = fineprint::DiffSnapshots(before, after, notes.value(), classifier.get());
@@ -292,8 +303,10 @@ int Snapshot(const std::vector<std::string>& args) {
   std::string rules_path;
   std::string output_path;
   std::string date;
+  std::string source_url;
   const std::vector<Option> options{
       RulesOption(&rules_path),
+      UrlOption(&source_url),
       {{"-o", "--output"}, &output_path, "-o needs a file", {}},
       {{"--date"}, &date, "--date needs YYYY-MM-DD", [](const std::string& value) {
          return DateFromPath(value) == value ? std::string()
@@ -311,7 +324,7 @@ int Snapshot(const std::vector<std::string>& args) {
   fineprint::Snapshot snapshot;
   // A snapshot given as FILE is checked and written back out as this
   // build's version (a migration), relabelled under the current rules.
-  if (!LoadVersion(input_path, *classifier, date, &snapshot, &error)) return BadInput(error);
+  if (!LoadVersion(input_path, *classifier, date, source_url, &snapshot, &error)) return BadInput(error);
   if (snapshot.rules_version != classifier->pack().version ||
       snapshot.rules_language != classifier->pack().language) {
     fineprint::RelabelSnapshot(&snapshot, *classifier);

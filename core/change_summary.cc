@@ -489,8 +489,11 @@ DocumentDiff DiffSnapshots(const Snapshot& before_in, const Snapshot& after_in, 
     }
   }
 
-  std::string service = "This service";
-  {
+  // The newer version's service as its analysis named it (from the page's
+  // address where known), else the older one's; snapshots that do not
+  // record one are named from their title.
+  std::string service = !after->service.empty() ? after->service : before->service;
+  if (service.empty()) {
     Document titled;
     titled.title = after->title.empty() ? before->title : after->title;
     service = ServiceName(titled);

@@ -97,7 +97,9 @@ struct DocumentDiff {
 // What changed from `before` to `after`. When `classifier` is given, a
 // snapshot labelled under a different rule pack version is relabelled (on
 // a copy) first, so rule updates never show up as document changes; the
-// classifier's pack also names labels for {name}. Cost is that of
+// classifier's pack also names labels for {name}. {service} is `after`'s
+// service (Snapshot::service), else `before`'s, else the one the newer
+// title names, else "the service". Cost is that of
 // AlignClauses plus linear work.
 DocumentDiff DiffSnapshots(const Snapshot& before, const Snapshot& after, const ChangeNotes& notes,
                            const Classifier* classifier = nullptr,

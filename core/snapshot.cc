@@ -181,6 +181,7 @@ Expected<Snapshot> ReadVersion1(const json& root) {
   if (!GetString(root, "date", &snapshot.date, &error, /*required=*/false) ||
       !GetObject(root, "document", &document, &error) ||
       !GetString(*document, "title", &snapshot.title, &error) ||
+      !GetString(*document, "service", &snapshot.service, &error, /*required=*/false) ||
       !GetString(*document, "format", &format, &error) ||
       !GetUintField(*document, "bytes", &snapshot.source_size, &error) ||
       !GetUintField(*document, "text_bytes", &snapshot.text_size, &error) ||
@@ -357,6 +358,7 @@ Snapshot MakeSnapshot(const Analysis& analysis, std::string_view date) {
   const Document& document = analysis.document;
   snapshot.date = std::string(date);
   snapshot.title = document.title;
+  snapshot.service = analysis.service;
   snapshot.format = document.format;
   snapshot.source_size = document.source_size;
   for (size_t b = 0; b < document.blocks.size(); ++b) {
@@ -436,14 +438,19 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
       durations.push_back(json::array({i, d.start, d.end, RoundDays(d.days), std::string(1, BoundLetter(d.bound))}));
     }
   }
+  json document = json::object();
+  document["title"] = snapshot.title;
+  // Left out when empty: an unnamed service reads the same as a snapshot
+  // from before the field existed (named from the title).
+  if (!snapshot.service.empty()) document["service"] = snapshot.service;
+  document["format"] = DocumentFormatName(snapshot.format);
+  document["bytes"] = snapshot.source_size;
+  document["text_bytes"] = snapshot.text_size;
+  document["hash"] = Hex(DocumentFingerprint(snapshot), 16);
   json root = {
       {"schema", std::string(kSchemaPrefix) + std::to_string(kSnapshotVersion)},
       {"date", snapshot.date},
-      {"document", {{"title", snapshot.title},
-                    {"format", DocumentFormatName(snapshot.format)},
-                    {"bytes", snapshot.source_size},
-                    {"text_bytes", snapshot.text_size},
-                    {"hash", Hex(DocumentFingerprint(snapshot), 16)}}},
+      {"document", std::move(document)},
       {"rules", {{"language", snapshot.rules_language}, {"version", snapshot.rules_version}}},
       {"labels", table},
       {"clauses", {{"text", std::move(texts)},

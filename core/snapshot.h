@@ -9,8 +9,8 @@
 // few bytes: a snapshot is at most ~1.2x the document's plain text.
 //
 //   {"schema": "fineprint.snapshot/1", "date": "2025-07-29",
-//    "document": {"title": ..., "format": "markdown", "bytes": 38083,
-//                 "text_bytes": 35210, "hash": "<16 hex>"},
+//    "document": {"title": ..., "service": "X", "format": "markdown",
+//                 "bytes": 38083, "text_bytes": 35210, "hash": "<16 hex>"},
 //    "rules": {"language": "en", "version": "0.1.0"},
 //    "labels": ["ai_training.third_party", ...],      // table for "clauses"
 //    "clauses": {
@@ -25,6 +25,10 @@
 //      "labels": [[clause, label, ...], ...],      // sparse, table indices
 //      "slots": [[clause, "name", "value"], ...],  // sparse
 //      "durations": [[clause, start, end, days, "<" | "=" | ">"], ...]}}
+//
+// "service" is optional: written when the analysis named the service, and
+// missing from snapshots made before it was kept (they still load; readers
+// then name the service from the title).
 //
 // Loading checks everything (types, lengths, ranges, every clause against
 // its fingerprint) and reports a damaged snapshot as an Error starting with
@@ -77,6 +81,11 @@ struct SnapshotClause {
 struct Snapshot {
   std::string date;  // when the document was seen ("YYYY-MM-DD"), or ""
   std::string title;
+  // The service as the analysis's notes named it (Analysis::service, from
+  // the page's address where one was given), so a later change summary
+  // names it the same way. "" when none was named, and in snapshots written
+  // before it was kept.
+  std::string service;
   DocumentFormat format = DocumentFormat::kPlainText;
   uint32_t source_size = 0;  // bytes of the input
   uint32_t text_size = 0;    // bytes of its plain text (blocks + newlines)
@@ -85,7 +94,8 @@ struct Snapshot {
   std::vector<SnapshotClause> clauses;
 };
 
-// The snapshot of an analysed document. `date` is stored as given.
+// The snapshot of an analysed document, with its service (analysis.service).
+// `date` is stored as given.
 Snapshot MakeSnapshot(const Analysis& analysis, std::string_view date);
 
 // The fingerprint of a clause text as a snapshot stores it: Fingerprint64

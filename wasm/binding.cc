@@ -6,8 +6,8 @@
 //   const engine = new Module.Engine(rulesJson);       // "" = built-in pack
 //   engine.analyze(textOrUint8Array, "text"|"markdown"|"html"[, url]) -> JSON
 //   engine.analyzeBlocks(blocksJson)  // {"title","url","blocks"} -> JSON string
-//   engine.snapshot(textOrUint8Array, format, date)     -> snapshot JSON
-//   engine.snapshotBlocks(blocksJson, date)             -> snapshot JSON
+//   engine.snapshot(textOrUint8Array, format, date[, url]) -> snapshot JSON
+//   engine.snapshotBlocks(blocksJson, date)  // {"title","url","blocks"} -> snapshot JSON
 //   engine.diff(beforeSnapshotJson, afterSnapshotJson)  -> diff JSON
 //   engine.version()                                    -> JSON string
 //   engine.delete();
@@ -98,28 +98,38 @@ class Engine {
   }
 
   // The snapshot (fineprint.snapshot/1) of a document, as `fineprint
-  // snapshot` writes it; `date` ("YYYY-MM-DD" or "") is stored as given.
-  std::string Snapshot(const std::string& input, const std::string& format,
-                       const std::string& date) const {
+  // snapshot --url URL` writes it; `date` ("YYYY-MM-DD" or "") is stored as
+  // given, and the service is named from `url` ("" when unknown) and the
+  // title.
+  std::string SnapshotFrom(const std::string& input, const std::string& format,
+                           const std::string& date, const std::string& url) const {
     if (!classifier_) return ErrorJson(error_);
     fineprint::DocumentFormat document_format;
     if (!fineprint::ParseDocumentFormat(format, &document_format)) {
       return ErrorJson("unknown format '" + format + "': use text, markdown or html");
     }
-    auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_);
+    auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_, url);
     if (!analysis.ok()) return ErrorJson(analysis.error().message);
     return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date));
   }
 
-  // The snapshot of blocks a content script extracted. Its offsets are
-  // UTF-8 bytes of the blocks' texts joined with "\n".
+  // The same without a url: the service is named from the title only.
+  std::string Snapshot(const std::string& input, const std::string& format,
+                       const std::string& date) const {
+    return SnapshotFrom(input, format, date, "");
+  }
+
+  // The snapshot of blocks a content script extracted ({"title", "url",
+  // "blocks"}; the page's url names the service, as in AnalyzeBlocks). Its
+  // offsets are UTF-8 bytes of the blocks' texts joined with "\n".
   std::string SnapshotBlocks(const std::string& blocks_json, const std::string& date) const {
     if (!classifier_) return ErrorJson(error_);
     std::string source;
-    auto document = fineprint::ReadBlocksJson(blocks_json, &source);
+    std::string url;
+    auto document = fineprint::ReadBlocksJson(blocks_json, &source, &url);
     if (!document.ok()) return ErrorJson(document.error().message);
     fineprint::Analysis analysis =
-        fineprint::AnalyzeDocument(std::move(document).value(), *classifier_);
+        fineprint::AnalyzeDocument(std::move(document).value(), *classifier_, url);
     return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis, date));
   }
 
@@ -166,6 +176,7 @@ EMSCRIPTEN_BINDINGS(fineprint) {
       .function("analyze", &Engine::AnalyzeFrom)
       .function("analyzeBlocks", &Engine::AnalyzeBlocks)
       .function("snapshot", &Engine::Snapshot)
+      .function("snapshot", &Engine::SnapshotFrom)
       .function("snapshotBlocks", &Engine::SnapshotBlocks)
       .function("diff", &Engine::Diff)
       .function("version", &Engine::Version);

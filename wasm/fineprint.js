@@ -109,19 +109,23 @@ export class FineprintEngine {
 
   // The snapshot of a document (see core/snapshot.h): what the extension
   // stores per document so a later visit can be diffed without the old page.
-  snapshot(input, format = 'text', date = '') {
-    return JSON.parse(this.snapshotJson(input, format, date));
+  // `url`, where it was found, names the service the snapshot keeps for
+  // change summaries (as the CLI's `snapshot --url URL`).
+  snapshot(input, format = 'text', date = '', url = '') {
+    return JSON.parse(this.snapshotJson(input, format, date, url));
   }
 
-  snapshotJson(input, format = 'text', date = '') {
+  snapshotJson(input, format = 'text', date = '', url = '') {
     if (typeof format !== 'string') throw new TypeError('format must be "text", "markdown" or "html"');
     const bytes = toInput(input, this.#maxInputBytes);
-    return checked(this.#call((native) => native.snapshot(bytes, format, String(date))));
+    const where = wellFormed(String(url ?? ''));
+    return checked(this.#call((native) => native.snapshot(bytes, format, String(date), where)));
   }
 
-  // The snapshot of blocks extracted from a page ({ title, blocks }).
-  snapshotBlocks({ title = '', blocks } = {}, date = '') {
-    const json = JSON.stringify({ title, blocks }, toWellFormedString);
+  // The snapshot of blocks extracted from a page ({ title, url, blocks }; the
+  // page's address, optional, names the service, as in analyzeBlocks).
+  snapshotBlocks({ title = '', url = '', blocks } = {}, date = '') {
+    const json = JSON.stringify({ title, url, blocks }, toWellFormedString);
     return JSON.parse(checked(this.#call((native) => native.snapshotBlocks(json, String(date)))));
   }
 

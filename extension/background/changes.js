@@ -29,7 +29,9 @@ export function noteVisit(tabId, href, document, visitId) {
   const visit = (async () => {
     // After the reply to the content script has gone: painting never waits.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    const snapshot = await snapshotBlocks(document, today());
+    // The page's address names the service the snapshot keeps, so a later
+    // visit's change summary names it as the notes do.
+    const snapshot = await snapshotBlocks({ ...document, url: href }, today());
     const result = await recordVisit(href, snapshot, await diffFunction(), visitId);
     // A re-analysis that found nothing new keeps the visit's earlier result
     // (and its badge).

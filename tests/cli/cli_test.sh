@@ -136,6 +136,37 @@ cp "$tmp/tampered.json" "$tmp/tampered-copy.json"
 expect_exit "snapshot refuses to rewrite a corrupt snapshot" 3 "$fineprint" snapshot -o "$tmp/tampered.json" "$tmp/tampered.json"
 if cmp -s "$tmp/tampered.json" "$tmp/tampered-copy.json"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL corrupt snapshot was replaced"; fi
 
+# --url on snapshot and diff: a snapshot keeps the service the address
+# names, and a change summary names the newer version's (else the older's).
+printf '# Terms of Service\n\nWe keep cookies for up to 13 months.\n' >"$tmp/tos-old.md"
+printf '# Terms of Service\n\nWe keep cookies for up to 13 months.\n\nWe may use your posts to train our artificial intelligence models.\n' >"$tmp/tos-new.md"
+ai_note() {  # name expected-note: the summary's note on the new first-party AI clause
+  check_json "$1" "doc.summary.some(s => s.label === 'ai_training.first_party' && s.note === '$2')"
+}
+expect_exit "snapshot --url" 0 "$fineprint" snapshot --url https://help.x.com/en/tos -o "$tmp/tos-old.snapshot.json" "$tmp/tos-old.md"
+cp "$tmp/tos-old.snapshot.json" "$tmp/out"
+check_json "snapshot --url keeps the service" "doc.document.service === 'X'"
+expect_exit "snapshot without --url" 0 "$fineprint" snapshot "$tmp/tos-old.md"
+check_json "no service kept without --url" "!('service' in doc.document)"
+expect_exit "diff without --url" 0 "$fineprint" diff "$tmp/tos-old.md" "$tmp/tos-new.md"
+ai_note "unnamed service" "A new clause lets the service train AI on your data"
+expect_exit "diff --url" 0 "$fineprint" diff --url https://x.com/en/tos "$tmp/tos-old.md" "$tmp/tos-new.md"
+ai_note "diff --url names the service" "A new clause lets X train AI on your data"
+expect_exit "diff a snapshot made with --url" 0 "$fineprint" diff "$tmp/tos-old.snapshot.json" "$tmp/tos-new.md"
+ai_note "the stored service names it" "A new clause lets X train AI on your data"
+# A snapshot from before the service was kept (the field absent) still loads.
+node -e "const fs = require('fs'); const d = JSON.parse(fs.readFileSync('$tmp/tos-old.snapshot.json', 'utf8')); delete d.document.service; fs.writeFileSync('$tmp/tos-old.v0.json', JSON.stringify(d));"
+expect_exit "diff an old snapshot" 0 "$fineprint" diff "$tmp/tos-old.v0.json" "$tmp/tos-new.md"
+ai_note "old snapshot, no service" "A new clause lets the service train AI on your data"
+expect_exit "diff an old snapshot --url" 0 "$fineprint" diff --url https://x.com/en/tos "$tmp/tos-old.v0.json" "$tmp/tos-new.md"
+ai_note "old snapshot, newer version named" "A new clause lets X train AI on your data"
+expect_exit "snapshot --url without a value" 2 "$fineprint" snapshot "$tmp/tos-old.md" --url
+expect_one_line_error "snapshot --url without a value"
+expect_exit "diff --url without a value" 2 "$fineprint" diff "$tmp/tos-old.md" "$tmp/tos-new.md" --url
+expect_one_line_error "diff --url without a value"
+expect_exit "help lists --url for diff and snapshot" 0 "$fineprint" --help
+if grep -q "fineprint diff .*--url URL" "$tmp/out" && grep -q "fineprint snapshot .*--url URL" "$tmp/out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL --help lacks --url for diff or snapshot"; fi
+
 expect_exit "diff needs two files" 2 "$fineprint" diff "$x_old"
 expect_exit "diff three files" 2 "$fineprint" diff "$x_old" "$x_new" "$x_new"
 expect_exit "diff bad format" 2 "$fineprint" diff --format xml "$x_old" "$x_new"

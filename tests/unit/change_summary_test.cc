@@ -197,6 +197,49 @@ TEST_CASE("A reworded clause speaks only where a note asks for it", "[change_sum
                        "(ai_training.first_party changed)\n");
 }
 
+// The note the summary gives a new first-party AI-training clause.
+std::string FirstPartyNote(const Snapshot& before, const Snapshot& after) {
+  for (const SummaryItem& item : DiffSnapshots(before, after, Notes()).summary) {
+    if (item.label == "ai_training.first_party") return item.note;
+  }
+  return "(none)";
+}
+
+TEST_CASE("The summary names the newer version's service", "[change_summary]") {
+  Snapshot before = Doc(kCommon, "Terms of Service");
+  std::vector<SnapshotClause> clauses = kCommon;
+  clauses.push_back(Clause("We may use your posts to train our artificial intelligence models.",
+                           {"ai_training.first_party"}));
+  Snapshot after = Doc(clauses, "Terms of Service");
+  CHECK(FirstPartyNote(before, after) == "A new clause lets the service train AI on your data");
+  before.service = "Twitter";
+  CHECK(FirstPartyNote(before, after) == "A new clause lets Twitter train AI on your data");
+  after.service = "X";
+  CHECK(FirstPartyNote(before, after) == "A new clause lets X train AI on your data");
+  // Neither kept one: the newer title names it, as it always did.
+  before.service.clear();
+  after.service.clear();
+  after.title = "Example Privacy Policy";
+  CHECK(FirstPartyNote(before, after) == "A new clause lets Example train AI on your data");
+}
+
+TEST_CASE("A snapshot without a service compared with one that has it", "[change_summary]") {
+  // Written before snapshots kept the service; titled "Privacy Policy".
+  auto stored = ParseSnapshot(
+      R"({"schema":"fineprint.snapshot/1","date":"2024-01-02","document":{"title":"Privacy Policy","format":"markdown","bytes":107,"text_bytes":102,"hash":"f836418c2e8895b5"},"rules":{"language":"en","version":"0.2.0"},"labels":["retention.fixed_period"],"clauses":{"text":["Privacy Policy","We keep cookies for up to 13 months.","We collect the name and email address you give us."],"kind":"HPP","span":[2,0,2,0,2,0],"hash":"7ZQ_TRKPzm_W","labels":[[1,0]],"slots":[[1,"duration","up to 13 months"]],"durations":[[1,20,35,395.4167,"<"]]}})");
+  REQUIRE(stored.ok());
+  Snapshot after = stored.value();
+  after.date = "2025-01-02";
+  after.clauses.push_back(Clause("We may use your posts to train our artificial intelligence models.",
+                                 {"ai_training.first_party"}));
+  after.clauses.back().source_start = after.source_size;
+  after.source_size += static_cast<uint32_t>(after.clauses.back().text.size()) + 2;
+  after.clauses.back().source_end = after.source_size - 1;
+  CHECK(FirstPartyNote(stored.value(), after) == "A new clause lets the service train AI on your data");
+  after.service = "X";
+  CHECK(FirstPartyNote(stored.value(), after) == "A new clause lets X train AI on your data");
+}
+
 TEST_CASE("Diff JSON has the documented shape", "[change_summary]") {
   const Snapshot before = With({Clause("We keep logs for up to 90 days.", {"retention.fixed_period"}),
                                 Clause("This sentence will go away entirely, never to return.")});

@@ -208,6 +208,52 @@ TEST_CASE("Snapshot versions: newer refused, older migrated", "[snapshot]") {
   CHECK(BuiltinSnapshotMigrations().empty());
 }
 
+// A snapshot as builds wrote it before snapshots kept the service (no
+// "service" in "document"), verbatim from `fineprint snapshot` of that time.
+constexpr char kSnapshotWithoutService[] = R"({"schema":"fineprint.snapshot/1","date":"2024-01-02","document":{"title":"Privacy Policy","format":"markdown","bytes":107,"text_bytes":102,"hash":"f836418c2e8895b5"},"rules":{"language":"en","version":"0.2.0"},"labels":["retention.fixed_period"],"clauses":{"text":["Privacy Policy","We keep cookies for up to 13 months.","We collect the name and email address you give us."],"kind":"HPP","span":[2,0,2,0,2,0],"hash":"7ZQ_TRKPzm_W","labels":[[1,0]],"slots":[[1,"duration","up to 13 months"]],"durations":[[1,20,35,395.4167,"<"]]}})";
+
+TEST_CASE("A snapshot keeps the service its analysis named", "[snapshot]") {
+  // X's terms are titled "Terms of Service": only the address names X.
+  const std::string input = ReadCorpus("policies/x-twitter/terms-of-service/2024-11-16.md");
+  REQUIRE(!input.empty());
+  auto analysis = AnalyzeInput(input, DocumentFormat::kMarkdown, Builtin(),
+                               "https://help.x.com/en/rules-and-policies/x-tos");
+  REQUIRE(analysis.ok());
+  const Snapshot named = MakeSnapshot(analysis.value(), "2024-11-16");
+  CHECK(named.service == "X");
+  CHECK(named.service == analysis.value().service);
+  const std::string json = SnapshotToJson(named);
+  CHECK(json.find("\"document\":{\"title\":\"Terms of Service\",\"service\":\"X\",") != std::string::npos);
+  auto loaded = ParseSnapshot(json);
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value().service == "X");
+  CHECK(SnapshotToJson(loaded.value()) == json);
+
+  // Without the address nothing names it, and nothing is written.
+  const Snapshot unnamed = SnapshotOf(input, DocumentFormat::kMarkdown);
+  CHECK(unnamed.service.empty());
+  CHECK(SnapshotToJson(unnamed).find("\"service\"") == std::string::npos);
+  // A title that names it is enough.
+  CHECK(SnapshotOf(kPolicy, DocumentFormat::kMarkdown).service == "Example");
+
+  nlohmann::json damaged = nlohmann::json::parse(json);
+  damaged["document"]["service"] = 7;
+  CHECK(ErrorOf(damaged.dump()) == "corrupt snapshot: \"service\" must be a string");
+}
+
+TEST_CASE("Snapshots from before the service was kept still load", "[snapshot]") {
+  auto loaded = ParseSnapshot(kSnapshotWithoutService);
+  REQUIRE(loaded.ok());
+  const Snapshot& snapshot = loaded.value();
+  CHECK(snapshot.service.empty());
+  CHECK(snapshot.title == "Privacy Policy");
+  CHECK(snapshot.date == "2024-01-02");
+  REQUIRE(snapshot.clauses.size() == 3);
+  CHECK(snapshot.clauses[1].labels == std::vector<std::string>{"retention.fixed_period"});
+  // With no service to keep, it is written back as it was.
+  CHECK(SnapshotToJson(snapshot) == kSnapshotWithoutService);
+}
+
 TEST_CASE("Only snapshots look like snapshots", "[snapshot]") {
   CHECK(LooksLikeSnapshot("  {\"schema\": \"fineprint.snapshot/1\", \"date\": \"x\"}"));
   CHECK(LooksLikeSnapshot("{\"schema\": \"fineprint.snapshot/1\""));  // damaged, still reported as one

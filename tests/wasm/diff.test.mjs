@@ -57,3 +57,34 @@ test('a corrupt snapshot is an error and the engine keeps working', () => {
   const same = engine.diff(snapshot, snapshot);
   assert.equal(same.changes.length, 0);
 });
+
+test('snapshots keep the service the url names, as the native CLI does', async () => {
+  const xTerms = path.join(corpusRoot, 'policies/x-twitter/terms-of-service/2024-11-16.md');
+  const url = 'https://help.x.com/en/rules-and-policies/x-tos';
+  const named = engine.snapshotJson(readFileSync(xTerms), 'markdown', '2024-11-16', url);
+  assert.equal(JSON.parse(named).document.service, 'X');
+  const nativeSnapshot = await run(nativeCli, ['snapshot', '--url', url, xTerms]);
+  assert.equal(firstDifference(named + '\n', nativeSnapshot.stdout), null);
+  // "Terms of Service" names no service: without the url none is kept.
+  assert.equal('service' in engine.snapshot(readFileSync(xTerms), 'markdown', '2024-11-16').document, false);
+});
+
+test('snapshotBlocks passes the url, and the summary names the newer service', () => {
+  const title = 'Terms of Service';
+  const common = [
+    { kind: 'heading', level: 1, text: title },
+    { kind: 'paragraph', text: 'We keep cookies for up to 13 months.' },
+  ];
+  const added = { kind: 'paragraph', text: 'We may use your posts to train our artificial intelligence models.' };
+  // Stored before the url was passed: no service.
+  const stored = engine.snapshotBlocks({ title, blocks: common }, '2026-01-01');
+  assert.equal('service' in stored.document, false);
+  const url = 'https://x.com/en/tos';
+  const current = engine.snapshotBlocks({ title, url, blocks: [...common, added] }, '2026-02-01');
+  assert.equal(current.document.service, 'X');
+  const note = (before, after) =>
+    engine.diff(before, after).summary.find((item) => item.label === 'ai_training.first_party')?.note;
+  assert.equal(note(stored, current), 'A new clause lets X train AI on your data');
+  const unnamed = engine.snapshotBlocks({ title, blocks: [...common, added] }, '2026-02-01');
+  assert.equal(note(stored, unnamed), 'A new clause lets the service train AI on your data');
+});
