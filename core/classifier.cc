@@ -2,12 +2,13 @@
 
 #include <re2/prefilter.h>
 #include <re2/re2.h>
-#include <re2/set.h>
+#include <re2/regexp.h>
 
 #include <algorithm>
 #include <array>
 #include <functional>
 #include <map>
+#include <mutex>
 
 namespace fineprint {
 namespace {
@@ -19,9 +20,50 @@ RE2::Options PatternOptions() {
   return options;
 }
 
-// The set's DFA is built lazily while matching; give it room for a large
-// pack so matching never falls back to "out of memory" on long clauses.
-constexpr int64_t kSetMemoryBudget = 32 << 20;
+// Rules, guards, headings and findings only ask "does it match, and where":
+// no capture instructions, a smaller program to build and run. Slots keep
+// their capture groups.
+RE2::Options NoCaptureOptions() {
+  RE2::Options options = PatternOptions();
+  options.set_never_capture(true);
+  return options;
+}
+
+// A memory budget too small for any program: RE2 then parses the pattern
+// (reporting syntax errors exactly as a full compile would), keeps the parsed
+// regexp for the prefilter, and stops with ErrorPatternTooLarge before
+// building a program. Two thirds of it go to the forward program, which
+// leaves room for no instruction at all.
+constexpr int64_t kParseOnlyMemory = 3;
+
+// A pattern of the pack: parsed (checked) when the pack is loaded, compiled
+// the first time a clause needs it. Most of a pack's patterns are never
+// needed on a given page (a rule's guards run only where its match pattern
+// matched), and compiling them all was most of the start-up cost, which the
+// extension pays every time its WASM engine starts.
+class LazyPattern {
+ public:
+  LazyPattern(std::string pattern, RE2::Options options)
+      : pattern_(std::move(pattern)), options_(std::move(options)) {}
+
+  // The compiled pattern; thread-safe. A pattern that parsed but whose
+  // program exceeds RE2's memory budget (only huge counted repetitions do)
+  // yields an RE2 that is not ok() and matches nothing.
+  const RE2& re() const {
+    std::call_once(once_, [this] { re_ = std::make_unique<RE2>(pattern_, options_); });
+    return *re_;
+  }
+
+ private:
+  const std::string pattern_;
+  const RE2::Options options_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;
+};
+
+bool PartialMatch(std::string_view text, const LazyPattern& pattern) {
+  return RE2::PartialMatch(text, pattern.re());
+}
 
 // A plain-text line this short with no closing punctuation reads as a title
 // ("4. How Long We Keep Information"), not as a sentence that commits to
@@ -108,173 +150,211 @@ bool LooksLikeNumberedPeriodTitle(std::string_view text) {
   return words >= 1 && words <= 6;
 }
 
-}  // namespace
-
-// A pattern that matches everything `pattern` matches, with counted
-// repetitions ("[^.]{0,200}") made open ("[^.]*"). RE2 expands a counted
-// repetition into that many copies, which makes the candidate set's DFA
-// explode into states it must keep rebuilding; the open form keeps the set
-// small and fast. The exact pattern still decides, but only for candidates.
-static std::string RelaxCountedRepetitions(std::string_view pattern) {
-  std::string out;
-  out.reserve(pattern.size());
-  bool in_class = false;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '\\' && i + 1 < pattern.size()) {
-      out += c;
-      out += pattern[++i];
-      continue;
-    }
-    if (in_class) {
-      if (c == ']') in_class = false;
-      out += c;
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      out += c;
-      // A ']' right after '[' or '[^' is a literal member of the class.
-      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out += pattern[++i];
-      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];
-      continue;
-    }
-    if (c == '{') {
-      size_t j = i + 1;
-      size_t low_end = j;
-      while (low_end < pattern.size() && pattern[low_end] >= '0' && pattern[low_end] <= '9') ++low_end;
-      size_t k = low_end;
-      if (k < pattern.size() && pattern[k] == ',') {
-        ++k;
-        while (k < pattern.size() && pattern[k] >= '0' && pattern[k] <= '9') ++k;
-      }
-      if (low_end > j && k < pattern.size() && pattern[k] == '}') {
-        const bool zero = std::string_view(pattern.substr(j, low_end - j)).find_first_not_of('0') ==
-                          std::string_view::npos;
-        out += zero ? '*' : '+';
-        i = k;
-        // A lazy or possessive marker after the count still applies.
-        continue;
-      }
-    }
-    out += c;
-  }
-  return out;
-}
-
-namespace {
-
 // Aho-Corasick automaton over the prefilter's lower-cased literal atoms:
 // one table walk per byte finds every atom a clause contains.
+//
+// The walk is most of the candidate pass, so its loop is kept to a table
+// load per byte: ASCII case folding is in the byte -> column map, the table
+// holds each next state's row offset (no multiply), and the states that
+// report atoms are numbered last, so one comparison tells whether a state
+// reports anything.
 class AtomMatcher {
  public:
   void Build(const std::vector<std::string>& atoms) {
-    classes_.fill(0);
+    std::array<uint8_t, 256> classes{};  // byte -> column (0: no atom has it)
     int next_class = 1;
     for (const std::string& atom : atoms) {
       for (unsigned char c : atom) {
-        if (classes_[c] == 0) classes_[c] = static_cast<uint8_t>(next_class++);
+        if (classes[c] == 0) classes[c] = static_cast<uint8_t>(next_class++);
       }
     }
-    width_ = next_class;
-    delta_.assign(width_, -1);
-    outputs_.assign(1, {});
+    const int width = next_class;
+    built_ = true;
+    atom_count_ = atoms.size();
+    shift_ = 0;
+    while ((1 << shift_) < width) ++shift_;
+    // The trie's size, counted first: one state per distinct prefix of the
+    // (distinct) atoms, plus the root.
+    std::vector<std::string_view> sorted(atoms.begin(), atoms.end());
+    std::sort(sorted.begin(), sorted.end());
+    size_t states = 1;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      size_t common = 0;
+      if (i > 0) {
+        while (common < sorted[i].size() && common < sorted[i - 1].size() &&
+               sorted[i][common] == sorted[i - 1][common]) {
+          ++common;
+        }
+      }
+      states += sorted[i].size() - common;
+    }
+    if (states > 0x10000) {
+      every_atom_ = true;  // Find reports every atom: slower, same candidates
+      delta_.clear();
+      return;
+    }
+    every_atom_ = false;
+    // state * width + column -> state; while the trie is built, 0 (the root,
+    // never a child) means "no edge".
+    std::vector<uint16_t> delta(states * width, 0);
+    std::vector<std::vector<int>> outputs(1);  // atoms ending at each state
+    outputs.reserve(states);
     for (size_t id = 0; id < atoms.size(); ++id) {
       int state = 0;
       for (unsigned char c : atoms[id]) {
-        int& next = delta_[state * width_ + classes_[c]];
-        if (next < 0) {
-          next = static_cast<int>(outputs_.size());
-          outputs_.emplace_back();
-          delta_.resize(delta_.size() + width_, -1);
+        uint16_t& next = delta[state * width + classes[c]];
+        if (next == 0) {
+          next = static_cast<uint16_t>(outputs.size());
+          outputs.emplace_back();
         }
-        state = delta_[state * width_ + classes_[c]];
+        state = next;
       }
-      outputs_[state].push_back(static_cast<int>(id));
+      outputs[state].push_back(static_cast<int>(id));
     }
-    // Breadth-first: failure links folded into a full transition table.
-    std::vector<int> fail(outputs_.size(), 0);
+    // Breadth-first: failure links folded into a full transition table (the
+    // root's missing edges already lead back to it).
+    std::vector<int> fail(outputs.size(), 0);
     std::vector<int> queue;
-    for (int k = 0; k < width_; ++k) {
-      int& next = delta_[k];
-      if (next < 0) {
-        next = 0;
-      } else {
-        fail[next] = 0;
-        queue.push_back(next);
-      }
+    for (int k = 0; k < width; ++k) {
+      if (delta[k] != 0) queue.push_back(delta[k]);
     }
     for (size_t q = 0; q < queue.size(); ++q) {
       const int state = queue[q];
-      const std::vector<int>& inherited = outputs_[fail[state]];
-      outputs_[state].insert(outputs_[state].end(), inherited.begin(), inherited.end());
-      for (int k = 0; k < width_; ++k) {
-        int& next = delta_[state * width_ + k];
-        if (next < 0) {
-          next = delta_[fail[state] * width_ + k];
+      const std::vector<int>& inherited = outputs[fail[state]];
+      outputs[state].insert(outputs[state].end(), inherited.begin(), inherited.end());
+      const uint16_t* fail_row = &delta[fail[state] * width];
+      uint16_t* row = &delta[state * width];
+      for (int k = 0; k < width; ++k) {
+        if (row[k] == 0) {
+          row[k] = fail_row[k];
         } else {
-          fail[next] = delta_[fail[state] * width_ + k];
-          queue.push_back(next);
+          fail[row[k]] = fail_row[k];
+          queue.push_back(row[k]);
         }
       }
     }
+    // Renumber: silent states first (the root among them: atoms are never
+    // empty), reporting states after; each group breadth-first, so the
+    // shallow states, where a walk spends most of its time, share cache
+    // lines.
+    std::vector<int> order;
+    order.reserve(states);
+    order.push_back(0);
+    order.insert(order.end(), queue.begin(), queue.end());
+    std::vector<uint32_t> renumbered(states);
+    uint32_t next_id = 0;
+    for (const int s : order) {
+      if (outputs[s].empty()) renumbered[s] = next_id++;
+    }
+    first_reporting_ = next_id;
+    output_offsets_.assign(1, 0);
+    output_atoms_.clear();
+    for (const int s : order) {
+      if (outputs[s].empty()) continue;
+      renumbered[s] = next_id++;
+      output_atoms_.insert(output_atoms_.end(), outputs[s].begin(), outputs[s].end());
+      output_offsets_.push_back(static_cast<uint32_t>(output_atoms_.size()));
+    }
+    reporting_states_ = static_cast<uint32_t>(states) - first_reporting_;
+    for (int b = 0; b < 256; ++b) {
+      const int lower = b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b;
+      columns_[b] = classes[lower];
+    }
+    // 16-bit states in rows of a power of two: the table of a large pack
+    // (about 10,000 states) stays small enough for the cache, each row one
+    // cache line or less.
+    delta_.assign(states << shift_, 0);
+    for (size_t s = 0; s < states; ++s) {
+      uint16_t* row = &delta_[static_cast<size_t>(renumbered[s]) << shift_];
+      const uint16_t* old_row = &delta[s * width];
+      for (int k = 0; k < width; ++k) row[k] = static_cast<uint16_t>(renumbered[old_row[k]]);
+    }
   }
 
-  // Appends the ids of the atoms found in `text` (each once, unordered),
-  // matched as if ASCII letters were lower-case.
-  void Find(std::string_view text, std::vector<int>* found) const {
-    if (width_ == 0) return;
-    // Per-state stamps of the call that last reported the state's atoms.
+  // Calls on_atom(id) for the atoms found in `text`, matched as if ASCII
+  // letters were lower-case; an atom found at several places may be
+  // reported more than once.
+  template <typename OnAtom>
+  void Find(std::string_view text, OnAtom&& on_atom) const {
+    if (!built_) return;
+    if (every_atom_) {
+      for (size_t id = 0; id < atom_count_; ++id) on_atom(static_cast<int>(id));
+      return;
+    }
+    // Per reporting state: stamp of the call that last reported its atoms.
     thread_local std::vector<uint32_t> seen_states;
     thread_local uint32_t call = 0;
-    if (seen_states.size() < outputs_.size() || ++call == 0) {
-      seen_states.assign(std::max(seen_states.size(), outputs_.size()), 0);
+    if (seen_states.size() < reporting_states_ || ++call == 0) {
+      seen_states.assign(std::max<size_t>(seen_states.size(), reporting_states_), 0);
       call = 1;
     }
-    int state = 0;
+    // Locals: the stores below could alias members, which would then be
+    // reloaded at every byte.
+    uint32_t* const seen = seen_states.data();
+    const uint32_t stamp = call;
+    const uint16_t* const delta = delta_.data();
+    const uint8_t* const columns = columns_.data();
+    const uint32_t shift = shift_;
+    const uint32_t first_reporting = first_reporting_;
+    const uint32_t* const output_offsets = output_offsets_.data();
+    const int* const output_atoms = output_atoms_.data();
+    uint32_t state = 0;
     for (unsigned char c : text) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-      state = delta_[state * width_ + classes_[c]];
-      if (!outputs_[state].empty() && seen_states[state] != call) {
-        seen_states[state] = call;
-        found->insert(found->end(), outputs_[state].begin(), outputs_[state].end());
+      state = delta[(state << shift) + columns[c]];
+      if (state >= first_reporting) {
+        const uint32_t reporting = state - first_reporting;
+        if (seen[reporting] == stamp) continue;
+        seen[reporting] = stamp;
+        const uint32_t end = output_offsets[reporting + 1];
+        for (uint32_t k = output_offsets[reporting]; k < end; ++k) on_atom(output_atoms[k]);
       }
     }
   }
 
  private:
-  std::array<uint8_t, 256> classes_{};  // byte -> column (0: no atom has it)
-  int width_ = 0;
-  std::vector<int> delta_;               // state * width_ + column -> state
-  std::vector<std::vector<int>> outputs_;  // atoms ending at each state
+  bool built_ = false;
+  bool every_atom_ = false;             // too many states for 16 bits
+  size_t atom_count_ = 0;
+  std::array<uint8_t, 256> columns_{};  // byte (ASCII letters folded) -> column
+  uint32_t shift_ = 0;                  // a row is 1 << shift_ columns wide
+  std::vector<uint16_t> delta_;         // (state << shift_) + column -> next state
+  uint32_t first_reporting_ = 0;        // states from here on report atoms
+  uint32_t reporting_states_ = 0;
+  // Reporting state r's atoms: output_atoms_[output_offsets_[r], output_offsets_[r + 1]).
+  std::vector<uint32_t> output_offsets_;
+  std::vector<int> output_atoms_;
 };
 
 }  // namespace
 
 struct Classifier::Compiled {
   struct CompiledRule {
-    std::shared_ptr<RE2> match;
-    std::vector<std::shared_ptr<RE2>> require;
-    std::vector<std::shared_ptr<RE2>> exclude;
-    std::shared_ptr<RE2> heading;  // context.heading_matches, or null
-    std::shared_ptr<RE2> lead_in;  // context.lead_in_matches, or null
-    std::shared_ptr<RE2> heading_excludes;  // context.heading_excludes, or null
-    // True when the set holds a relaxed form of `match`, so a candidate must
-    // be confirmed with the exact pattern; false when the set's hit is exact.
-    bool confirm = false;
+    const LazyPattern* match = nullptr;
+    std::vector<const LazyPattern*> require;
+    std::vector<const LazyPattern*> exclude;
+    const LazyPattern* heading = nullptr;           // context.heading_matches
+    const LazyPattern* lead_in = nullptr;           // context.lead_in_matches
+    const LazyPattern* heading_excludes = nullptr;  // context.heading_excludes
   };
   struct CompiledFinding {
-    std::shared_ptr<RE2> trigger;
-    std::shared_ptr<RE2> companion;
-    std::shared_ptr<RE2> anywhere;
+    const LazyPattern* trigger = nullptr;
+    const LazyPattern* companion = nullptr;
+    const LazyPattern* anywhere = nullptr;
   };
-  std::unique_ptr<RE2::Set> candidates;
+  // Every distinct pattern of the pack, once (rules share their negation
+  // and "you shall not" guards).
+  std::vector<std::unique_ptr<LazyPattern>> patterns;
   // The literal prefilter in front of the rules: re2::Prefilter derives, per
   // match pattern, the lower-cased literals ("atoms") any match must
-  // contain; one pass of a literal-only set over the lower-cased clause
-  // finds the atoms present, and only rules whose atom formula holds (plus
-  // rules with no usable atoms) run their exact match pattern. Most
-  // clauses then run no regex at all. Results equal the RE2::Set's.
+  // contain; one Aho-Corasick pass over the clause (ASCII lower-cased) finds
+  // the atoms present, and only rules whose atom formula holds (plus rules
+  // with no usable atoms) are candidates. The prefilter only ever lets
+  // through more rules than match, never fewer; a candidate's match pattern
+  // then runs once (Classifier::MatchRule), which also gives the evidence
+  // span, and not at all when an earlier rule already gave the clause its
+  // label. A context rule's runs in the second pass, after the context
+  // checks (labels around it, the heading, the lead-in) that most clauses
+  // fail cheaply.
   //
   // Each rule's prefilter (re2::Prefilter: an AND/OR tree over atoms) is
   // flattened into `nodes` and evaluated directly against the atoms a clause
@@ -282,88 +362,124 @@ struct Classifier::Compiled {
   // per clause. Atoms shorter than kMinAtomLength and non-ASCII atoms (ASCII
   // lower-casing cannot match them reliably) count as present: the filter
   // may pass more rules, never fewer.
+  //
+  // An AND or OR node's atom children (distinct, first among its children)
+  // are not visited one by one: per clause, each atom found bumps a counter
+  // on the nodes it is a child of (atom_parents), so a node knows at once
+  // whether all (AND) or any (OR) of its atoms are present, and only its
+  // subtree children are evaluated.
   struct FilterNode {
     re2::Prefilter::Op op;
     int atom = -1;         // ATOM: index into the matcher's atoms
     uint32_t first = 0;    // AND/OR: children are child_ids[first, first + count)
     uint32_t count = 0;
+    uint32_t atoms = 0;    // AND/OR: the first `atoms` children are atoms
+  };
+  // Per clause: a node's count of atom children present, valid when its
+  // stamp is the clause's.
+  struct NodeCount {
+    uint32_t stamp = 0;
+    uint32_t present = 0;
   };
   std::vector<FilterNode> nodes;
   std::vector<uint32_t> node_sizes;  // nodes in each node's subtree
   std::vector<int> child_ids;
+  std::vector<uint32_t> atom_parent_offsets;  // atom -> [offsets[a], offsets[a + 1])
+  std::vector<int> atom_parents;              // nodes with that atom as a child
   std::vector<int> rule_roots;  // per rule: its root node, or -1 (always a candidate)
   // A rule's gate: atoms one of which every match contains (an AND takes its
   // smallest child gate, an OR the union of its children's). Per clause only
   // the rules gated by a present atom, and the ungated ones, evaluate their
   // tree: the cost follows the atoms found, not the size of the trees.
-  std::vector<std::vector<int>> rules_by_atom;  // atom -> rules it gates
-  std::vector<int> ungated_rules;               // sorted
+  // Rule sets as bitsets of `rule_words` words (bit i: rule i), so the
+  // gated rules of a clause are an OR per atom found, walked in pack order.
+  size_t rule_words = 0;
+  std::vector<uint64_t> rules_by_atom;  // atom * rule_words: the rules it gates
+  std::vector<uint64_t> ungated_rules;  // rule_words
   AtomMatcher atoms;
   int atom_count = 0;
-  bool Holds(int node, const std::vector<uint32_t>& present, uint32_t stamp) const {
+  bool Holds(int node, const std::vector<uint32_t>& present, const std::vector<NodeCount>& counts,
+             uint32_t stamp) const {
     const FilterNode& n = nodes[node];
     switch (n.op) {
       case re2::Prefilter::ALL: return true;
       case re2::Prefilter::NONE: return false;
       case re2::Prefilter::ATOM: return present[n.atom] == stamp;
       case re2::Prefilter::AND:
-        for (uint32_t k = 0; k < n.count; ++k) {
-          if (!Holds(child_ids[n.first + k], present, stamp)) return false;
+        if (n.atoms > 0 && (counts[node].stamp != stamp || counts[node].present != n.atoms)) return false;
+        for (uint32_t k = n.atoms; k < n.count; ++k) {
+          if (!Holds(child_ids[n.first + k], present, counts, stamp)) return false;
         }
         return true;
       case re2::Prefilter::OR:
-        for (uint32_t k = 0; k < n.count; ++k) {
-          if (Holds(child_ids[n.first + k], present, stamp)) return true;
+        if (n.atoms > 0 && counts[node].stamp == stamp) return true;
+        for (uint32_t k = n.atoms; k < n.count; ++k) {
+          if (Holds(child_ids[n.first + k], present, counts, stamp)) return true;
         }
         return false;
     }
     return true;
   }
+  // The rules whose atoms allow `text`, in pack order; false when there are
+  // none. Their match patterns have not run: Decide runs them once, for the
+  // evidence span, and only for rules whose label the clause lacks so far.
   bool CandidatesFor(std::string_view text, std::vector<int>* out) const;
-  std::vector<CompiledRule> rules;  // parallel to pack_.rules
-  std::vector<std::shared_ptr<RE2>> slots;  // parallel to pack_.slots
-  std::vector<CompiledFinding> findings;    // parallel to pack_.findings
+  std::vector<CompiledRule> rules;                  // parallel to pack_.rules
+  std::vector<const LazyPattern*> slots;            // parallel to pack_.slots
+  std::vector<CompiledFinding> findings;            // parallel to pack_.findings
 };
 
 bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>* out) const {
   out->clear();
   // Case-insensitive RE2 folds a few non-ASCII letters onto ASCII ones
-  // (KELVIN SIGN onto k, LONG S onto s) that ASCII lower-casing misses; such
-  // rare clauses take the full set.
+  // (KELVIN SIGN onto k, LONG S onto s) that ASCII lower-casing misses; the
+  // atoms cannot vouch for such rare clauses, so every rule is tried.
   if (text.find("\xE2\x84\xAA") != std::string_view::npos ||
       text.find("\xC5\xBF") != std::string_view::npos) {
-    candidates->Match(text, out);
-    // The set matched relaxed patterns: keep the exact matches only.
-    out->erase(std::remove_if(out->begin(), out->end(),
-                              [&](int index) {
-                                return rules[index].confirm && !RE2::PartialMatch(text, *rules[index].match);
-                              }),
-               out->end());
-    std::sort(out->begin(), out->end());
+    for (size_t index = 0; index < rules.size(); ++index) out->push_back(static_cast<int>(index));
     return !out->empty();
   }
-  thread_local std::vector<int> found;
   thread_local std::vector<uint32_t> present;  // atom -> stamp of the call that saw it
+  thread_local std::vector<NodeCount> counts;  // node -> its atom children present
   thread_local uint32_t stamp = 0;
-  if (present.size() < static_cast<size_t>(atom_count) || ++stamp == 0) {
+  if (present.size() < static_cast<size_t>(atom_count) || counts.size() < nodes.size() || ++stamp == 0) {
     present.assign(std::max(present.size(), static_cast<size_t>(atom_count)), 0);
+    counts.assign(std::max(counts.size(), nodes.size()), NodeCount{});
     stamp = 1;
   }
-  thread_local std::vector<int> gated;
-  found.clear();
-  atoms.Find(text, &found);
+  thread_local std::vector<uint64_t> gated;
   gated.assign(ungated_rules.begin(), ungated_rules.end());
-  for (const int atom : found) {
-    present[atom] = stamp;
-    gated.insert(gated.end(), rules_by_atom[atom].begin(), rules_by_atom[atom].end());
-  }
+  // Locals, not members, in the per-atom step: its stores (uint64_t,
+  // uint32_t) could alias the members' words, which the compiler would then
+  // reload at every iteration.
+  uint32_t* const seen = present.data();
+  NodeCount* const node_counts = counts.data();
+  uint64_t* const gated_words = gated.data();
+  const uint32_t this_call = stamp;
+  const size_t words = rule_words;
+  const uint64_t* const gates_by_atom = rules_by_atom.data();
+  const uint32_t* const parent_offsets = atom_parent_offsets.data();
+  const int* const parents = atom_parents.data();
+  atoms.Find(text, [&](int atom) {
+    if (seen[atom] == this_call) return;  // reported by two automaton states
+    seen[atom] = this_call;
+    const uint64_t* const gates = gates_by_atom + atom * words;
+    for (size_t w = 0; w < words; ++w) gated_words[w] |= gates[w];
+    const uint32_t end = parent_offsets[atom + 1];
+    for (uint32_t k = parent_offsets[atom]; k < end; ++k) {
+      NodeCount& count = node_counts[parents[k]];
+      if (count.stamp != this_call) count = {this_call, 0};
+      ++count.present;
+    }
+  });
   // Pack order: `out` comes out sorted.
-  std::sort(gated.begin(), gated.end());
-  gated.erase(std::unique(gated.begin(), gated.end()), gated.end());
-  for (const int index : gated) {
-    const int root = rule_roots[index];
-    if (root >= 0 && !Holds(root, present, stamp)) continue;
-    if (RE2::PartialMatch(text, *rules[index].match)) out->push_back(index);
+  for (size_t w = 0; w < rule_words; ++w) {
+    for (uint64_t bits = gated[w]; bits != 0; bits &= bits - 1) {
+      const int index = static_cast<int>(w * 64 + __builtin_ctzll(bits));
+      const int root = rule_roots[index];
+      if (root >= 0 && !Holds(root, present, counts, stamp)) continue;
+      out->push_back(index);
+    }
   }
   return !out->empty();
 }
@@ -377,25 +493,55 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
   std::unique_ptr<Classifier> classifier(new Classifier(std::move(pack)));
   Compiled& compiled = *classifier->compiled_;
 
-  RE2::Options set_options = PatternOptions();
-  set_options.set_max_mem(kSetMemoryBudget);
-  compiled.candidates = std::make_unique<RE2::Set>(set_options, RE2::UNANCHORED);
-
-  // Rules share many patterns (the negation and "you shall not" guards);
-  // each distinct pattern is compiled once, which keeps pack compilation
-  // fast and a WASM heap small.
-  std::map<std::string, std::shared_ptr<RE2>> pool;
-  auto compile = [&pool](const std::string& pattern, const std::string& owner, const char* field,
-                         std::shared_ptr<RE2>* out) -> Expected<bool> {
+  // Each distinct pattern is checked once, here, and compiled on first use
+  // (LazyPattern). The check is RE2's own parse (case folding aside, below),
+  // so a broken pattern is reported exactly as RE2 words it.
+  std::map<std::pair<std::string, bool>, const LazyPattern*> pool;  // (pattern, captures)
+  std::vector<std::unique_ptr<re2::Prefilter>> prefilters;          // per rule
+  auto add = [&](const std::string& pattern, bool captures, const std::string& owner,
+                 const char* field, const LazyPattern** out, bool want_prefilter = false,
+                 int* capture_groups = nullptr) -> Expected<bool> {
     if (pattern.empty()) return true;  // optional pattern not given
-    auto& shared = pool[pattern];
-    if (!shared) {
-      auto re = std::make_shared<RE2>(pattern, PatternOptions());
-      if (!re->ok()) {
-        pool.erase(pattern);
-        return Error{owner + ": " + field + " pattern does not compile: " + re->error()};
+    const LazyPattern*& shared = pool[{pattern, captures}];
+    if (shared != nullptr && !want_prefilter && capture_groups == nullptr) {
+      *out = shared;
+      return true;
+    }
+    // Case folding is left out of the check: it changes no parse error
+    // (the syntax is the same) but makes RE2 build a character class per
+    // letter, most of the parse. The prefilter lower-cases literals either
+    // way, and its atoms stay necessary for case-insensitive matches (see
+    // FilterNode).
+    RE2::Options parse_only = PatternOptions();
+    parse_only.set_case_sensitive(true);
+    if (want_prefilter) {
+      // re2::Prefilter only takes an RE2.
+      parse_only.set_max_mem(kParseOnlyMemory);
+      const RE2 parsed(pattern, parse_only);
+      if (parsed.error_code() != RE2::ErrorPatternTooLarge) {
+        if (shared == nullptr) pool.erase({pattern, captures});
+        return Error{owner + ": " + field + " pattern does not compile: " + parsed.error()};
       }
-      shared = std::move(re);
+      prefilters.emplace_back(re2::Prefilter::FromRE2(&parsed));
+      if (capture_groups != nullptr) *capture_groups = parsed.Regexp()->NumCaptures();
+    } else {
+      // RE2's own parse step, as RE2 runs it, and its error text
+      // (RE2::error() is RegexpStatus::Text()): an RE2 would go on to
+      // simplify and start compiling, a third of the check's cost.
+      re2::RegexpStatus status;
+      re2::Regexp* parsed = re2::Regexp::Parse(
+          pattern, static_cast<re2::Regexp::ParseFlags>(parse_only.ParseFlags()), &status);
+      if (parsed == nullptr) {
+        if (shared == nullptr) pool.erase({pattern, captures});
+        return Error{owner + ": " + field + " pattern does not compile: " + status.Text()};
+      }
+      if (capture_groups != nullptr) *capture_groups = parsed->NumCaptures();
+      parsed->Decref();
+    }
+    if (shared == nullptr) {
+      compiled.patterns.push_back(
+          std::make_unique<LazyPattern>(pattern, captures ? PatternOptions() : NoCaptureOptions()));
+      shared = compiled.patterns.back().get();
     }
     *out = shared;
     return true;
@@ -404,65 +550,58 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
   for (const Rule& rule : classifier->pack_.rules) {
     const std::string owner = "rule '" + rule.id + "'";
     Compiled::CompiledRule entry;
-    if (auto ok = compile(rule.match, owner, "match", &entry.match); !ok.ok()) return ok.error();
+    if (auto ok = add(rule.match, false, owner, "match", &entry.match, /*want_prefilter=*/true); !ok.ok()) {
+      return ok.error();
+    }
     for (const std::string& pattern : rule.require) {
       entry.require.emplace_back();
-      if (auto ok = compile(pattern, owner, "require", &entry.require.back()); !ok.ok()) return ok.error();
+      if (auto ok = add(pattern, false, owner, "require", &entry.require.back()); !ok.ok()) return ok.error();
     }
     for (const std::string& pattern : rule.exclude) {
       entry.exclude.emplace_back();
-      if (auto ok = compile(pattern, owner, "exclude", &entry.exclude.back()); !ok.ok()) return ok.error();
+      if (auto ok = add(pattern, false, owner, "exclude", &entry.exclude.back()); !ok.ok()) return ok.error();
     }
-    if (auto ok = compile(rule.context.heading_matches, owner, "context heading_matches", &entry.heading);
+    if (auto ok = add(rule.context.heading_matches, false, owner, "context heading_matches", &entry.heading);
         !ok.ok()) {
       return ok.error();
     }
-    if (auto ok = compile(rule.context.lead_in_matches, owner, "context lead_in_matches", &entry.lead_in);
+    if (auto ok = add(rule.context.lead_in_matches, false, owner, "context lead_in_matches", &entry.lead_in);
         !ok.ok()) {
       return ok.error();
     }
-    if (auto ok = compile(rule.context.heading_excludes, owner, "context heading_excludes",
-                          &entry.heading_excludes);
+    if (auto ok = add(rule.context.heading_excludes, false, owner, "context heading_excludes",
+                      &entry.heading_excludes);
         !ok.ok()) {
       return ok.error();
-    }
-    std::string error;
-    const std::string relaxed = RelaxCountedRepetitions(rule.match);
-    entry.confirm = relaxed != rule.match;
-    if (compiled.candidates->Add(relaxed, &error) < 0) {
-      return Error{owner + ": match pattern does not compile: " + error};
     }
     compiled.rules.push_back(std::move(entry));
   }
   for (const SlotRule& slot : classifier->pack_.slots) {
     compiled.slots.emplace_back();
     const std::string owner = "slot '" + slot.name + "'";
-    if (auto ok = compile(slot.pattern, owner, "pattern", &compiled.slots.back()); !ok.ok()) {
+    int capture_groups = 0;
+    if (auto ok = add(slot.pattern, true, owner, "pattern", &compiled.slots.back(), false, &capture_groups);
+        !ok.ok()) {
       return ok.error();
     }
-    if (compiled.slots.back()->NumberOfCapturingGroups() < 1) {
-      return Error{owner + ": pattern needs a capture group for the value"};
-    }
+    if (capture_groups < 1) return Error{owner + ": pattern needs a capture group for the value"};
   }
   for (const FindingRule& finding : classifier->pack_.findings) {
     const std::string owner = "finding '" + finding.id + "'";
     Compiled::CompiledFinding entry;
-    if (auto ok = compile(finding.trigger_matches, owner, "trigger_matches", &entry.trigger); !ok.ok()) {
+    if (auto ok = add(finding.trigger_matches, false, owner, "trigger_matches", &entry.trigger); !ok.ok()) {
       return ok.error();
     }
-    if (auto ok = compile(finding.companion_matches, owner, "companion_matches", &entry.companion);
+    if (auto ok = add(finding.companion_matches, false, owner, "companion_matches", &entry.companion);
         !ok.ok()) {
       return ok.error();
     }
-    if (auto ok = compile(finding.companion_anywhere_matches, owner, "companion_anywhere_matches",
-                          &entry.anywhere);
+    if (auto ok = add(finding.companion_anywhere_matches, false, owner, "companion_anywhere_matches",
+                      &entry.anywhere);
         !ok.ok()) {
       return ok.error();
     }
     compiled.findings.push_back(std::move(entry));
-  }
-  if (!compiled.candidates->Compile()) {
-    return Error{"rule pack: the combined pattern set is too large to compile"};
   }
   std::vector<std::string> atoms;
   std::map<std::string, int> atom_ids;
@@ -471,26 +610,47 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
     Compiled::FilterNode node;
     node.op = prefilter->op();
     if (node.op == re2::Prefilter::ATOM) {
-      const std::string& atom = prefilter->atom();
-      const bool ascii = std::all_of(atom.begin(), atom.end(),
-                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-      if (!ascii || atom.size() < kMinAtomLength) {
+      // A non-ASCII atom ("you’ve chosen to") still implies its longest
+      // ASCII run ("ve chosen to"): RE2 folds ASCII letters only onto ASCII
+      // ones, KELVIN SIGN and LONG S aside (CandidatesFor handles those).
+      const std::string& whole = prefilter->atom();
+      std::string_view atom;
+      for (size_t i = 0; i < whole.size();) {
+        size_t end = i;
+        while (end < whole.size() && static_cast<unsigned char>(whole[end]) < 0x80) ++end;
+        if (end - i > atom.size()) atom = std::string_view(whole).substr(i, end - i);
+        i = end + 1;
+      }
+      if (atom.size() < kMinAtomLength) {
         node.op = re2::Prefilter::ALL;
       } else {
-        auto inserted = atom_ids.emplace(atom, static_cast<int>(atoms.size()));
-        if (inserted.second) atoms.push_back(atom);
+        auto inserted = atom_ids.emplace(std::string(atom), static_cast<int>(atoms.size()));
+        if (inserted.second) atoms.emplace_back(atom);
         node.atom = inserted.first->second;
       }
     } else if (node.op == re2::Prefilter::AND || node.op == re2::Prefilter::OR) {
-      std::vector<int> children;
-      for (re2::Prefilter* sub : *prefilter->subs()) children.push_back(flatten(sub));
-      // Small subtrees (single atoms) first: an AND fails, an OR holds, early.
-      std::stable_sort(children.begin(), children.end(), [&](int a, int b) {
+      // Distinct atoms first (two atoms can share an ASCII run; AND(a, a) is
+      // a), then the subtrees, small ones first: an AND fails, an OR holds,
+      // early.
+      std::vector<int> atom_children, subtrees;
+      for (re2::Prefilter* sub : *prefilter->subs()) {
+        const int child = flatten(sub);
+        const Compiled::FilterNode& c = compiled.nodes[child];
+        if (c.op != re2::Prefilter::ATOM) {
+          subtrees.push_back(child);
+        } else if (std::none_of(atom_children.begin(), atom_children.end(),
+                                [&](int other) { return compiled.nodes[other].atom == c.atom; })) {
+          atom_children.push_back(child);
+        }
+      }
+      std::stable_sort(subtrees.begin(), subtrees.end(), [&](int a, int b) {
         return compiled.node_sizes[a] < compiled.node_sizes[b];
       });
       node.first = static_cast<uint32_t>(compiled.child_ids.size());
-      node.count = static_cast<uint32_t>(children.size());
-      compiled.child_ids.insert(compiled.child_ids.end(), children.begin(), children.end());
+      node.atoms = static_cast<uint32_t>(atom_children.size());
+      node.count = static_cast<uint32_t>(atom_children.size() + subtrees.size());
+      compiled.child_ids.insert(compiled.child_ids.end(), atom_children.begin(), atom_children.end());
+      compiled.child_ids.insert(compiled.child_ids.end(), subtrees.begin(), subtrees.end());
     }
     uint32_t size = 1;
     for (uint32_t k = 0; k < node.count; ++k) size += compiled.node_sizes[compiled.child_ids[node.first + k]];
@@ -498,11 +658,23 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
     compiled.node_sizes.push_back(size);
     return static_cast<int>(compiled.nodes.size()) - 1;
   };
-  for (const Compiled::CompiledRule& rule : compiled.rules) {
-    std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(rule.match.get()));
+  for (const std::unique_ptr<re2::Prefilter>& prefilter : prefilters) {
     compiled.rule_roots.push_back(prefilter ? flatten(prefilter.get()) : -1);
   }
   compiled.atom_count = static_cast<int>(atoms.size());
+  // atom -> the AND/OR nodes it is a direct child of, as one flat array.
+  std::vector<std::vector<int>> parents(atoms.size());
+  for (size_t index = 0; index < compiled.nodes.size(); ++index) {
+    const Compiled::FilterNode& node = compiled.nodes[index];
+    for (uint32_t k = 0; k < node.atoms; ++k) {
+      parents[compiled.nodes[compiled.child_ids[node.first + k]].atom].push_back(static_cast<int>(index));
+    }
+  }
+  compiled.atom_parent_offsets.assign(1, 0);
+  for (const std::vector<int>& list : parents) {
+    compiled.atom_parents.insert(compiled.atom_parents.end(), list.begin(), list.end());
+    compiled.atom_parent_offsets.push_back(static_cast<uint32_t>(compiled.atom_parents.size()));
+  }
   // A gate's expected cost: short atoms ("you", "the ") are in most clauses,
   // long ones in few.
   auto cost = [&](const std::vector<int>& atom_list) {
@@ -541,52 +713,53 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
         return false;  // ALL
     }
   };
-  compiled.rules_by_atom.assign(atoms.size(), {});
+  const size_t words = (compiled.rule_roots.size() + 63) / 64;
+  compiled.rule_words = words;
+  compiled.rules_by_atom.assign(atoms.size() * words, 0);
+  compiled.ungated_rules.assign(words, 0);
   for (size_t index = 0; index < compiled.rule_roots.size(); ++index) {
+    const uint64_t bit = uint64_t{1} << (index % 64);
     std::vector<int> rule_gate;
     if (compiled.rule_roots[index] < 0 || !gate(compiled.rule_roots[index], &rule_gate)) {
-      compiled.ungated_rules.push_back(static_cast<int>(index));
+      compiled.ungated_rules[index / 64] |= bit;
       continue;
     }
-    std::sort(rule_gate.begin(), rule_gate.end());
-    rule_gate.erase(std::unique(rule_gate.begin(), rule_gate.end()), rule_gate.end());
-    for (const int atom : rule_gate) compiled.rules_by_atom[atom].push_back(static_cast<int>(index));
+    for (const int atom : rule_gate) compiled.rules_by_atom[atom * words + index / 64] |= bit;
   }
   compiled.atoms.Build(atoms);
   return classifier;
 }
 
-LabelMatch Classifier::MakeMatch(int index, std::string_view text) const {
-  const Rule& rule = pack_.rules[index];
-  LabelMatch match;
-  match.label = rule.label;
-  match.rule = &rule;
-  match.info = pack_.FindLabel(rule.label);
+bool Classifier::MatchRule(int index, std::string_view text, LabelMatch* match) const {
   std::string_view evidence;
-  if (compiled_->rules[index].match->Match(text, 0, text.size(), RE2::UNANCHORED, &evidence, 1)) {
-    match.evidence_start = static_cast<uint32_t>(evidence.data() - text.data());
-    match.evidence_end = match.evidence_start + static_cast<uint32_t>(evidence.size());
+  if (!compiled_->rules[index].match->re().Match(text, 0, text.size(), RE2::UNANCHORED, &evidence, 1)) {
+    return false;
   }
-  return match;
+  const Rule& rule = pack_.rules[index];
+  match->label = rule.label;
+  match->rule = &rule;
+  match->info = pack_.FindLabel(rule.label);
+  match->evidence_start = static_cast<uint32_t>(evidence.data() - text.data());
+  match->evidence_end = match->evidence_start + static_cast<uint32_t>(evidence.size());
+  return true;
 }
 
 std::vector<LabelMatch> Classifier::Decide(std::string_view text, const std::vector<int>& candidates,
                                            std::vector<int>* context_candidates,
                                            std::string_view heading) const {
   std::vector<LabelMatch> labels;
-  std::vector<int> deferred;  // rules with unless_labels wait for the rest
   auto passes = [&](int index) {
     const Compiled::CompiledRule& compiled = compiled_->rules[index];
     if (compiled.heading_excludes && !heading.empty() &&
-        RE2::PartialMatch(heading, *compiled.heading_excludes)) {
+        PartialMatch(heading, *compiled.heading_excludes)) {
       return false;
     }
-    // Candidates already match the exact pattern (CandidatesFor).
     return std::all_of(compiled.require.begin(), compiled.require.end(),
-                       [&](const auto& re) { return RE2::PartialMatch(text, *re); }) &&
+                       [&](const LazyPattern* re) { return PartialMatch(text, *re); }) &&
            std::none_of(compiled.exclude.begin(), compiled.exclude.end(),
-                        [&](const auto& re) { return RE2::PartialMatch(text, *re); });
+                        [&](const LazyPattern* re) { return PartialMatch(text, *re); });
   };
+  bool any_deferred = false;  // rules with unless_labels wait for the rest
   for (int index : candidates) {
     const Rule& rule = pack_.rules[index];
     if (!rule.context.empty()) {
@@ -594,20 +767,24 @@ std::vector<LabelMatch> Classifier::Decide(std::string_view text, const std::vec
       continue;
     }
     if (!rule.unless_labels.empty()) {
-      deferred.push_back(index);
+      any_deferred = true;
       continue;
     }
-    if (HasLabel(labels, rule.label) || !passes(index)) continue;
-    labels.push_back(MakeMatch(index, text));
+    if (HasLabel(labels, rule.label)) continue;
+    LabelMatch match;
+    if (!MatchRule(index, text, &match) || !passes(index)) continue;
+    labels.push_back(std::move(match));
   }
   // unless_labels look at the clause's other text labels, so they are
   // decided last ("opt-in wins over on-by-default").
-  for (int index : deferred) {
+  if (!any_deferred) return labels;
+  for (int index : candidates) {
     const Rule& rule = pack_.rules[index];
-    if (HasLabel(labels, rule.label) || HasAnyLabel(labels, rule.unless_labels) || !passes(index)) {
-      continue;
-    }
-    labels.push_back(MakeMatch(index, text));
+    if (!rule.context.empty() || rule.unless_labels.empty()) continue;
+    if (HasLabel(labels, rule.label) || HasAnyLabel(labels, rule.unless_labels)) continue;
+    LabelMatch match;
+    if (!MatchRule(index, text, &match) || !passes(index)) continue;
+    labels.push_back(std::move(match));
   }
   return labels;
 }
@@ -726,11 +903,15 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
     }
   }
 
-  // Pass 1: one RE2::Set pass per clause; text rules decided at once.
+  // Pass 1: one atom pass per clause; text rules decided at once.
   std::vector<std::vector<LabelMatch>> labels(n);
-  std::vector<std::vector<int>> context_candidates(n);
+  // Every clause's context candidates, clause after clause: clause i's are
+  // context_rules[context_begin[i], context_begin[i + 1]).
+  std::vector<int> context_rules;
+  std::vector<uint32_t> context_begin(n + 1, 0);
   std::vector<int> candidates;
   for (size_t i = 0; i < n; ++i) {
+    context_begin[i] = static_cast<uint32_t>(context_rules.size());
     if (situations[i].heading_like) continue;  // headings commit to nothing
     candidates.clear();
     if (!compiled_->CandidatesFor(texts[i], &candidates)) continue;
@@ -744,14 +925,16 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
         headings.append(texts[h].data(), texts[h].size()).append("\n");
       }
     }
-    labels[i] = Decide(texts[i], candidates, &context_candidates[i], headings);
+    labels[i] = Decide(texts[i], candidates, &context_rules, headings);
   }
+  context_begin[n] = static_cast<uint32_t>(context_rules.size());
 
   // Pass 2: context rules see pass-1 labels only, so the outcome does not
   // depend on evaluation order.
   std::vector<std::vector<LabelMatch>> added(n);
   for (size_t i = 0; i < n; ++i) {
-    for (int index : context_candidates[i]) {
+    for (uint32_t k = context_begin[i]; k < context_begin[i + 1]; ++k) {
+      const int index = context_rules[k];
       const Rule& rule = pack_.rules[index];
       const Compiled::CompiledRule& compiled = compiled_->rules[index];
       if (HasLabel(labels[i], rule.label) || HasLabel(added[i], rule.label) ||
@@ -771,17 +954,6 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
         }
         if (!seen) continue;
       }
-      if (compiled.heading) {
-        const int h = situations[i].heading;
-        if (h < 0 || !RE2::PartialMatch(texts[h], *compiled.heading)) continue;
-      }
-      if (compiled.heading_excludes) {
-        bool excluded_by_heading = false;
-        for (int h = situations[i].heading; h >= 0 && !excluded_by_heading; h = parent_heading[h]) {
-          excluded_by_heading = RE2::PartialMatch(texts[h], *compiled.heading_excludes);
-        }
-        if (excluded_by_heading) continue;
-      }
       if (!context.lead_in_labels.empty() || compiled.lead_in) {
         const int l = situations[i].lead_in;
         if (l < 0) continue;
@@ -792,14 +964,28 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
           lead_in_has = HasAnyLabel(labels[k], context.lead_in_labels);
         }
         if (!lead_in_has) continue;
-        if (compiled.lead_in && !RE2::PartialMatch(texts[l], *compiled.lead_in)) continue;
+        if (compiled.lead_in && !PartialMatch(texts[l], *compiled.lead_in)) continue;
       }
+      if (compiled.heading) {
+        const int h = situations[i].heading;
+        if (h < 0 || !PartialMatch(texts[h], *compiled.heading)) continue;
+      }
+      if (compiled.heading_excludes) {
+        bool excluded_by_heading = false;
+        for (int h = situations[i].heading; h >= 0 && !excluded_by_heading; h = parent_heading[h]) {
+          excluded_by_heading = PartialMatch(texts[h], *compiled.heading_excludes);
+        }
+        if (excluded_by_heading) continue;
+      }
+      // Candidates from pass 1 passed the prefilter only.
+      LabelMatch match;
+      if (!MatchRule(index, texts[i], &match)) continue;
       const bool required = std::all_of(compiled.require.begin(), compiled.require.end(),
-                                        [&](const auto& re) { return RE2::PartialMatch(texts[i], *re); });
+                                        [&](const LazyPattern* re) { return PartialMatch(texts[i], *re); });
       const bool excluded = std::any_of(compiled.exclude.begin(), compiled.exclude.end(),
-                                        [&](const auto& re) { return RE2::PartialMatch(texts[i], *re); });
+                                        [&](const LazyPattern* re) { return PartialMatch(texts[i], *re); });
       if (!required || excluded) continue;
-      added[i].push_back(MakeMatch(index, texts[i]));
+      added[i].push_back(std::move(match));
     }
   }
   for (size_t i = 0; i < n; ++i) {
@@ -831,7 +1017,7 @@ std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text,
       continue;  // an earlier rule for this slot already found a value
     }
     std::string_view captured;
-    if (!RE2::PartialMatch(clause_text, *compiled_->slots[i], &captured) || captured.empty()) continue;
+    if (!RE2::PartialMatch(clause_text, compiled_->slots[i]->re(), &captured) || captured.empty()) continue;
     SlotValue value;
     value.name = slot.name;
     value.value = std::string(captured);
@@ -844,11 +1030,11 @@ bool Classifier::FindingMatches(size_t index, const char* field, std::string_vie
   if (index >= compiled_->findings.size()) return false;
   const Compiled::CompiledFinding& finding = compiled_->findings[index];
   const std::string_view which(field);
-  const RE2* re = which == "trigger"     ? finding.trigger.get()
-                  : which == "companion" ? finding.companion.get()
-                                         : finding.anywhere.get();
+  const LazyPattern* re = which == "trigger"     ? finding.trigger
+                          : which == "companion" ? finding.companion
+                                                 : finding.anywhere;
   if (re == nullptr) return which != "anywhere";  // "anywhere" is opt-in
-  return RE2::PartialMatch(text, *re);
+  return PartialMatch(text, *re);
 }
 
 }  // namespace fineprint

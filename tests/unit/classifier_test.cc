@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/document.h"
 
@@ -82,6 +84,101 @@ TEST_CASE("A rule pack with a broken pattern is rejected naming the rule", "[cla
   auto classifier = Classifier::Create(std::move(pack).value());
   REQUIRE_FALSE(classifier.ok());
   CHECK(classifier.error().message.rfind("rule 'broken-one': match pattern does not compile", 0) == 0);
+}
+
+// A one-label pack around `rules` (a JSON list) and `slots`.
+Expected<std::unique_ptr<Classifier>> SmallPack(const std::string& rules, const std::string& slots = "[]") {
+  auto pack = ParseRulePack(R"({"schema": "fineprint.rules/1", "language": "en", "version": "t",
+      "labels": [{"id": "choice.opt_out", "name": "n", "family": "choice"}], "rules": )" +
+                            rules + R"(, "slots": )" + slots + "}");
+  REQUIRE(pack.ok());
+  return Classifier::Create(std::move(pack).value());
+}
+
+TEST_CASE("Every pattern is checked when the pack loads, not on first use", "[classifier]") {
+  // Patterns are compiled lazily; a guard no clause ever reaches must still
+  // fail the load, with RE2's own words.
+  auto bad_require = SmallPack(
+      R"([{"id": "r", "label": "choice.opt_out", "match": "opt out", "require": ["set(tings"], "why": "w"}])");
+  REQUIRE_FALSE(bad_require.ok());
+  CHECK(bad_require.error().message == "rule 'r': require pattern does not compile: missing ): set(tings");
+  auto bad_exclude = SmallPack(
+      R"([{"id": "r", "label": "choice.opt_out", "match": "opt out", "exclude": ["a**"], "why": "w"}])");
+  REQUIRE_FALSE(bad_exclude.ok());
+  CHECK(bad_exclude.error().message == "rule 'r': exclude pattern does not compile: bad repetition operator: **");
+  auto bad_heading = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": "opt out", "why": "w",
+                                    "context": {"heading_excludes": "[z-a]"}}])");
+  REQUIRE_FALSE(bad_heading.ok());
+  CHECK(bad_heading.error().message ==
+        "rule 'r': context heading_excludes pattern does not compile: invalid character class range: z-a");
+  const std::string rule = R"([{"id": "r", "label": "choice.opt_out", "match": "opt out", "why": "w"}])";
+  auto no_group = SmallPack(rule, R"([{"name": "where", "pattern": "in settings"}])");
+  REQUIRE_FALSE(no_group.ok());
+  CHECK(no_group.error().message == "slot 'where': pattern needs a capture group for the value");
+  auto bad_slot = SmallPack(rule, R"([{"name": "where", "pattern": "in (settings"}])");
+  REQUIRE_FALSE(bad_slot.ok());
+  CHECK(bad_slot.error().message == "slot 'where': pattern pattern does not compile: missing ): in (settings");
+  CHECK(SmallPack(rule, R"j([{"name": "where", "pattern": "in (settings)"}])j").ok());
+}
+
+TEST_CASE("Letters RE2 folds onto ASCII still find their rules", "[classifier]") {
+  // Case-insensitive RE2 matches KELVIN SIGN as k and LONG S as s; the
+  // literal prefilter lower-cases ASCII only, so such clauses try every rule.
+  auto classifier = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": "keep|share", "why": "w"}])");
+  REQUIRE(classifier.ok());
+  auto kelvin = classifier.value()->Classify("We \xE2\x84\xAA" "eep it.");
+  REQUIRE(kelvin.size() == 1);
+  CHECK(kelvin[0].evidence_start == 3);
+  CHECK(kelvin[0].evidence_end == 9);
+  CHECK(classifier.value()->Classify("We \xC5\xBFhare it.").size() == 1);
+  CHECK(classifier.value()->Classify("We \xC5\xBFhow it.").empty());
+}
+
+TEST_CASE("A pack whose atoms outgrow 16-bit automaton states still finds every rule", "[classifier]") {
+  // The atom automaton numbers its states in 16 bits; past 65,536 states it
+  // reports every atom instead, so every rule runs its pattern: slower, but
+  // the candidates are the same. 1,500 distinct 61-byte literals that share
+  // only their first bytes need over 80,000 states.
+  const std::string tail = " no clause of a real policy would ever contain, surely.";
+  std::string rules = "[";
+  for (int i = 0; i < 1500; ++i) {
+    const std::string id = "w" + std::to_string(10000 + i);
+    if (i > 0) rules += ",";
+    rules += R"({"id": ")" + id + R"(", "label": "choice.opt_out", "match": ")" + id + tail + R"(", "why": "w"})";
+  }
+  rules += "]";
+  auto classifier = SmallPack(rules);
+  REQUIRE(classifier.ok());
+  auto last = classifier.value()->Classify("Here: W11499" + tail);
+  REQUIRE(last.size() == 1);
+  CHECK(last[0].rule->id == "w11499");
+  CHECK(last[0].evidence_start == 6);
+  CHECK(classifier.value()->Classify("w10000" + tail).size() == 1);
+  CHECK(classifier.value()->Classify("w12000" + tail).empty());
+}
+
+TEST_CASE("Patterns compiled on first use give the same labels from many threads", "[classifier]") {
+  const std::vector<std::string> clauses = {
+      "If you do not opt out, the recipients may use it to train their artificial intelligence models.",
+      "We keep information shared by partners for up to 90 days.",
+      "You can turn this off in Settings and privacy > Privacy and safety > Grok.",
+      "The weather in Amsterdam was mild this week.",
+      "We do not use your content to train our models."};
+  std::vector<std::vector<std::string>> expected;
+  {
+    auto reference = Builtin();
+    for (const std::string& clause : clauses) expected.push_back(Labels(*reference, clause));
+  }
+  auto classifier = Builtin();  // nothing compiled yet
+  std::vector<std::vector<std::vector<std::string>>> seen(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < seen.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (const std::string& clause : clauses) seen[t].push_back(Labels(*classifier, clause));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const auto& labels : seen) CHECK(labels == expected);
 }
 
 TEST_CASE("First matching rule per label wins and require/exclude apply", "[classifier]") {
