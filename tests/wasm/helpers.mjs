@@ -11,8 +11,15 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const wasmBuildDir = path.join(repoRoot, 'build', 'wasm');
-export const nativeCli = path.join(repoRoot, 'build', 'native', 'fineprint');
+// FINEPRINT_WASM_BUILD_DIR / FINEPRINT_NATIVE_BUILD_DIR test or benchmark
+// other builds than build/wasm and build/native (a helper's own build dir).
+export const wasmBuildDir = process.env.FINEPRINT_WASM_BUILD_DIR
+  ? path.resolve(process.env.FINEPRINT_WASM_BUILD_DIR)
+  : path.join(repoRoot, 'build', 'wasm');
+export const nativeBuildDir = process.env.FINEPRINT_NATIVE_BUILD_DIR
+  ? path.resolve(process.env.FINEPRINT_NATIVE_BUILD_DIR)
+  : path.join(repoRoot, 'build', 'native');
+export const nativeCli = path.join(nativeBuildDir, 'fineprint');
 export const corpusRoot = path.resolve(repoRoot, '../shared/corpus');
 
 const wrapperSource = path.join(repoRoot, 'wasm', 'fineprint.js');
@@ -25,7 +32,7 @@ export async function loadWrapper() {
   staged ??= (async () => {
     for (const file of artifacts) {
       if (!existsSync(path.join(wasmBuildDir, file))) {
-        throw new Error(`missing build/wasm/${file}: run ./build-wasm.sh first`);
+        throw new Error(`missing ${path.join(wasmBuildDir, file)}: run ./build-wasm.sh first`);
       }
     }
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fineprint-wasm-'));
