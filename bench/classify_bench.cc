@@ -37,6 +37,9 @@
 #include "core/readers.h"
 #include "core/rule_pack.h"
 #include "core/segmenter.h"
+#include "tools/read_file.h"
+
+using fineprint::ReadFile;
 
 namespace {
 
@@ -62,15 +65,6 @@ double Fastest(int repeat, F&& run) {
     best = std::min(best, ThreadCpuMs() - start);
   }
   return best;
-}
-
-bool ReadFile(const fs::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  *out = buffer.str();
-  return true;
 }
 
 }  // namespace

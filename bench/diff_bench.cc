@@ -26,6 +26,9 @@
 #include "core/readers.h"
 #include "core/rule_pack.h"
 #include "core/snapshot.h"
+#include "tools/read_file.h"
+
+using fineprint::ReadFile;
 
 namespace {
 
@@ -33,15 +36,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 double Millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-bool ReadFile(const fs::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *out = buffer.str();
-  return true;
-}
 
 }  // namespace
 

@@ -35,6 +35,9 @@
 #include "core/readers.h"
 #include "core/rule_pack.h"
 #include "core/segmenter.h"
+#include "tools/read_file.h"
+
+using fineprint::ReadFile;
 
 namespace {
 
@@ -92,15 +95,6 @@ struct ErrorLine {
   std::string text;
   std::string rule;
 };
-
-bool ReadFile(const fs::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  *out = buffer.str();
-  return true;
-}
 
 bool ReadGold(const fs::path& path, std::vector<GoldSentence>* out, std::string* error) {
   std::string text;
