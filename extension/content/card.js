@@ -15,7 +15,7 @@
   fineprint.cardInstalled = true;
 
   const MARK_TAG = 'FINEPRINT-MARK';
-  const { t } = fineprint;
+  const { t, el } = fineprint;
   const SEVERITY_WORDS = { alert: t('severityAlert'), caution: t('severityCaution'), info: t('severityInfo'), good: t('severityGood') };
   const SLOT_WORDS = {
     duration: t('slotDuration'),
@@ -80,34 +80,12 @@
 
   function ensureHost() {
     if (host?.isConnected) return;
-    host = document.createElement('fineprint-card');
-    // The host's own box: inline and !important, so page rules lose.
-    for (const [name, value] of Object.entries({
-      all: 'initial', position: 'fixed', 'z-index': '2147483647', display: 'block', top: '0px', left: '0px',
-    })) {
-      host.style.setProperty(name, value, 'important');
-    }
-    shadow = host.attachShadow({ mode: 'open' });
-    try {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(CARD_CSS);
-      shadow.adoptedStyleSheets = [sheet];
-    } catch {
-      const style = document.createElement('style');
-      style.textContent = CARD_CSS;
-      shadow.append(style);
-    }
+    ({ host, shadow } = fineprint.createShadowHost('fineprint-card',
+      { 'z-index': '2147483647', top: '0px', left: '0px' }, CARD_CSS));
     host.addEventListener('mouseenter', () => clearTimeout(closeTimer));
     host.addEventListener('mouseleave', scheduleClose);
     document.documentElement.append(host);
   }
-
-  const el = (tag, text, className) => {
-    const node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  };
 
   const isUrl = (text) => /^https?:\/\/\S+$/i.test(text.trim());
 

@@ -21,8 +21,6 @@
   const SKIPPED_ROLES = new Set([
     'navigation', 'banner', 'contentinfo', 'search', 'menu', 'menubar', 'toolbar',
   ]);
-  // The decisions below that need no DOM are exposed on `fineprint` too, so
-  // that tests can run them under Node with plain objects.
   const { TEXT_NODE, ELEMENT_NODE } = Node;
   const SECTIONING_TAGS = new Set(['ARTICLE', 'ASIDE', 'MAIN', 'NAV', 'SECTION']);
 
@@ -113,6 +111,8 @@
     }
   }
 
+  // The decisions below that need no DOM are exposed on `fineprint` too, so
+  // that tests can run them under Node with plain objects.
   const isBlank = (text) => text.trim() === '';
   // Text outside the links of a contents entry: white space, "1.", "(a)", "·".
   const NUMBERING = /^[\s\d.():\-–—•·|]*[a-z]?[\s.):]*$/i;
@@ -239,7 +239,6 @@
         element: builder.element,
         linkText: builder.linkText,
         otherText: builder.otherText,
-        navigation: false,
       });
     }
     markNavigation(blocks, (block) => block.element.closest(LIST_SELECTOR));

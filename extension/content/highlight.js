@@ -25,12 +25,11 @@
     return FAMILIES.find((family) => families.has(family)) ?? OTHER_FAMILY;
   }
 
-  // A clause's colour: its most severe label's severity.
+  // The most severe of `severities` ('info' for none); a clause's colour is
+  // its most severe label's.
   const SEVERITIES = ['alert', 'caution', 'info', 'good'];
-  fineprint.clauseSeverity = (labels) => {
-    const seen = new Set(labels.map((label) => label.severity));
-    return SEVERITIES.find((severity) => seen.has(severity)) ?? 'info';
-  };
+  fineprint.worstSeverity = (severities) => SEVERITIES.find((severity) => severities.includes(severity)) ?? 'info';
+  fineprint.clauseSeverity = (labels) => fineprint.worstSeverity(labels.map((label) => label.severity));
 
   // clause number -> clause, for the cards (card.js).
   fineprint.paintedClauses = new Map();

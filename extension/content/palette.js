@@ -1,5 +1,6 @@
-// The colours of the cards (card.js) and the summary panel (panel.js), in
-// one table per colour scheme. Their stylesheets only name these as custom
+// What the cards (card.js) and the summary panel (panel.js) share: their
+// colours, in one table per colour scheme, and the shadow-rooted host each
+// lives in. Their stylesheets only name these as custom
 // properties (var(--text)); `paletteCss` defines them on the shadow host, the
 // dark ones under prefers-color-scheme: dark. tests/extension/
 // page-contrast.test.mjs reads this table and checks every pair of colours
@@ -77,4 +78,31 @@
     :host { ${properties(palette.light)} }
     @media (prefers-color-scheme: dark) { :host { ${properties(palette.dark)} } }
   `;
+
+  fineprint.el = (tag, text, className) => {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  };
+
+  // A <tag> host, not yet in the page, whose own box is `box` (inline and
+  // !important, so page rules lose) and whose open shadow root has `css`.
+  fineprint.createShadowHost = (tag, box, css) => {
+    const host = document.createElement(tag);
+    for (const [name, value] of Object.entries({ all: 'initial', position: 'fixed', display: 'block', ...box })) {
+      host.style.setProperty(name, value, 'important');
+    }
+    const shadow = host.attachShadow({ mode: 'open' });
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch {
+      const style = document.createElement('style');
+      style.textContent = css;
+      shadow.append(style);
+    }
+    return { host, shadow };
+  };
 })();

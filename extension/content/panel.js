@@ -14,9 +14,8 @@
   if (fineprint.panelInstalled) return; // Injected before: keep the first copy.
   fineprint.panelInstalled = true;
 
-  const { t } = fineprint;
+  const { t, el } = fineprint;
   const SEVERITY_WORDS = { alert: t('severityAlert'), caution: t('severityCaution'), info: t('severityInfo'), good: t('severityGood') };
-  const SEVERITY_ORDER = ['alert', 'caution', 'info', 'good'];
   const EXCERPT_CHARS = 110;
 
   // Colours: only the palette's (palette.js), by name.
@@ -86,36 +85,9 @@
   // What the panel lists: set by showPanel, read when it is first opened.
   let summary = null;
 
-  const el = (tag, text, className) => {
-    const node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  };
-
-  const worstSeverity = (severities) => SEVERITY_ORDER.find((severity) => severities.includes(severity)) ?? 'info';
-
-  function setHostBox() {
-    for (const [name, value] of Object.entries({
-      all: 'initial', position: 'fixed', 'z-index': '2147483646', display: 'block', right: '12px', bottom: '12px',
-    })) {
-      host.style.setProperty(name, value, 'important');
-    }
-  }
-
   function createHost() {
-    host = document.createElement('fineprint-panel');
-    setHostBox();
-    shadow = host.attachShadow({ mode: 'open' });
-    try {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(PANEL_CSS);
-      shadow.adoptedStyleSheets = [sheet];
-    } catch {
-      const style = document.createElement('style');
-      style.textContent = PANEL_CSS;
-      shadow.append(style);
-    }
+    ({ host, shadow } = fineprint.createShadowHost('fineprint-panel',
+      { 'z-index': '2147483646', right: '12px', bottom: '12px' }, PANEL_CSS));
     toggle = el('button', undefined, 'toggle');
     toggle.id = 'fineprint-panel-toggle';
     toggle.type = 'button';
@@ -134,7 +106,7 @@
   }
 
   function renderToggle() {
-    const severity = worstSeverity([...summary.clauses.map((clause) => fineprint.clauseSeverity(clause.labels)),
+    const severity = fineprint.worstSeverity([...summary.clauses.map((clause) => fineprint.clauseSeverity(clause.labels)),
       ...summary.findings.map((finding) => finding.severity)]);
     const dot = el('span', undefined, 'dot');
     dot.dataset.severity = severity;

@@ -150,13 +150,10 @@ describe('highlights (content/highlight.css)', () => {
     }
   });
 
-  test('the stand-in page text is at 7:1 on its page', () => {
-    for (const scheme of SCHEMES) assert.ok(contrastRatio(PAGE_TEXT[scheme], PAGES[scheme]) >= 7, scheme);
-  });
-
   for (const scheme of SCHEMES) {
     test(`on a ${scheme} page: underline, keyboard dot and focus ring at 3:1, page text still at 4.5:1`, (t) => {
       const page = PAGES[scheme];
+      assert.ok(contrastRatio(PAGE_TEXT[scheme], page) >= 7, 'the stand-in page text is at 7:1 on its page');
       const failures = [];
       const check = (what, ratio, minimum) => {
         t.diagnostic(`${what}: ${ratio.toFixed(2)}:1`);
