@@ -57,73 +57,55 @@ export function getEngine() {
 // waits for the part running at most: one already waiting when the engine
 // is ready runs first, and once a page is being analysed the rest is
 // skipped (that page warms the engine better).
+//
+// Each section is written the way the blocks read: "#"/"##" a heading of
+// that level, "- " a list item under it, anything else a paragraph.
 const WARM_UP_SECTIONS = [
   [
-    { kind: 'heading', level: 1, text: 'Privacy Policy' },
-    {
-      kind: 'paragraph',
-      level: 0,
-      text: 'This Privacy Policy explains how we collect, use and share your personal information when you use our ' +
-        'services. We may change this policy from time to time; if we make material changes we will notify you.',
-    },
+    '# Privacy Policy',
+    'This Privacy Policy explains how we collect, use and share your personal information when you use our ' +
+      'services. We may change this policy from time to time; if we make material changes we will notify you.',
   ],
   [
-    { kind: 'heading', level: 2, text: 'How we use information' },
-    {
-      kind: 'paragraph',
-      level: 0,
-      text: 'We may use the information we collect to train our machine learning and artificial intelligence models, ' +
-        'and to develop and improve our products. Your private messages are never used to train our models.',
-    },
-    {
-      kind: 'paragraph',
-      level: 0,
-      text: 'Depending on your settings, we may share your personal information with third parties, who may use it ' +
-        'to train their artificial intelligence models unless you opt out. This is turned on by default.',
-    },
+    '## How we use information',
+    'We may use the information we collect to train our machine learning and artificial intelligence models, ' +
+      'and to develop and improve our products. Your private messages are never used to train our models.',
+    'Depending on your settings, we may share your personal information with third parties, who may use it ' +
+      'to train their artificial intelligence models unless you opt out. This is turned on by default.',
   ],
   [
-    { kind: 'heading', level: 2, text: 'Sharing information' },
-    {
-      kind: 'paragraph',
-      level: 0,
-      text: 'We work with trusted service providers who process data on our behalf. We may disclose information if ' +
-        'required by law or legal process, and in connection with a merger, acquisition or sale of assets. We share ' +
-        'aggregated or de-identified information that cannot reasonably be used to identify you.',
-    },
-    { kind: 'list_item', level: 1, text: 'Advertisers and partners may access information about the ads you see.' },
+    '## Sharing information',
+    'We work with trusted service providers who process data on our behalf. We may disclose information if ' +
+      'required by law or legal process, and in connection with a merger, acquisition or sale of assets. We share ' +
+      'aggregated or de-identified information that cannot reasonably be used to identify you.',
+    '- Advertisers and partners may access information about the ads you see.',
   ],
   [
-    { kind: 'heading', level: 2, text: 'How long we keep information' },
-    {
-      kind: 'paragraph',
-      level: 0,
-      text: 'We keep your information for as long as necessary to provide the service, and for up to 18 months after ' +
-        'that. When you delete your account, we delete your data within 30 days of closure, but we may retain some ' +
-        'information longer to comply with legal obligations. Content you deleted may still remain visible to others.',
-    },
-    { kind: 'list_item', level: 1, text: 'Log data: deleted after a set period.' },
+    '## How long we keep information',
+    'We keep your information for as long as necessary to provide the service, and for up to 18 months after ' +
+      'that. When you delete your account, we delete your data within 30 days of closure, but we may retain some ' +
+      'information longer to comply with legal obligations. Content you deleted may still remain visible to others.',
+    '- Log data: deleted after a set period.',
   ],
   [
-    { kind: 'heading', level: 2, text: 'Your choices' },
-    {
-      kind: 'paragraph',
-      level: 0,
-      text: 'You can change these settings at any time, withdraw your consent, or adjust your browser to refuse ' +
-        'cookies. To exercise your rights, submit a request through our form. With your consent, we process your ' +
-        'data on the basis of our legitimate interests and the performance of a contract.',
-    },
+    '## Your choices',
+    'You can change these settings at any time, withdraw your consent, or adjust your browser to refuse ' +
+      'cookies. To exercise your rights, submit a request through our form. With your consent, we process your ' +
+      'data on the basis of our legitimate interests and the performance of a contract.',
   ],
   [
-    { kind: 'heading', level: 2, text: 'Terms of use' },
-    {
-      kind: 'paragraph',
-      level: 0,
-      text: 'You may not scrape or crawl the services by automated means, or access them other than through our ' +
-        'interfaces, and you agree to pay liquidated damages of $15,000 per 1,000,000 posts.',
-    },
+    '## Terms of use',
+    'You may not scrape or crawl the services by automated means, or access them other than through our ' +
+      'interfaces, and you agree to pay liquidated damages of $15,000 per 1,000,000 posts.',
   ],
-];
+].map((section) =>
+  section.map((line) => {
+    const heading = /^(#+) (.*)$/.exec(line);
+    if (heading) return { kind: 'heading', level: heading[1].length, text: heading[2] };
+    if (line.startsWith('- ')) return { kind: 'list_item', level: 1, text: line.slice(2) };
+    return { kind: 'paragraph', level: 0, text: line };
+  }),
+);
 
 // Between sections the background's thread is left free for a while: a
 // page's message needs several turns of it to arrive, and with the sections

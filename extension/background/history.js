@@ -133,14 +133,17 @@ export function recordVisit(href, snapshot, diff, visitId = null) {
     const url = normaliseUrl(href);
     const errors = [];
     const result = { key, url, status: 'first-visit', comparison: null, count: 0, severity: null, errors };
-    let stored;
+    // Everything stored, read once: this document's record, and the others
+    // for pruning under the byte budget.
+    let all;
     try {
-      stored = (await api.storage.local.get(key))[key];
+      all = await readAllStorage();
     } catch (error) {
-      errors.push(storageError(error));
+      errors.push(error.message);
       result.status = 'error';
       return result;
     }
+    const stored = all[key];
     if (stored !== undefined && !isHistory(stored)) {
       // Never overwrite what we cannot read: keep it and say so.
       errors.push(`the stored history of ${url} is damaged; it was kept as it is and this visit was not recorded`);
@@ -195,9 +198,8 @@ export function recordVisit(href, snapshot, diff, visitId = null) {
       record.versions.push(version);
     }
 
+    all[key] = record;
     try {
-      const all = await api.storage.local.get(null);
-      all[key] = record;
       const changedKeys = new Set([key, ...prune(all)]);
       const update = {};
       for (const each of changedKeys) update[each] = all[each];
@@ -425,9 +427,9 @@ export function importHistory(text, checkSnapshot) {
   return serially(async () => {
     let all;
     try {
-      all = await api.storage.local.get(null);
+      all = await readAllStorage();
     } catch (error) {
-      return { ok: false, code: 'storage', detail: storageError(error) };
+      return { ok: false, code: 'storage', detail: error.message };
     }
     const documents = { added: 0, updated: 0, unchanged: 0, damaged: [] };
     const versions = { added: 0, leftOut: 0 };

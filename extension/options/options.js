@@ -3,6 +3,7 @@
 // history.js), asked through the messages in shared/messages.js. Whatever
 // goes wrong there comes back here and is shown, never dropped.
 import { api } from '../browser/api.js';
+import { download } from '../shared/download.js';
 import { localisePage, t } from '../shared/i18n.js';
 import { Message } from '../shared/messages.js';
 
@@ -94,26 +95,13 @@ async function busy(task) {
 
 // ---- Export -----------------------------------------------------------------
 
-// A file download without the "downloads" permission: an <a download> on a
-// Blob URL, clicked.
-function download(text, fileName) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 exportButton.addEventListener('click', () =>
   busy(async () => {
     try {
       const reply = await send({ type: Message.EXPORT_DATA });
       if (!reply.ok) throw new Error(reply.error);
       const date = reply.export.exportedAt.slice(0, 10);
-      download(`${JSON.stringify(reply.export, null, 2)}\n`, `fineprint-history-${date}.json`);
+      download(`${JSON.stringify(reply.export, null, 2)}\n`, `fineprint-history-${date}.json`, 'application/json');
       const lines = [t('optionsExported', reply.documents, reply.versions)];
       if (reply.damaged.length > 0) lines.push(t('optionsExportDamaged', reply.damaged.length));
       say(lines.join(' '));

@@ -1,6 +1,7 @@
 // The popup only renders: it asks the background for the active tab's
 // analysis status, and asks it to analyse the tab when the button is pressed.
 import { api } from '../browser/api.js';
+import { download } from '../shared/download.js';
 import { changeReport, changeWords, exportFileName, toJson, toMarkdown } from '../shared/export.js';
 import { localisePage, t } from '../shared/i18n.js';
 import { Message } from '../shared/messages.js';
@@ -173,23 +174,16 @@ function renderChanges(changes) {
 
 const exportStatus = document.getElementById('export-status');
 
-// A file download without the "downloads" permission: an <a download> on a
-// Blob URL, clicked. The URL is released once the browser has taken it.
-function download(text, fileName, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = element('a', undefined, { href: url, download: fileName });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+function exportShown(text, fileName, type) {
+  download(text, fileName, type);
   exportStatus.textContent = t('popupExported', fileName);
 }
 
 document.getElementById('export-markdown').addEventListener('click', () => {
-  if (shownReport) download(toMarkdown(shownReport, t), exportFileName(shownReport, 'md'), 'text/markdown;charset=utf-8');
+  if (shownReport) exportShown(toMarkdown(shownReport, t), exportFileName(shownReport, 'md'), 'text/markdown;charset=utf-8');
 });
 document.getElementById('export-json').addEventListener('click', () => {
-  if (shownReport) download(toJson(shownReport), exportFileName(shownReport, 'json'), 'application/json');
+  if (shownReport) exportShown(toJson(shownReport), exportFileName(shownReport, 'json'), 'application/json');
 });
 
 document.getElementById('open-options').addEventListener('click', async () => {

@@ -2,25 +2,35 @@
 // against WCAG 2.x AA: at least 4.5:1 for text, 3:1 for the non-text parts a
 // person must see (focus rings, control borders, severity bars).
 //
-// Each stylesheet defines its colours once, as custom properties of :root
-// (light) and of :root inside @media (prefers-color-scheme: dark); the rules
-// only name them. This test reads those definitions, resolves var()
-// references, and checks every foreground/background pair declared below in
-// both schemes. It also checks that the stylesheet has no colour outside the
-// definitions (which this test would not see), that every pair's properties
-// are used, and that every colour defined is in some pair.
+// Each page links shared/base.css (the colours both pages use) and then its
+// own stylesheet. Each stylesheet defines its colours once, as custom
+// properties of :root (light) and of :root inside @media
+// (prefers-color-scheme: dark); the rules only name them. This test reads
+// the definitions of a page's stylesheets, resolves var() references, and
+// checks every foreground/background pair declared below in both schemes. It
+// also checks that no stylesheet has a colour outside the definitions (which
+// this test would not see) or redefines another's, that every pair's
+// properties are used, and that every colour defined is in some pair.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { repoRoot } from '../../scripts/build-extension.mjs';
+// One WCAG implementation for every contrast test; its formula is checked
+// against known values in page-contrast.test.mjs. It throws on a translucent
+// colour, which has no contrast of its own.
+import { contrastRatio } from './support/wcag.mjs';
 
 const TEXT = 4.5;
 const NON_TEXT = 3;
 
-// [foreground, background, minimum ratio, where it is seen]
-const STYLESHEETS = {
-  'popup/popup.css': {
+const BASE = 'shared/base.css';
+
+// For each page, its stylesheets in the order it links them, and its pairs:
+// [foreground, background, minimum ratio, where it is seen].
+const PAGES = {
+  'popup/popup.html': {
+    stylesheets: [BASE, 'popup/popup.css'],
     pairs: [
       ['--text', '--bg', TEXT, 'body text'],
       ['--text', '--surface', TEXT, 'summary lines'],
@@ -41,7 +51,8 @@ const STYLESHEETS = {
     ],
     unpaired: [],
   },
-  'options/options.css': {
+  'options/options.html': {
+    stylesheets: [BASE, 'options/options.css'],
     pairs: [
       ['--text', '--bg', TEXT, 'body text'],
       ['--muted', '--bg', TEXT, 'hints'],
@@ -106,46 +117,46 @@ function resolve(properties, name, seen = new Set()) {
   return reference ? resolve(properties, reference[1], new Set([...seen, name])) : value;
 }
 
-// [r, g, b] in 0..255 from #rgb or #rrggbb (opaque colours only: a
-// translucent one has no contrast of its own).
-function parseHex(value) {
-  const match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
-  assert.ok(match, `${value} is not an opaque #rgb or #rrggbb colour`);
-  const hex = match[1].length === 3 ? [...match[1]].map((digit) => digit + digit).join('') : match[1];
-  return [0, 2, 4].map((offset) => Number.parseInt(hex.slice(offset, offset + 2), 16));
-}
-
-// WCAG 2.x relative luminance and contrast ratio.
-function luminance(rgb) {
-  const [r, g, b] = rgb.map((channel) => {
-    const c = channel / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+// The stylesheets' schemes as one: {light, dark, rest}, each colour defined
+// by exactly one of them.
+function mergeSchemes(files, parsed) {
+  const merged = { light: {}, dark: {}, rest: '' };
+  parsed.forEach((schemes, index) => {
+    for (const scheme of ['light', 'dark']) {
+      for (const [name, value] of Object.entries(schemes[scheme])) {
+        assert.ok(!(name in merged[scheme]), `${files[index]} defines ${name} again`);
+        merged[scheme][name] = value;
+      }
+    }
+    merged.rest += schemes.rest;
   });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return merged;
 }
 
-export function contrastRatio(foreground, background) {
-  const [lighter, darker] = [luminance(parseHex(foreground)), luminance(parseHex(background))].sort((a, b) => b - a);
-  return (lighter + 0.05) / (darker + 0.05);
-}
+for (const [page, { stylesheets, pairs, unpaired }] of Object.entries(PAGES)) {
+  describe(page, async () => {
+    const html = await readFile(path.join(repoRoot, 'extension', page), 'utf8');
+    const parsed = [];
+    for (const file of stylesheets) parsed.push(parseSchemes(await readFile(path.join(repoRoot, 'extension', file), 'utf8')));
 
-test('the contrast formula matches known WCAG values', () => {
-  assert.equal(contrastRatio('#000000', '#ffffff').toFixed(2), '21.00');
-  assert.equal(contrastRatio('#fff', '#fff').toFixed(2), '1.00');
-  assert.equal(contrastRatio('#777777', '#ffffff').toFixed(2), '4.48'); // just fails AA
-  assert.equal(contrastRatio('#767676', '#ffffff').toFixed(2), '4.54'); // just passes
-});
-
-for (const [file, { pairs, unpaired }] of Object.entries(STYLESHEETS)) {
-  describe(file, async () => {
-    const schemes = parseSchemes(await readFile(path.join(repoRoot, 'extension', file), 'utf8'));
+    test('links its stylesheets in order', () => {
+      const linked = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((match) =>
+        path.posix.join(path.posix.dirname(page), match[1]),
+      );
+      assert.deepEqual(linked, stylesheets);
+    });
 
     test('colours are defined only as custom properties of :root, in both schemes', () => {
-      const stray = schemes.rest.split(/[;{}]/).filter((declaration) => COLOUR_LITERAL.test(declaration));
-      assert.deepEqual(stray.map((each) => each.trim()), [], 'colours outside the :root definitions');
       const colourNames = (properties) => Object.keys(properties).filter((name) => name.startsWith('--')).sort();
-      assert.deepEqual(colourNames(schemes.dark), colourNames(schemes.light), 'the dark scheme defines the same colours');
+      parsed.forEach((schemes, index) => {
+        const stray = schemes.rest.split(/[;{}]/).filter((declaration) => COLOUR_LITERAL.test(declaration));
+        assert.deepEqual(stray.map((each) => each.trim()), [], `colours outside the :root definitions of ${stylesheets[index]}`);
+        assert.deepEqual(colourNames(schemes.dark), colourNames(schemes.light), `the dark scheme of ${stylesheets[index]} defines the same colours`);
+      });
     });
+
+    // Throws (failing the page's tests) when a colour is defined twice.
+    const schemes = mergeSchemes(stylesheets, parsed);
 
     test('every colour is checked and every checked colour is used', () => {
       const paired = new Set(pairs.flatMap(([foreground, background]) => [foreground, background]));
