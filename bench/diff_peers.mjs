@@ -28,8 +28,10 @@ const JSDIFF_TIMEOUT_MS = 5000;
 function versionPairs() {
   const policies = path.join(corpusRoot, 'policies');
   const pairs = [];
-  for (const service of readdirSync(policies).sort()) {
-    for (const kind of readdirSync(path.join(policies, service)).sort()) {
+  // Directories only: the corpus keeps other files (label tables) beside them.
+  const folders = (dir) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  for (const service of folders(policies)) {
+    for (const kind of folders(path.join(policies, service))) {
       const dir = path.join(policies, service, kind);
       const versions = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
       for (let i = 1; i < versions.length; i++) {

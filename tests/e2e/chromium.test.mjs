@@ -10,6 +10,7 @@ import { Message } from '../../extension/shared/messages.js';
 import { repoRoot } from '../../scripts/build-extension.mjs';
 import { launchChromiumWithExtension, readHighlights } from './support/chromium.mjs';
 import { AI_TRAINING_LABELS, AI_TRAINING_PHRASE, X_PRIVACY_2024, startPageServer } from './support/pages.mjs';
+import { describeTiming, findMarkedPhraseInPage, isSettled } from './support/status.mjs';
 
 const artifactsDir = path.join(repoRoot, 'test-artifacts');
 
@@ -20,29 +21,7 @@ const KNOWN_URLS = {
   'https://www.facebook.com/privacy/policy/': '/meta-privacy',
 };
 
-// The mark holding `phrase` in the page's <main> (the phrase must sit in one
-// mark), with the text of every mark of the same clause.
-function findMarkedPhrase(page, phrase) {
-  return page.evaluate((phrase) => {
-    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.data.includes(phrase)) continue;
-      const mark = node.parentElement.closest('fineprint-mark');
-      if (!mark) return { marked: false, context: node.parentElement.outerHTML.slice(0, 300) };
-      const clauseMarks = document.querySelectorAll(
-        `fineprint-mark[data-fineprint-clause="${mark.dataset.fineprintClause}"]`,
-      );
-      return {
-        marked: true,
-        labels: mark.dataset.fineprintLabels.split(' '),
-        className: mark.className,
-        clauseText: [...clauseMarks].map((each) => each.textContent).join(''),
-        clauseMarks: clauseMarks.length,
-      };
-    }
-    return { marked: false, context: 'phrase not found in any single text node' };
-  }, phrase);
-}
+const findMarkedPhrase = (page, phrase) => page.evaluate(findMarkedPhraseInPage, phrase);
 
 async function waitForValue(check, { timeoutMs = 20_000, intervalMs = 50, what = 'a condition' } = {}) {
   const deadline = Date.now() + timeoutMs;
@@ -67,22 +46,6 @@ const textNodeCount = (page) =>
 const lastMeasure = (page) =>
   page.evaluate(() => performance.getEntriesByName('fineprint:start-to-painted').at(-1)?.duration);
 
-function describeTiming(status, measured) {
-  const seenByPage = measured === undefined ? '' : `performance.measure seen by the page: ${measured.toFixed(1)} ms; `;
-  const engine =
-    (status.engineStartupMs == null ? 'engine already warm' : `a new engine, created in ${status.engineStartupMs} ms`) +
-    (typeof status.engineWaitMs === 'number' && status.engineStartupMs != null
-      ? ` (its creation started ${status.engineHeadStartMs} ms before the request, which waited ${status.engineWaitMs} ms for it)`
-      : '');
-  const parts = ['extractMs', 'roundTripMs', 'paintMs'].filter((key) => typeof status[key] === 'number');
-  const split = parts.map((key) => `${key.replace(/Ms$/, '')} ${status[key]} ms`).join(', ');
-  return (
-    `content-script start to last highlight painted ${status.startToPaintedMs} ms ` +
-    `(${seenByPage}${split ? `${split}; ` : ''}${engine}; analysis in the engine ${status.analysisMs} ms)`
-  );
-}
-
-const isSettled = (status) => ['done', 'error', 'skipped'].includes(status?.phase);
 
 describe('Fineprint in Chromium', () => {
   let browser;

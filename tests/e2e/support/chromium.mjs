@@ -7,6 +7,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { Message } from '../../../extension/shared/messages.js';
 import { buildExtension } from '../../../scripts/build-extension.mjs';
+import { readHighlightsInPage } from './status.mjs';
 
 // The browser binary itself: /usr/bin/chromium is Debian's shell wrapper,
 // which adds flags of its own (--load-extension among them).
@@ -168,15 +169,5 @@ export async function launchChromiumWithExtension() {
   };
 }
 
-// The highlights on a page, as the tests inspect them (runs in the page).
-export function readHighlights(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('fineprint-mark')].map((mark) => ({
-      text: mark.textContent,
-      labels: mark.dataset.fineprintLabels.split(' '),
-      clause: mark.dataset.fineprintClause,
-      className: mark.className,
-      insideOf: mark.parentElement.closest('[id]')?.id ?? null,
-    })),
-  );
-}
+// The highlights on a page, as the tests inspect them.
+export const readHighlights = (page) => page.evaluate(readHighlightsInPage);

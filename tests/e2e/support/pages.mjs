@@ -55,15 +55,12 @@ ${bodyHtml}
 </html>`;
 }
 
-async function xPrivacyPage(file = X_PRIVACY_2024) {
-  const markdown = await readFile(file, 'utf8');
-  return policyPage({ title: 'X Privacy Policy', bodyHtml: marked.parse(markdown) });
+// A corpus document (Markdown) as a policy page.
+async function markdownPolicyPage(file, title) {
+  return policyPage({ title, bodyHtml: marked.parse(await readFile(file, 'utf8')) });
 }
 
-async function metaPrivacyPage() {
-  const markdown = await readFile(META_PRIVACY, 'utf8');
-  return policyPage({ title: 'Meta Privacy Policy', bodyHtml: marked.parse(markdown) });
-}
+const xPrivacyPage = (file = X_PRIVACY_2024) => markdownPolicyPage(file, 'X Privacy Policy');
 
 // Markup shapes extraction and painting must cope with: a clause running
 // through emphasis and a link, a line break, a list, a table, and copies of
@@ -120,22 +117,24 @@ function latePolicyPage(fullPage) {
 // Starts the test page server on an ephemeral port of 127.0.0.1. Resolves to
 // {origin, close()}; the pages are rendered once, up front.
 export async function startPageServer() {
+  const xNovember = await xPrivacyPage(X_PRIVACY_2024);
+  const xJuly = await xPrivacyPage(X_PRIVACY_2024_07);
   const pages = new Map([
-    ['/x-privacy', { html: await xPrivacyPage() }],
-    ['/x-privacy-strict-csp', { html: await xPrivacyPage(), headers: { 'Content-Security-Policy': STRICT_CSP } }],
+    ['/x-privacy', { html: xNovember }],
+    ['/x-privacy-strict-csp', { html: xNovember, headers: { 'Content-Security-Policy': STRICT_CSP } }],
     ['/markup', { html: markupPage() }],
     ['/not-a-policy', { html: notAPolicyPage() }],
     // Serves whichever version setVersion chose: one URL, a changing document.
-    ['/x-history', { html: await xPrivacyPage(X_PRIVACY_2024_07) }],
-    ['/late-policy', { html: latePolicyPage(await xPrivacyPage()) }],
-    ['/meta-privacy', { html: await metaPrivacyPage() }],
+    ['/x-history', { html: xJuly }],
+    ['/late-policy', { html: latePolicyPage(xNovember) }],
+    ['/meta-privacy', { html: await markdownPolicyPage(META_PRIVACY, 'Meta Privacy Policy') }],
     // The X policy at a URL with no policy word in it: nothing runs by
     // itself there, only the popup's button.
-    ['/x-document', { html: await xPrivacyPage() }],
+    ['/x-document', { html: xNovember }],
   ]);
   const versions = new Map([
-    ['2024-07-25', await xPrivacyPage(X_PRIVACY_2024_07)],
-    ['2024-11-16', await xPrivacyPage(X_PRIVACY_2024)],
+    ['2024-07-25', xJuly],
+    ['2024-11-16', xNovember],
   ]);
   const server = http.createServer((request, response) => {
     const page = pages.get(new URL(request.url, 'http://127.0.0.1').pathname);
