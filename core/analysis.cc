@@ -288,6 +288,15 @@ bool IsOneOf(const std::string& word, const char* const (&list)[N]) {
   return std::any_of(std::begin(list), std::end(list), [&](const char* w) { return word == w; });
 }
 
+// "X's" -> "X" (with ' or U+2019); a word that is only "'s" is kept.
+void DropPossessive(std::string* word) {
+  for (const std::string_view tail : {std::string_view("'s"), std::string_view("\xE2\x80\x99s")}) {
+    if (word->size() > tail.size() && word->compare(word->size() - tail.size(), tail.size(), tail) == 0) {
+      word->resize(word->size() - tail.size());
+    }
+  }
+}
+
 // A title word as the lists above spell it: lower case, without the
 // punctuation around it or a possessive ("X's," -> "x").
 std::string FoldWord(std::string_view word) {
@@ -295,12 +304,7 @@ std::string FoldWord(std::string_view word) {
   const size_t first = word.find_first_not_of(kPunctuation);
   if (first == std::string_view::npos) return "";
   std::string folded = Lower(word.substr(first, word.find_last_not_of(kPunctuation) - first + 1));
-  for (const char* suffix : {"'s", "\xE2\x80\x99s"}) {  // ' and U+2019
-    const std::string_view tail(suffix);
-    if (folded.size() > tail.size() && folded.compare(folded.size() - tail.size(), tail.size(), tail) == 0) {
-      folded.resize(folded.size() - tail.size());
-    }
-  }
+  DropPossessive(&folded);
   return folded;
 }
 
@@ -356,12 +360,7 @@ std::string NameInTitlePart(std::string_view part, bool* names_kind) {
     name.append(words[i]);
   }
   // "X's" -> "X"; "Zoom," -> "Zoom".
-  for (const char* suffix : {"'s", "\xE2\x80\x99s"}) {
-    const std::string_view tail(suffix);
-    if (name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0) {
-      name.resize(name.size() - tail.size());
-    }
-  }
+  DropPossessive(&name);
   while (!name.empty() && std::strchr(",;:!?(", name.back()) != nullptr) name.pop_back();
   return name.size() <= 40 ? name : "";
 }

@@ -123,6 +123,30 @@ bool ReadContext(const json& entry, const RulePack& pack, const std::string& whe
   return true;
 }
 
+// Parses `text` into *root: a JSON object whose "schema" is `schema` and
+// whose `key` holds an object keyed by `keyed_by`. `what` names the file in
+// the error ("examples: not a JSON object").
+bool ReadKeyedFile(std::string_view text, const std::string& what, std::string_view schema,
+                   const char* key, const char* keyed_by, json* root, Error* error) {
+  *root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (root->is_discarded() || !root->is_object()) {
+    error->message = what + ": not a JSON object";
+    return false;
+  }
+  std::string found;
+  if (!ReadString(*root, "schema", true, what, &found, error)) return false;
+  if (found != schema) {
+    error->message = what + ": schema is \"" + found + "\", expected \"" + std::string(schema) + "\"";
+    return false;
+  }
+  auto object = root->find(key);
+  if (object == root->end() || !object->is_object()) {
+    error->message = what + ": \"" + key + "\" must be an object keyed by " + keyed_by;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const LabelInfo* RulePack::FindLabel(std::string_view id) const {
@@ -297,18 +321,12 @@ const std::vector<PlatformExample>* ExamplePack::Find(std::string_view label) co
 }
 
 Expected<ExamplePack> ParseExamples(std::string_view text) {
-  const json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded() || !root.is_object()) return Error{"examples: not a JSON object"};
+  json root;
   Error error;
-  std::string schema;
-  if (!ReadString(root, "schema", true, "examples", &schema, &error)) return error;
-  if (schema != "fineprint.examples/1") {
-    return Error{"examples: schema is \"" + schema + "\", expected \"fineprint.examples/1\""};
+  if (!ReadKeyedFile(text, "examples", "fineprint.examples/1", "examples", "label id", &root, &error)) {
+    return error;
   }
-  auto examples = root.find("examples");
-  if (examples == root.end() || !examples->is_object()) {
-    return Error{"examples: \"examples\" must be an object keyed by label id"};
-  }
+  const auto examples = root.find("examples");
   std::map<std::string, std::vector<std::string>> aliases;
   if (auto names = root.find("aliases"); names != root.end()) {
     if (!names->is_object()) return Error{"examples: \"aliases\" must be an object keyed by service"};
@@ -367,18 +385,12 @@ std::string_view ServiceDirectory::Find(std::string_view host) const {
 }
 
 Expected<ServiceDirectory> ParseServices(std::string_view text) {
-  const json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded() || !root.is_object()) return Error{"services: not a JSON object"};
+  json root;
   Error error;
-  std::string schema;
-  if (!ReadString(root, "schema", true, "services", &schema, &error)) return error;
-  if (schema != "fineprint.services/1") {
-    return Error{"services: schema is \"" + schema + "\", expected \"fineprint.services/1\""};
+  if (!ReadKeyedFile(text, "services", "fineprint.services/1", "services", "service name", &root, &error)) {
+    return error;
   }
-  auto services = root.find("services");
-  if (services == root.end() || !services->is_object()) {
-    return Error{"services: \"services\" must be an object keyed by service name"};
-  }
+  const auto services = root.find("services");
   // A host as Find compares it: lower-case labels of letters, digits and
   // "-", at least two of them. Anything else could never match.
   auto is_host = [](const std::string& host) {
