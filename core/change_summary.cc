@@ -496,21 +496,12 @@ DocumentDiff DiffSnapshots(const Snapshot& before_in, const Snapshot& after_in, 
   if (service.empty()) {
     Document titled;
     titled.title = after->title.empty() ? before->title : after->title;
+    // ServiceName takes only a title that names a kind of document and a
+    // name of at most four words: other titles are headings the reader took
+    // for the title ("Contents").
     service = ServiceName(titled);
-    // Only a title that names a kind of document ("X Privacy Policy", "Zoom
-    // Terms of Service") names the service; others are a section heading
-    // the reader took for the title ("Contents", "How to manage the info
-    // we use"). Service names are short, too.
-    std::string lower = titled.title;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    bool names_document = false;
-    for (const char* word : {"privacy", "terms", "policy", "agreement", "notice", "statement", "conditions"}) {
-      names_document = names_document || lower.find(word) != std::string::npos;
-    }
-    if (!names_document || service.empty() || std::count(service.begin(), service.end(), ' ') > 3) {
-      service = "the service";
-    }
   }
+  if (service.empty()) service = "the service";
   const RulePack* pack = classifier != nullptr ? &classifier->pack() : nullptr;
   std::vector<std::string> family_order;
   if (pack != nullptr) {
