@@ -69,11 +69,7 @@ class Engine {
   std::string AnalyzeFrom(const std::string& input, const std::string& format,
                           const std::string& url) const {
     if (!classifier_) return ErrorJson(error_);
-    fineprint::DocumentFormat document_format;
-    if (!fineprint::ParseDocumentFormat(format, &document_format)) {
-      return ErrorJson("unknown format '" + format + "': use text, markdown or html");
-    }
-    auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_, url);
+    auto analysis = AnalyzeText(input, format, url);
     if (!analysis.ok()) return ErrorJson(analysis.error().message);
     return fineprint::AnalysisToJson(analysis.value(), input, fineprint::OffsetUnit::kUtf8Bytes);
   }
@@ -89,12 +85,9 @@ class Engine {
   std::string AnalyzeBlocks(const std::string& blocks_json) const {
     if (!classifier_) return ErrorJson(error_);
     std::string source;
-    std::string url;
-    auto document = fineprint::ReadBlocksJson(blocks_json, &source, &url);
-    if (!document.ok()) return ErrorJson(document.error().message);
-    fineprint::Analysis analysis =
-        fineprint::AnalyzeDocument(std::move(document).value(), *classifier_, url);
-    return fineprint::AnalysisToJson(analysis, source, fineprint::OffsetUnit::kUtf16CodeUnits);
+    auto analysis = AnalyzeBlocksJson(blocks_json, &source);
+    if (!analysis.ok()) return ErrorJson(analysis.error().message);
+    return fineprint::AnalysisToJson(analysis.value(), source, fineprint::OffsetUnit::kUtf16CodeUnits);
   }
 
   // The snapshot (fineprint.snapshot/1) of a document, as `fineprint
@@ -104,11 +97,7 @@ class Engine {
   std::string SnapshotFrom(const std::string& input, const std::string& format,
                            const std::string& date, const std::string& url) const {
     if (!classifier_) return ErrorJson(error_);
-    fineprint::DocumentFormat document_format;
-    if (!fineprint::ParseDocumentFormat(format, &document_format)) {
-      return ErrorJson("unknown format '" + format + "': use text, markdown or html");
-    }
-    auto analysis = fineprint::AnalyzeInput(input, document_format, *classifier_, url);
+    auto analysis = AnalyzeText(input, format, url);
     if (!analysis.ok()) return ErrorJson(analysis.error().message);
     return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date));
   }
@@ -125,12 +114,9 @@ class Engine {
   std::string SnapshotBlocks(const std::string& blocks_json, const std::string& date) const {
     if (!classifier_) return ErrorJson(error_);
     std::string source;
-    std::string url;
-    auto document = fineprint::ReadBlocksJson(blocks_json, &source, &url);
-    if (!document.ok()) return ErrorJson(document.error().message);
-    fineprint::Analysis analysis =
-        fineprint::AnalyzeDocument(std::move(document).value(), *classifier_, url);
-    return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis, date));
+    auto analysis = AnalyzeBlocksJson(blocks_json, &source);
+    if (!analysis.ok()) return ErrorJson(analysis.error().message);
+    return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date));
   }
 
   // What changed between two snapshots, as `fineprint diff --format json`
@@ -157,6 +143,28 @@ class Engine {
   }
 
  private:
+  // Reads `input` as the named format and analyses it, naming the service
+  // from `url` ("" when unknown). Needs classifier_.
+  fineprint::Expected<fineprint::Analysis> AnalyzeText(const std::string& input, const std::string& format,
+                                                       const std::string& url) const {
+    fineprint::DocumentFormat document_format;
+    if (!fineprint::ParseDocumentFormat(format, &document_format)) {
+      return fineprint::Error{"unknown format '" + format + "': use text, markdown or html"};
+    }
+    return fineprint::AnalyzeInput(input, document_format, *classifier_, url);
+  }
+
+  // Reads blocks a content script extracted ({"title", "url", "blocks"})
+  // and analyses them, naming the service from the page's url; the blocks'
+  // joined text goes to *source. Needs classifier_.
+  fineprint::Expected<fineprint::Analysis> AnalyzeBlocksJson(const std::string& blocks_json,
+                                                             std::string* source) const {
+    std::string url;
+    auto document = fineprint::ReadBlocksJson(blocks_json, source, &url);
+    if (!document.ok()) return document.error();
+    return fineprint::AnalyzeDocument(std::move(document).value(), *classifier_, url);
+  }
+
   std::unique_ptr<fineprint::Classifier> classifier_;
   fineprint::ChangeNotes notes_;
   std::string error_;
