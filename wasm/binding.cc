@@ -119,6 +119,19 @@ class Engine {
     return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date));
   }
 
+  // Both of the above from one analysis: {"analysis": AnalyzeBlocks's JSON,
+  // "snapshot": SnapshotBlocks's JSON dated `date`}. The extension paints
+  // the analysis and remembers the snapshot, so a page is classified once.
+  std::string AnalyzeBlocksWithSnapshot(const std::string& blocks_json, const std::string& date) const {
+    if (!classifier_) return ErrorJson(error_);
+    std::string source;
+    auto analysis = AnalyzeBlocksJson(blocks_json, &source);
+    if (!analysis.ok()) return ErrorJson(analysis.error().message);
+    return "{\"analysis\": " +
+           fineprint::AnalysisToJson(analysis.value(), source, fineprint::OffsetUnit::kUtf16CodeUnits) +
+           ", \"snapshot\": " + fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date)) + "}";
+  }
+
   // What changed between two snapshots, as `fineprint diff --format json`
   // prints it. A damaged snapshot is an error ("corrupt snapshot: ..."),
   // never repaired.
@@ -186,6 +199,7 @@ EMSCRIPTEN_BINDINGS(fineprint) {
       .function("snapshot", &Engine::Snapshot)
       .function("snapshot", &Engine::SnapshotFrom)
       .function("snapshotBlocks", &Engine::SnapshotBlocks)
+      .function("analyzeBlocksWithSnapshot", &Engine::AnalyzeBlocksWithSnapshot)
       .function("diff", &Engine::Diff)
       .function("version", &Engine::Version);
 }

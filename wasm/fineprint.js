@@ -129,6 +129,13 @@ export class FineprintEngine {
     return JSON.parse(checked(this.#call((native) => native.snapshotBlocks(json, String(date)))));
   }
 
+  // analyzeBlocks and snapshotBlocks from one analysis of the page:
+  // { analysis, snapshot }, the snapshot dated `date`.
+  analyzeBlocksWithSnapshot({ title = '', url = '', blocks } = {}, date = '') {
+    const json = JSON.stringify({ title, url, blocks }, toWellFormedString);
+    return JSON.parse(checked(this.#call((native) => native.analyzeBlocksWithSnapshot(json, String(date)))));
+  }
+
   // What changed from one snapshot to another (objects or JSON text), as
   // `fineprint diff --format json` prints it.
   diff(before, after) {

@@ -6,7 +6,7 @@ import { listenForMessages } from '../browser/api.js';
 import { Message } from '../shared/messages.js';
 import { forgetVisits, getChanges, noteVisit } from './changes.js';
 import { analyzeBlocks, getEngine, startEngine } from './engine.js';
-import { clearHistory, exportHistory, importHistory } from './history.js';
+import { clearHistory, exportHistory, importHistory, today } from './history.js';
 import { createRouter, Sender } from './router.js';
 import { filterByFamilies, readSettings, removeSettings, writeSettings } from './settings.js';
 import { analyzeTab, getTabStatus, getTabUrl } from './tabs.js';
@@ -39,16 +39,19 @@ listenForMessages(
         if (message.trigger === 'auto' && !settings.autoRun) {
           return { ok: true, skipped: 'auto-run-off', clauseCount: 0, clauses: [], findings: [], examples: {} };
         }
-        const reply = await analyzeBlocks(message, { url: sender.url });
         // A page's top frame is remembered and compared with its last visit
-        // (after the reply is sent: painting never waits for storage).
-        // Only documents with something of note are remembered, whatever
-        // families are shown: the history and the badge count every change.
+        // (after the reply is sent: painting never waits for storage), from
+        // a snapshot made with the same analysis. Only documents with
+        // something of note are remembered, whatever families are shown:
+        // the history and the badge count every change.
         const isPage = sender.tab && sender.frameId === 0 && typeof sender.url === 'string' && /^https?:/.test(sender.url);
+        const { snapshot, ...reply } = await analyzeBlocks(message, {
+          url: sender.url,
+          snapshotDate: isPage ? today() : undefined,
+        });
         if (isPage && reply.clauses.length > 0) {
-          const document = { title: message.title, blocks: message.blocks };
           const visitId = typeof message.visitId === 'string' ? message.visitId : null;
-          noteVisit(sender.tab.id, sender.url, document, visitId);
+          noteVisit(sender.tab.id, sender.url, snapshot, visitId);
         }
         return filterByFamilies(reply, settings.families);
       },

@@ -3,7 +3,7 @@
 // snapshot with the document's stored history (history.js) and shows the
 // number of meaningful changes on the toolbar badge of that tab.
 import { api } from '../browser/api.js';
-import { diffFunction, snapshotBlocks } from './engine.js';
+import { diffFunction } from './engine.js';
 import { readHistory, recordVisit } from './history.js';
 
 const BADGE_COLOURS = { alert: '#b3261e', caution: '#c26a00', info: '#1f5fbf', good: '#1e7d34' };
@@ -21,17 +21,13 @@ async function setBadge(tabId, { count, severity }) {
   }
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
-// Remembers the visit of `href` in `tabId` (blocks as the core reads them).
-export function noteVisit(tabId, href, document, visitId) {
+// Remembers the visit of `href` in `tabId`: `snapshot` is the page's
+// snapshot dated today, made with its analysis (engine.js analyzeBlocks).
+export function noteVisit(tabId, href, snapshot, visitId) {
   const previous = visits.get(tabId);
   const visit = (async () => {
     // After the reply to the content script has gone: painting never waits.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    // The page's address names the service the snapshot keeps, so a later
-    // visit's change summary names it as the notes do.
-    const snapshot = await snapshotBlocks({ ...document, url: href }, today());
     const result = await recordVisit(href, snapshot, await diffFunction(), visitId);
     // A re-analysis that found nothing new keeps the visit's earlier result
     // (and its badge).

@@ -160,14 +160,16 @@ function discardEngine(engine) {
 // when the engine was warm; engineHeadStartMs and engineWaitMs say how long
 // before the request the engine's creation began and how long the request
 // waited for it). url: the page's address (the message's sender.url, not
-// anything the page says), from whose host the core names the service; the
-// core ignores it where it does not know the field.
-export async function analyzeBlocks({ title, blocks }, { url } = {}) {
+// anything the page says), from whose host the core names the service.
+// snapshotDate ("YYYY-MM-DD"): also return the page's snapshot so dated, made
+// from the same analysis, as `snapshot` (for the history; not for the page).
+export async function analyzeBlocks({ title, blocks }, { url, snapshotDate } = {}) {
   if (!Array.isArray(blocks)) throw new TypeError('blocks must be an array');
   const requestedAt = performance.now();
   analysesInFlight += 1;
   let engine;
   let analysis;
+  let snapshot;
   let engineStartupMs;
   let analysisStartedAt;
   let engineStart;
@@ -186,7 +188,11 @@ export async function analyzeBlocks({ title, blocks }, { url } = {}) {
     analysedAPage = true;
     const input = { title: String(title ?? ''), blocks };
     if (typeof url === 'string' && url !== '') input.url = url;
-    analysis = engine.analyzeBlocks(input);
+    if (typeof snapshotDate === 'string') {
+      ({ analysis, snapshot } = engine.analyzeBlocksWithSnapshot(input, snapshotDate));
+    } else {
+      analysis = engine.analyzeBlocks(input);
+    }
   } catch (error) {
     // Bad input throws and leaves the engine usable; an abort inside the
     // module (out of memory) does not: the next request starts afresh.
@@ -234,17 +240,11 @@ export async function analyzeBlocks({ title, blocks }, { url } = {}) {
     ...engineStart,
     analysisMs: roundMs(performance.now() - analysisStartedAt),
   };
-  return { ok: true, clauseCount: analysis.clauses.length, clauses: notedClauses, findings, examples, timing };
+  const reply = { ok: true, clauseCount: analysis.clauses.length, clauses: notedClauses, findings, examples, timing };
+  return snapshot === undefined ? reply : { ...reply, snapshot };
 }
 
-// The snapshot of the page's blocks dated today, and the engine's diff, for
-// the history (history.js). url: the page's address (as in analyzeBlocks),
-// which names the service the snapshot keeps.
-export async function snapshotBlocks({ title, url, blocks }, date) {
-  const engine = await getEngine();
-  return engine.snapshotBlocks({ title: String(title ?? ''), url: typeof url === 'string' ? url : '', blocks }, date);
-}
-
+// The engine's diff, for the history (history.js).
 export async function diffFunction() {
   const engine = await getEngine();
   return (before, after) => engine.diff(before, after);

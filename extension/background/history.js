@@ -65,7 +65,8 @@ export function meaningfulChanges(diff) {
   return { count, severity };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+// Today's date as versions carry it ("YYYY-MM-DD", UTC).
+export const today = () => new Date().toISOString().slice(0, 10);
 const sizeOf = (value) => JSON.stringify(value).length;
 
 // Storage calls reject (Chrome) or throw on quota and I/O errors; the

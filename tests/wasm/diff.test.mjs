@@ -88,3 +88,21 @@ test('snapshotBlocks passes the url, and the summary names the newer service', (
   const unnamed = engine.snapshotBlocks({ title, blocks: [...common, added] }, '2026-02-01');
   assert.equal(note(stored, unnamed), 'A new clause lets the service train AI on your data');
 });
+
+test('analyzeBlocksWithSnapshot gives analyzeBlocks and snapshotBlocks from one analysis', () => {
+  const page = {
+    title: 'Privacy Policy',
+    url: 'https://x.com/en/privacy',
+    blocks: [
+      { kind: 'heading', level: 1, text: 'Privacy Policy 🔒' },
+      { kind: 'paragraph', text: 'We may use your posts to train our artificial intelligence models.' },
+      { kind: 'list_item', level: 1, text: 'Logs are kept for up to 18 months.' },
+    ],
+  };
+  const both = engine.analyzeBlocksWithSnapshot(page, '2026-12-06');
+  assert.deepEqual(Object.keys(both).sort(), ['analysis', 'snapshot']);
+  assert.deepEqual(both.analysis, engine.analyzeBlocks(page));
+  assert.deepEqual(both.snapshot, engine.snapshotBlocks(page, '2026-12-06'));
+  assert.equal(both.snapshot.document.service, 'X');
+  assert.throws(() => engine.analyzeBlocksWithSnapshot({ title: 'x', blocks: 'not a list' }, '2026-12-06'), /blocks/);
+});
