@@ -17,6 +17,11 @@
 // micro-F1 is below F (the regression guard ctest runs); --min-heldout-f1
 // does the same for the held-out set (a generalisation regression guard:
 // set just under the figure reached, never tuned against).
+// A corpus other than the shared one may describe itself in labels/set.json:
+//   {"heldout": ["<doc>", ...], "secondary_labelled": false}
+// naming its held-out documents (instead of the shared corpus's two) and
+// saying whether its gold carries the secondary labels at all; when it does
+// not, their table is left out rather than printed as all false alarms.
 // Exit status: 0 ok, 1 below the floor, 2 bad usage, 3 unreadable corpus.
 #include <algorithm>
 #include <cstdio>
@@ -215,13 +220,36 @@ int main(int argc, char** argv) {
   }
   std::sort(docs.begin(), docs.end());
 
+  std::set<std::string> held_out = kHeldOut;
+  bool secondary_labelled = true;
+  const fs::path set_path = labels_dir / "set.json";
+  if (fs::exists(set_path)) {
+    std::string set_text;
+    nlohmann::json set;
+    if (ReadFile(set_path, &set_text)) set = nlohmann::json::parse(set_text, nullptr, false);
+    const bool valid = set.is_object() && (!set.contains("heldout") || set["heldout"].is_array()) &&
+                       (!set.contains("secondary_labelled") || set["secondary_labelled"].is_boolean());
+    if (!valid) {
+      std::cerr << "fineprint_eval: " << set_path.string()
+                << ": expected {\"heldout\": [names], \"secondary_labelled\": bool}\n";
+      return 3;
+    }
+    held_out.clear();
+    if (set.contains("heldout")) {
+      for (const auto& name : set["heldout"]) {
+        if (name.is_string()) held_out.insert(name.get<std::string>());
+      }
+    }
+    if (set.contains("secondary_labelled")) secondary_labelled = set["secondary_labelled"].get<bool>();
+  }
+
   // split name -> label -> counts
   std::map<std::string, std::map<std::string, Counts>> counts;
   std::vector<ErrorLine> errors;
   for (const fs::path& gold_path : docs) {
     std::string name = gold_path.filename().string();
     name = name.substr(0, name.size() - 11);
-    const std::string which = kHeldOut.count(name) ? "heldout" : "tuning";
+    const std::string which = held_out.count(name) ? "heldout" : "tuning";
     if (split != "all" && split != which) continue;
     std::string text, error;
     std::vector<GoldSentence> gold;
@@ -294,6 +322,10 @@ int main(int argc, char** argv) {
     std::printf("\n== %s set%s ==\n", which, gold_spans ? " (gold sentence spans)" : "");
     std::printf("%-28s %5s %5s %5s %5s %7s %7s %7s\n", "label", "gold", "tp", "fp", "fn", "prec", "recall", "f1");
     for (const bool primary : {true, false}) {
+      if (!primary && !secondary_labelled) {
+        std::printf("(secondary labels: not labelled in this corpus)\n\n");
+        continue;
+      }
       Counts micro;
       for (const fineprint::LabelInfo& info : classifier.pack().labels) {
         if (info.primary != primary) continue;
