@@ -161,24 +161,34 @@
     return card;
   }
 
+  // The open card's size before any height limit, measured once per opening:
+  // it does not change while the page scrolls, so following the mark needs no
+  // forced layout of the card.
+  let naturalSize = null;
+
   function place(mark) {
     const rect = mark.getBoundingClientRect();
     const card = shadow.querySelector('.card');
-    card.style.maxHeight = '';
-    const width = card.offsetWidth;
-    let height = card.offsetHeight;
+    if (!naturalSize) {
+      card.style.maxHeight = '';
+      naturalSize = { width: card.offsetWidth, height: card.offsetHeight };
+    }
+    const { width } = naturalSize;
+    let { height } = naturalSize;
     const below = innerHeight - rect.bottom - 14;
     const above = rect.top - 14;
     let top = rect.bottom + 6;
+    let maxHeight = '';
     if (height > below) {
       // Whichever side has more room; the card scrolls inside if need be.
       const room = Math.max(below, above, 120);
       if (height > room) {
-        card.style.maxHeight = `${room}px`;
+        maxHeight = `${room}px`;
         height = room;
       }
       if (height > below && above > below) top = rect.top - height - 6;
     }
+    if (card.style.maxHeight !== maxHeight) card.style.maxHeight = maxHeight;
     const left = Math.min(Math.max(8, rect.left), Math.max(8, innerWidth - width - 8));
     host.style.setProperty('top', `${Math.max(8, top)}px`, 'important');
     host.style.setProperty('left', `${left}px`, 'important');
@@ -197,6 +207,7 @@
       openFor = number;
     }
     openMark = mark;
+    naturalSize = null;
     place(mark);
   }
 
@@ -253,11 +264,22 @@
       openCard(mark);
     }
   }, true);
-  // The card follows its mark when the page scrolls (focusing a mark scrolls).
-  addEventListener('scroll', () => {
-    if (host && openMark?.isConnected) place(openMark);
-    else if (host) closeCard();
-  }, { passive: true, capture: true });
+  // The card follows its mark when the page scrolls (focusing a mark scrolls)
+  // or the window is resized, at most once per frame however many events come.
+  let placeFrame = 0;
+  function followMark() {
+    if (!host || placeFrame) return;
+    placeFrame = requestAnimationFrame(() => {
+      placeFrame = 0;
+      if (openMark?.isConnected) place(openMark);
+      else closeCard();
+    });
+  }
+  addEventListener('scroll', followMark, { passive: true, capture: true });
+  addEventListener('resize', () => {
+    naturalSize = null;
+    followMark();
+  }, { passive: true });
 
   fineprint.closeCard = closeCard;
 })();
