@@ -12,7 +12,8 @@
 // fastest) of --startups further fresh instances in this process:
 //   instantiate  compile + instantiate fineprint_wasm.wasm (createFineprintModule)
 //   rules        new Module.Engine(""): parse the built-in rule pack and
-//                prepare it (patterns are compiled on first use)
+//                build its prefilter from the form the build prepared (no
+//                pattern is parsed; each is compiled on first use)
 //   first X      the first analyze() of X's privacy policy (2024-11-16, the
 //                extension's flagship page) on that instance
 // The extension pays all three before its first highlight.

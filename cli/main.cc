@@ -156,20 +156,17 @@ std::string ParseOneFileCommandLine(const std::vector<std::string>& args, const 
   return "";
 }
 
-// The rule pack: the built-in one, or --rules.
+// The rule pack: the built-in one (prepared at build time), or --rules.
 bool LoadClassifier(const std::string& rules_path, std::unique_ptr<fineprint::Classifier>* out,
                     std::string* error) {
   std::string rules_json(fineprint::BuiltinRulePackJson());
+  std::string_view prepared = fineprint::BuiltinPreparedRulePack();
   if (!rules_path.empty()) {
     rules_json.clear();
+    prepared = {};
     if (!ReadInput(rules_path, &rules_json, error)) return false;
   }
-  auto pack = fineprint::ParseRulePack(rules_json);
-  if (!pack.ok()) {
-    *error = pack.error().message;
-    return false;
-  }
-  auto classifier = fineprint::Classifier::Create(std::move(pack).value());
+  auto classifier = fineprint::Classifier::CreateFromJson(rules_json, prepared);
   if (!classifier.ok()) {
     *error = classifier.error().message;
     return false;

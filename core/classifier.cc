@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace fineprint {
 namespace {
@@ -54,11 +57,46 @@ class LazyPattern {
     return *re_;
   }
 
+  // The span RE2 gives for the leftmost match in `text` (its leftmost
+  // start, and the end its first-match rules choose from there); false when
+  // nothing matches. Thread-safe.
+  //
+  // RE2 finds the start by running the pattern backwards from the end,
+  // with a second, reversed program: compiling those was an eighth of a
+  // fresh engine's first analysis (X's privacy policy, natively counted).
+  // So at first the start is found without it: it is the leftmost position
+  // where an anchored search (forward program) matches, which gives that
+  // same span. That costs a search per position before the match, more
+  // than RE2's way once its program is built, so a pattern goes RE2's way
+  // after kMaxScans matches or kScanBudget positions: a long-lived engine
+  // runs as fast as before (on Meta's policy, from its 9th analysis on),
+  // and a fresh engine's first page compiles few reverse programs.
+  bool FindSpan(std::string_view text, std::string_view* span) const {
+    const RE2& compiled = re();
+    if (scans_.load(std::memory_order_relaxed) >= kMaxScans ||
+        positions_scanned_.load(std::memory_order_relaxed) >= kScanBudget) {
+      return compiled.Match(text, 0, text.size(), RE2::UNANCHORED, span, 1);
+    }
+    if (!compiled.Match(text, 0, text.size(), RE2::UNANCHORED, nullptr, 0)) return false;
+    scans_.fetch_add(1, std::memory_order_relaxed);
+    for (size_t start = 0; start <= text.size(); ++start) {
+      if (compiled.Match(text, start, text.size(), RE2::ANCHOR_START, span, 1)) {
+        positions_scanned_.fetch_add(static_cast<uint32_t>(start + 1), std::memory_order_relaxed);
+        return true;
+      }
+    }
+    return false;  // unreachable: some start holds the match just found
+  }
+
  private:
+  static constexpr uint32_t kMaxScans = 8;
+  static constexpr uint32_t kScanBudget = 2048;
   const std::string pattern_;
   const RE2::Options options_;
   mutable std::once_flag once_;
   mutable std::unique_ptr<RE2> re_;
+  mutable std::atomic<uint32_t> scans_{0};
+  mutable std::atomic<uint32_t> positions_scanned_{0};
 };
 
 bool PartialMatch(std::string_view text, const LazyPattern& pattern) {
@@ -325,7 +363,133 @@ class AtomMatcher {
   std::vector<int> output_atoms_;
 };
 
+// A rule's prefilter (re2::Prefilter's AND/OR tree over atoms), as plain
+// data: made from RE2's parse when a pack loads, or read back from the text
+// Classifier::Prepare wrote at build time, so both paths flatten the very
+// same tree.
+struct PrefilterTree {
+  re2::Prefilter::Op op = re2::Prefilter::ALL;
+  std::string atom;                 // ATOM only
+  std::vector<PrefilterTree> subs;  // AND and OR only
+};
+
+PrefilterTree TreeOf(re2::Prefilter& prefilter) {  // re2::Prefilter has no const accessors
+  PrefilterTree tree;
+  tree.op = prefilter.op();
+  if (tree.op == re2::Prefilter::ATOM) tree.atom = prefilter.atom();
+  if (tree.op == re2::Prefilter::AND || tree.op == re2::Prefilter::OR) {
+    for (re2::Prefilter* sub : *prefilter.subs()) tree.subs.push_back(TreeOf(*sub));
+  }
+  return tree;
+}
+
+// One tree as text: "A" (all), "N" (none), "a<length>:<bytes>" (an atom, any
+// bytes), "&<count> " or "|<count> " followed by that many trees.
+void WriteTree(const PrefilterTree& tree, std::string* out) {
+  switch (tree.op) {
+    case re2::Prefilter::ALL: *out += 'A'; return;
+    case re2::Prefilter::NONE: *out += 'N'; return;
+    case re2::Prefilter::ATOM:
+      *out += 'a' + std::to_string(tree.atom.size()) + ':' + tree.atom;
+      return;
+    case re2::Prefilter::AND:
+    case re2::Prefilter::OR:
+      *out += tree.op == re2::Prefilter::AND ? '&' : '|';
+      *out += std::to_string(tree.subs.size()) + ' ';
+      for (const PrefilterTree& sub : tree.subs) WriteTree(sub, out);
+      return;
+  }
+}
+
+// Reads a count or length at *text; false on anything but digits (up to a
+// sanity bound: a pack has nowhere near a million atoms or children).
+bool ReadNumber(std::string_view* text, size_t* out) {
+  size_t digits = 0;
+  *out = 0;
+  while (digits < text->size() && (*text)[digits] >= '0' && (*text)[digits] <= '9' && digits < 7) {
+    *out = *out * 10 + static_cast<size_t>((*text)[digits] - '0');
+    ++digits;
+  }
+  text->remove_prefix(digits);
+  return digits > 0;
+}
+
+// Reads one tree WriteTree wrote from the front of *text; false when the
+// text is malformed (the caller then ignores the prepared form).
+bool ReadTree(std::string_view* text, PrefilterTree* tree, int depth = 0) {
+  if (text->empty() || depth > 200) return false;
+  const char kind = text->front();
+  text->remove_prefix(1);
+  size_t n = 0;
+  switch (kind) {
+    case 'A': tree->op = re2::Prefilter::ALL; return true;
+    case 'N': tree->op = re2::Prefilter::NONE; return true;
+    case 'a':
+      tree->op = re2::Prefilter::ATOM;
+      if (!ReadNumber(text, &n) || text->empty() || text->front() != ':' || text->size() < n + 1) return false;
+      tree->atom = std::string(text->substr(1, n));
+      text->remove_prefix(n + 1);
+      return true;
+    case '&':
+    case '|':
+      tree->op = kind == '&' ? re2::Prefilter::AND : re2::Prefilter::OR;
+      if (!ReadNumber(text, &n) || text->empty() || text->front() != ' ') return false;
+      text->remove_prefix(1);
+      tree->subs.resize(n);
+      for (PrefilterTree& sub : tree->subs) {
+        if (!ReadTree(text, &sub, depth + 1)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+// FNV-1a: ties a prepared form to the exact rule pack text it was made from.
+uint64_t Fingerprint(std::string_view text) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ull;
+  return hash;
+}
+
+constexpr std::string_view kPreparedSchema = "fineprint.prefilters/1";
+
+std::string PreparedHeader(std::string_view rules_json) {
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Fingerprint(rules_json)));
+  return std::string(kPreparedSchema) + ' ' + hash + '\n';
+}
+
+// The per-rule trees of `prepared` (from Classifier::Prepare), when it was
+// made from exactly `rules_json` and holds one well-formed tree per rule;
+// false otherwise.
+bool ReadPrepared(std::string_view prepared, std::string_view rules_json, size_t rule_count,
+                  std::vector<std::optional<PrefilterTree>>* trees) {
+  const std::string header = PreparedHeader(rules_json);
+  if (prepared.substr(0, header.size()) != header) return false;
+  prepared.remove_prefix(header.size());
+  trees->clear();
+  trees->reserve(rule_count);
+  while (!prepared.empty()) {
+    if (prepared.front() == '-') {
+      trees->emplace_back();
+      prepared.remove_prefix(1);
+    } else {
+      PrefilterTree tree;
+      if (!ReadTree(&prepared, &tree)) return false;
+      trees->push_back(std::move(tree));
+    }
+    if (prepared.empty() || prepared.front() != '\n') return false;
+    prepared.remove_prefix(1);
+  }
+  return trees->size() == rule_count;
+}
+
 }  // namespace
+
+struct Classifier::Prefilters {
+  std::vector<std::optional<PrefilterTree>> trees;  // per rule
+};
 
 struct Classifier::Compiled {
   struct CompiledRule {
@@ -490,6 +654,40 @@ Classifier::Classifier(RulePack pack)
 Classifier::~Classifier() = default;
 
 Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
+  return Build(std::move(pack), nullptr, nullptr);
+}
+
+Expected<std::string> Classifier::Prepare(std::string_view rules_json) {
+  auto pack = ParseRulePack(rules_json);
+  if (!pack.ok()) return pack.error();
+  Prefilters prefilters;
+  auto built = Build(std::move(pack).value(), nullptr, &prefilters);
+  if (!built.ok()) return built.error();
+  std::string prepared = PreparedHeader(rules_json);
+  for (const std::optional<PrefilterTree>& tree : prefilters.trees) {
+    if (tree) {
+      WriteTree(*tree, &prepared);
+    } else {
+      prepared += '-';
+    }
+    prepared += '\n';
+  }
+  return prepared;
+}
+
+Expected<std::unique_ptr<Classifier>> Classifier::CreateFromJson(std::string_view rules_json,
+                                                                 std::string_view prepared) {
+  auto pack = ParseRulePack(rules_json);
+  if (!pack.ok()) return pack.error();
+  Prefilters prefilters;
+  if (prepared.empty() || !ReadPrepared(prepared, rules_json, pack.value().rules.size(), &prefilters.trees)) {
+    return Build(std::move(pack).value(), nullptr, nullptr);
+  }
+  return Build(std::move(pack).value(), &prefilters, nullptr);
+}
+
+Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, const Prefilters* prepared,
+                                                        Prefilters* trees_out) {
   std::unique_ptr<Classifier> classifier(new Classifier(std::move(pack)));
   Compiled& compiled = *classifier->compiled_;
 
@@ -497,13 +695,28 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
   // (LazyPattern). The check is RE2's own parse (case folding aside, below),
   // so a broken pattern is reported exactly as RE2 words it.
   std::map<std::pair<std::string, bool>, const LazyPattern*> pool;  // (pattern, captures)
-  std::vector<std::unique_ptr<re2::Prefilter>> prefilters;          // per rule
+  // Per rule: its match pattern's prefilter, absent when RE2 gives none
+  // (the rule is then always a candidate).
+  std::vector<std::optional<PrefilterTree>> trees;
   auto add = [&](const std::string& pattern, bool captures, const std::string& owner,
                  const char* field, const LazyPattern** out, bool want_prefilter = false,
                  int* capture_groups = nullptr) -> Expected<bool> {
     if (pattern.empty()) return true;  // optional pattern not given
     const LazyPattern*& shared = pool[{pattern, captures}];
+    // A prepared pack's patterns were all checked (and its slots' capture
+    // groups counted) when it was prepared, and its prefilters come ready.
+    if (prepared != nullptr) {
+      want_prefilter = false;
+      capture_groups = nullptr;
+    }
     if (shared != nullptr && !want_prefilter && capture_groups == nullptr) {
+      *out = shared;
+      return true;
+    }
+    if (prepared != nullptr) {
+      compiled.patterns.push_back(
+          std::make_unique<LazyPattern>(pattern, captures ? PatternOptions() : NoCaptureOptions()));
+      shared = compiled.patterns.back().get();
       *out = shared;
       return true;
     }
@@ -522,7 +735,8 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
         if (shared == nullptr) pool.erase({pattern, captures});
         return Error{owner + ": " + field + " pattern does not compile: " + parsed.error()};
       }
-      prefilters.emplace_back(re2::Prefilter::FromRE2(&parsed));
+      const std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(&parsed));
+      trees.push_back(prefilter ? std::optional<PrefilterTree>(TreeOf(*prefilter)) : std::nullopt);
       if (capture_groups != nullptr) *capture_groups = parsed.Regexp()->NumCaptures();
     } else {
       // RE2's own parse step, as RE2 runs it, and its error text
@@ -584,7 +798,9 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
         !ok.ok()) {
       return ok.error();
     }
-    if (capture_groups < 1) return Error{owner + ": pattern needs a capture group for the value"};
+    if (prepared == nullptr && capture_groups < 1) {
+      return Error{owner + ": pattern needs a capture group for the value"};
+    }
   }
   for (const FindingRule& finding : classifier->pack_.findings) {
     const std::string owner = "finding '" + finding.id + "'";
@@ -606,14 +822,14 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
   std::vector<std::string> atoms;
   std::map<std::string, int> atom_ids;
   // Flattens a prefilter tree into compiled.nodes; returns the node index.
-  std::function<int(re2::Prefilter*)> flatten = [&](re2::Prefilter* prefilter) -> int {
+  std::function<int(const PrefilterTree&)> flatten = [&](const PrefilterTree& prefilter) -> int {
     Compiled::FilterNode node;
-    node.op = prefilter->op();
+    node.op = prefilter.op;
     if (node.op == re2::Prefilter::ATOM) {
       // A non-ASCII atom ("you’ve chosen to") still implies its longest
       // ASCII run ("ve chosen to"): RE2 folds ASCII letters only onto ASCII
       // ones, KELVIN SIGN and LONG S aside (CandidatesFor handles those).
-      const std::string& whole = prefilter->atom();
+      const std::string& whole = prefilter.atom;
       std::string_view atom;
       for (size_t i = 0; i < whole.size();) {
         size_t end = i;
@@ -633,7 +849,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
       // a), then the subtrees, small ones first: an AND fails, an OR holds,
       // early.
       std::vector<int> atom_children, subtrees;
-      for (re2::Prefilter* sub : *prefilter->subs()) {
+      for (const PrefilterTree& sub : prefilter.subs) {
         const int child = flatten(sub);
         const Compiled::FilterNode& c = compiled.nodes[child];
         if (c.op != re2::Prefilter::ATOM) {
@@ -658,8 +874,8 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
     compiled.node_sizes.push_back(size);
     return static_cast<int>(compiled.nodes.size()) - 1;
   };
-  for (const std::unique_ptr<re2::Prefilter>& prefilter : prefilters) {
-    compiled.rule_roots.push_back(prefilter ? flatten(prefilter.get()) : -1);
+  for (const std::optional<PrefilterTree>& tree : prepared != nullptr ? prepared->trees : trees) {
+    compiled.rule_roots.push_back(tree ? flatten(*tree) : -1);
   }
   compiled.atom_count = static_cast<int>(atoms.size());
   // atom -> the AND/OR nodes it is a direct child of, as one flat array.
@@ -727,14 +943,13 @@ Expected<std::unique_ptr<Classifier>> Classifier::Create(RulePack pack) {
     for (const int atom : rule_gate) compiled.rules_by_atom[atom * words + index / 64] |= bit;
   }
   compiled.atoms.Build(atoms);
+  if (trees_out != nullptr) trees_out->trees = std::move(trees);
   return classifier;
 }
 
 bool Classifier::MatchRule(int index, std::string_view text, LabelMatch* match) const {
   std::string_view evidence;
-  if (!compiled_->rules[index].match->re().Match(text, 0, text.size(), RE2::UNANCHORED, &evidence, 1)) {
-    return false;
-  }
+  if (!compiled_->rules[index].match->FindSpan(text, &evidence)) return false;
   const Rule& rule = pack_.rules[index];
   match->label = rule.label;
   match->rule = &rule;

@@ -16,7 +16,14 @@
 // the first time a clause needs it. The extension pays start-up whenever its
 // WASM engine starts, and not every pattern is needed on a page: on X's
 // privacy policy 32 of the 123 never are (guards of rules that never match,
-// context patterns whose context never holds).
+// context patterns whose context never holds). The built-in pack skips even
+// the parse: the build checks its patterns and writes their prefilters
+// (Prepare, tools/prepare_rules.cc), which CreateFromJson reads back.
+//
+// A fresh engine's first analysis compiles the patterns it reaches; for
+// the evidence span of a match, RE2 would also compile each pattern's
+// reverse program, so the classifier finds the span with the forward one
+// first (LazyPattern::FindSpan in classifier.cc).
 //
 // Rules with a "context" (previous clause's labels, the section heading, a
 // list's lead-in) are candidates from the same single pass when their atoms
@@ -74,6 +81,21 @@ class Classifier {
   // too large for RE2's memory budget (only huge counted repetitions are)
   // is not caught here: it then matches nothing.
   static Expected<std::unique_ptr<Classifier>> Create(RulePack pack);
+
+  // Start-up work done ahead of time. Create parses every pattern, for its
+  // check and for the match patterns' prefilter; that is most of start-up,
+  // and the extension pays start-up each time its WASM engine starts.
+  // Prepare does that work once (the build runs it on the built-in pack:
+  // tools/prepare_rules.cc) and writes the prefilters as text, tied to the
+  // exact JSON text it read; it fails as ParseRulePack or Create would.
+  static Expected<std::string> Prepare(std::string_view rules_json);
+
+  // ParseRulePack(rules_json), then the classifier Create would build,
+  // reading the prefilters from `prepared` (Prepare's output for the same
+  // JSON text) instead of parsing any pattern. A `prepared` made from other
+  // text, or empty, is ignored: every pattern is then checked as in Create.
+  static Expected<std::unique_ptr<Classifier>> CreateFromJson(std::string_view rules_json,
+                                                              std::string_view prepared);
   ~Classifier();
   Classifier(const Classifier&) = delete;
   Classifier& operator=(const Classifier&) = delete;
@@ -104,7 +126,13 @@ class Classifier {
 
  private:
   struct Compiled;
+  struct Prefilters;  // per rule, its match pattern's prefilter
   explicit Classifier(RulePack pack);
+  // Create's work. With `prepared`, patterns are taken as checked and the
+  // prefilters as given; otherwise each pattern is parsed, and *trees_out
+  // (when not null) receives the prefilters found.
+  static Expected<std::unique_ptr<Classifier>> Build(RulePack pack, const Prefilters* prepared,
+                                                     Prefilters* trees_out);
   // Text-only labels of one clause from its candidate rules; context rules
   // are skipped and their indices appended to *context_candidates.
   // `heading` is the text of the clause's section heading ("" when none).
@@ -117,6 +145,10 @@ class Classifier {
   RulePack pack_;
   std::unique_ptr<Compiled> compiled_;
 };
+
+// Prepare's output for the built-in rule pack (BuiltinRulePackJson), made by
+// the build; pass both to Classifier::CreateFromJson.
+std::string_view BuiltinPreparedRulePack();
 
 }  // namespace fineprint
 

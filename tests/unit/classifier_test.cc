@@ -1,5 +1,7 @@
 #include "core/classifier.h"
 
+#include <re2/re2.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <thread>
@@ -577,6 +579,139 @@ TEST_CASE("Opt-out: objecting, restricting, withdrawing, unsubscribing, named se
   for (const std::string& text : not_opt_out) {
     INFO(text);
     CHECK_FALSE(Has(Labels(*classifier, text), "choice.opt_out"));
+  }
+}
+
+// A one-label pack's JSON around `rules` (a JSON list).
+std::string SmallPackJson(const std::string& rules) {
+  return R"({"schema": "fineprint.rules/1", "language": "en", "version": "t",
+      "labels": [{"id": "choice.opt_out", "name": "n", "family": "choice"}], "rules": )" +
+         rules + "}";
+}
+
+TEST_CASE("The built-in pack's prepared form is the one its JSON gives today", "[classifier][prepared]") {
+  // The build remakes it from core/rules/en.json (tools/prepare_rules.cc);
+  // a stale one would be ignored at load (slow, still right), and fail here.
+  auto prepared = Classifier::Prepare(BuiltinRulePackJson());
+  REQUIRE(prepared.ok());
+  CHECK(prepared.value() == BuiltinPreparedRulePack());
+  auto classifier = Classifier::CreateFromJson(BuiltinRulePackJson(), BuiltinPreparedRulePack());
+  REQUIRE(classifier.ok());
+  CHECK(classifier.value()->pack().rules.size() == Builtin()->pack().rules.size());
+}
+
+TEST_CASE("A prepared pack labels and quotes every clause as a freshly checked one", "[classifier][prepared]") {
+  auto prepared = Classifier::CreateFromJson(BuiltinRulePackJson(), BuiltinPreparedRulePack());
+  REQUIRE(prepared.ok());
+  auto checked = Builtin();
+  for (const char* text :
+       {"If you do not opt out, in some instances the recipients of the information may use it to train "
+        "their artificial intelligence models, whether generative or otherwise.",
+        "We keep information shared by partners for up to 90 days.",
+        "You may withdraw your consent at any time.", "The weather in Amsterdam was mild this week."}) {
+    INFO(text);
+    const std::vector<LabelMatch> a = prepared.value()->Classify(text);
+    const std::vector<LabelMatch> b = checked->Classify(text);
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].label == b[i].label);
+      CHECK(a[i].rule->id == b[i].rule->id);
+      CHECK(a[i].evidence_start == b[i].evidence_start);
+      CHECK(a[i].evidence_end == b[i].evidence_end);
+    }
+  }
+}
+
+TEST_CASE("A prepared form decides the candidates, and only for the text it was made from",
+          "[classifier][prepared]") {
+  const std::string json =
+      SmallPackJson(R"([{"id": "r", "label": "choice.opt_out", "match": "opt(?:-| )?out", "why": "w"}])");
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  // The rule's prefilter, rewritten to "never": the prepared form is what
+  // the classifier goes by (no pattern is parsed to find the prefilter).
+  std::string never = prepared.value();
+  const size_t first_tree = never.find('\n') + 1;
+  never.replace(first_tree, never.size() - first_tree, "N\n");
+  auto from_prepared = Classifier::CreateFromJson(json, prepared.value());
+  auto from_never = Classifier::CreateFromJson(json, never);
+  REQUIRE(from_prepared.ok());
+  REQUIRE(from_never.ok());
+  CHECK(from_prepared.value()->Classify("You can opt out.").size() == 1);
+  CHECK(from_never.value()->Classify("You can opt out.").empty());
+  // The same prepared form with other JSON text (one space more) is
+  // ignored: every pattern is checked and the prefilter found afresh.
+  auto other_text = Classifier::CreateFromJson(json + " ", never);
+  REQUIRE(other_text.ok());
+  CHECK(other_text.value()->Classify("You can opt out.").size() == 1);
+  // A damaged prepared form is ignored too.
+  for (const std::string& damaged : {never.substr(0, never.size() - 1), never + "N\n", never + "a9:x\n",
+                                     prepared.value().substr(0, first_tree) + "&2 a3:opt\n"}) {
+    auto classifier = Classifier::CreateFromJson(json, damaged);
+    REQUIRE(classifier.ok());
+    CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
+  }
+}
+
+TEST_CASE("A broken pattern is still rejected, naming the rule, whatever prepared form comes along",
+          "[classifier][prepared]") {
+  const std::string broken =
+      SmallPackJson(R"([{"id": "broken-one", "label": "choice.opt_out", "match": "opt (out", "why": "w"}])");
+  auto prepared = Classifier::Prepare(broken);
+  REQUIRE_FALSE(prepared.ok());
+  CHECK(prepared.error().message.rfind("rule 'broken-one': match pattern does not compile", 0) == 0);
+  for (std::string_view with : {std::string_view(), BuiltinPreparedRulePack()}) {
+    auto classifier = Classifier::CreateFromJson(broken, with);
+    REQUIRE_FALSE(classifier.ok());
+    CHECK(classifier.error().message.rfind("rule 'broken-one': match pattern does not compile", 0) == 0);
+  }
+  auto not_json = Classifier::CreateFromJson("{", BuiltinPreparedRulePack());
+  REQUIRE_FALSE(not_json.ok());
+  CHECK(not_json.error().message == "rule pack: not valid JSON");
+}
+
+TEST_CASE("Evidence is the span RE2 gives for the leftmost match", "[classifier]") {
+  // The classifier finds a match's start without RE2's reverse program (an
+  // anchored search from each earlier position); the span must be RE2's own.
+  const std::vector<std::string> patterns = {
+      "a|ab",          "ab|a",          "b+c",      "\\bopt(?:-| )?out\\b", "x*",
+      "(?:data|da)ta", "\xC3\xA9+t",    ".{0,5}end", "[^.]*\\btrain\\w*",  "(?:\\w+\\s+){0,3}models?\\b",
+      "s.*?t",         "(?m)^we keep", "end$"};
+  const std::vector<std::string> texts = {
+      "xxabc abbbc",        "You can opt-out or OPT OUT.", "the datata data",  "caf\xC3\xA9\xC3\xA9t \xC3\x89T",
+      "we send the end",    "We train. Then retrain models.", "big language models here",
+      "sat on a mat, set",  "first\nwe keep it",            "it ends at the end", "",
+      // Far into a long clause: enough positions before the match that the
+      // pattern then switches to RE2's own way for the rounds after.
+      std::string(2500, '-') + " the data: we train ab c models, opt out, sat at the end"};
+  for (const std::string& pattern : patterns) {
+    RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_never_capture(true);
+    const RE2 re(pattern, options);
+    REQUIRE(re.ok());
+    std::string escaped;
+    for (char c : pattern) {
+      if (c == '\\' || c == '"') escaped += '\\';
+      escaped += c == '\n' ? 'n' : c;
+    }
+    auto classifier = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": ")" + escaped +
+                                R"(", "why": "w"}])");
+    REQUIRE(classifier.ok());
+    // Three times over: a pattern that has searched long enough goes back
+    // to RE2's own way of finding the start, which must agree as well.
+    for (int round = 0; round < 3; ++round) {
+    for (const std::string& text : texts) {
+      INFO(pattern << " on " << text << ", round " << round);
+      std::string_view expected;
+      const bool matches = re.Match(text, 0, text.size(), RE2::UNANCHORED, &expected, 1);
+      const std::vector<LabelMatch> got = classifier.value()->Classify(text);
+      REQUIRE(got.size() == (matches ? 1u : 0u));
+      if (!matches) continue;
+      CHECK(got[0].evidence_start == expected.data() - text.data());
+      CHECK(got[0].evidence_end == expected.data() - text.data() + expected.size());
+    }
+    }
   }
 }
 
