@@ -57,12 +57,14 @@ function withTestHostAccess(manifest) {
   return { ...manifest, host_permissions: [...(manifest.host_permissions ?? []), ...TEST_HOST_PERMISSIONS] };
 }
 
+// The engine from build/wasm, or from FINEPRINT_WASM_BUILD_DIR when set (as
+// for the WASM tests: tests/wasm/helpers.mjs).
+const wasmBuildDir = process.env.FINEPRINT_WASM_BUILD_DIR
+  ? path.resolve(process.env.FINEPRINT_WASM_BUILD_DIR)
+  : path.join(repoRoot, 'build', 'wasm');
 export const defaultEngineFiles = {
   wrapper: path.join(repoRoot, 'wasm', 'fineprint.js'),
-  artifacts: [
-    path.join(repoRoot, 'build', 'wasm', 'fineprint_wasm.js'),
-    path.join(repoRoot, 'build', 'wasm', 'fineprint_wasm.wasm'),
-  ],
+  artifacts: [path.join(wasmBuildDir, 'fineprint_wasm.js'), path.join(wasmBuildDir, 'fineprint_wasm.wasm')],
 };
 
 async function exists(file) {

@@ -113,6 +113,16 @@ const WARM_UP_SECTIONS = [
 // Chromium: 280 ms late; with this gap, after the section running at most).
 const WARM_UP_GAP_MS = 16;
 
+// The warm-up starts this long after the engine is ready, not at once. A
+// stopped worker is usually started by a page's wake-up message
+// (content/wake.js), and when that page's text is ready early its request is
+// already on its way as the engine becomes ready: started at once, the
+// warm-up took the thread first, and the request waited for one or two of
+// its first sections, the slow ones on a fresh engine (measured in Chromium,
+// X's policy served at once: 23-165 ms each). A page whose text comes later
+// (X's own pages render it) still leaves the warm-up most of that time.
+const WARM_UP_DELAY_MS = 250;
+
 // Reading it once leaves the first real policy still three times slower
 // than a warm engine's (the baseline code has not been optimised yet); read
 // six times, it is within a few milliseconds (measured in Chromium on X's
@@ -136,7 +146,7 @@ function scheduleWarmUp(engine) {
     }
     setTimeout(next, WARM_UP_GAP_MS);
   };
-  setTimeout(next, 0);
+  setTimeout(next, WARM_UP_DELAY_MS);
 }
 
 // Starts creating the engine now (the background calls this as it starts),
