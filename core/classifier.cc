@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -39,11 +40,105 @@ RE2::Options NoCaptureOptions() {
 // leaves room for no instruction at all.
 constexpr int64_t kParseOnlyMemory = 3;
 
+// The pattern with the letters it matches literally lower-cased (outside
+// escapes, inside classes too), for a case-sensitive program that runs on
+// ASCII-lower-cased text; "" when the pattern sets its own flags ("(?i)",
+// "(?-i:...)"), which then keeps RE2's case folding.
+std::string LowerCaseLiterals(std::string_view pattern) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::string out;
+  out.reserve(pattern.size());
+  bool in_class = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      const char next = pattern[i + 1];
+      out += c;
+      out += next;
+      ++i;
+      if (next == 'Q') {  // \Q...\E: literal text
+        for (++i; i < pattern.size() && pattern.compare(i, 2, "\\E") != 0; ++i) out += lower(pattern[i]);
+        if (i < pattern.size()) out += "\\E";
+        ++i;
+      } else if ((next == 'p' || next == 'P' || next == 'x') && i + 1 < pattern.size() &&
+                 pattern[i + 1] == '{') {  // \p{Name}, \x{hex}: copied as written
+        for (++i; i < pattern.size() && pattern[i] != '}'; ++i) out += pattern[i];
+        if (i < pattern.size()) out += '}';
+      }
+      continue;
+    }
+    if (in_class) {
+      if (c == '[' && i + 1 < pattern.size() && pattern[i + 1] == ':') {  // [:alpha:]
+        const size_t end = pattern.find(":]", i + 2);
+        if (end != std::string_view::npos) {
+          out.append(pattern.substr(i, end + 2 - i));
+          i = end + 1;
+          continue;
+        }
+      }
+      if (c == ']') in_class = false;
+      out += lower(c);
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out += c;
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out += pattern[++i];
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];  // a literal ']'
+      continue;
+    }
+    if (c == '(' && i + 1 < pattern.size() && pattern[i + 1] == '?') {
+      if (i + 2 < pattern.size() && pattern[i + 2] != ':') return "";  // flags or a name
+      out += "(?";
+      ++i;
+      continue;
+    }
+    out += lower(c);
+  }
+  return out;
+}
+
+// `text` with ASCII letters lower-cased, from a per-thread cache of the
+// last two texts: a clause's text (and its section heading) is matched
+// against several patterns in a row, so each is lowered once for all of
+// them. The view stays valid until the second call after this one.
+std::string_view LowerCasedText(std::string_view text) {
+  struct Entry {
+    std::string source, lowered;
+  };
+  thread_local Entry entries[2];
+  thread_local int next = 0;
+  for (const Entry& entry : entries) {
+    if (entry.source.size() == text.size() &&
+        std::memcmp(entry.source.data(), text.data(), text.size()) == 0) {
+      return entry.lowered;
+    }
+  }
+  Entry& entry = entries[next];
+  next ^= 1;
+  entry.source.assign(text.data(), text.size());
+  entry.lowered = entry.source;
+  for (char& c : entry.lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return entry.lowered;
+}
+
 // A pattern of the pack: parsed (checked) when the pack is loaded, compiled
 // the first time a clause needs it. Most of a pack's patterns are never
 // needed on a given page (a rule's guards run only where its match pattern
 // matched), and compiling them all was most of the start-up cost, which the
 // extension pays every time its WASM engine starts.
+//
+// Patterns match case-insensitively. RE2's own case folding is Unicode-wide:
+// it turns every letter into a class, adds the three-byte KELVIN SIGN to
+// every k and the two-byte LONG S to every s, and folds each rune while
+// parsing; on a fresh engine's first analysis of X's privacy policy that
+// was about a third of the work (natively counted). So a pattern is
+// compiled case-sensitively with its literal letters lower-cased and runs
+// on ASCII-lower-cased text (same byte offsets); only non-ASCII letters
+// lose their case pairs, which no English rule relies on. A pattern that
+// sets its own flags keeps RE2's folding.
 class LazyPattern {
  public:
   LazyPattern(std::string pattern, RE2::Options options)
@@ -53,13 +148,38 @@ class LazyPattern {
   // program exceeds RE2's memory budget (only huge counted repetitions do)
   // yields an RE2 that is not ok() and matches nothing.
   const RE2& re() const {
-    std::call_once(once_, [this] { re_ = std::make_unique<RE2>(pattern_, options_); });
+    std::call_once(once_, [this] {
+      const std::string lowered = LowerCaseLiterals(pattern_);
+      if (!lowered.empty()) {
+        RE2::Options options = options_;
+        options.set_case_sensitive(true);
+        re_ = std::make_unique<RE2>(lowered, options);
+        runs_on_lowered_text_ = re_->ok();
+      }
+      if (!runs_on_lowered_text_) re_ = std::make_unique<RE2>(pattern_, options_);
+    });
     return *re_;
   }
 
+  // Whether `text` matches anywhere; thread-safe.
+  bool Matches(std::string_view text) const {
+    const RE2& compiled = re();
+    return RE2::PartialMatch(runs_on_lowered_text_ ? LowerCasedText(text) : text, compiled);
+  }
+
+  // The text of the pattern's first capture group in its leftmost match in
+  // `text` (a view into `text`); false when nothing matches. Thread-safe.
+  bool Capture(std::string_view text, std::string_view* captured) const {
+    const RE2& compiled = re();
+    const std::string_view searched = runs_on_lowered_text_ ? LowerCasedText(text) : text;
+    if (!RE2::PartialMatch(searched, compiled, captured)) return false;
+    if (captured->data() != nullptr) *captured = text.substr(captured->data() - searched.data(), captured->size());
+    return true;
+  }
+
   // The span RE2 gives for the leftmost match in `text` (its leftmost
-  // start, and the end its first-match rules choose from there); false when
-  // nothing matches. Thread-safe.
+  // start, and the end its first-match rules choose from there), as a view
+  // into `text`; false when nothing matches. Thread-safe.
   //
   // RE2 finds the start by running the pattern backwards from the end,
   // with a second, reversed program: compiling those was an eighth of a
@@ -73,6 +193,14 @@ class LazyPattern {
   // and a fresh engine's first page compiles few reverse programs.
   bool FindSpan(std::string_view text, std::string_view* span) const {
     const RE2& compiled = re();
+    const std::string_view searched = runs_on_lowered_text_ ? LowerCasedText(text) : text;
+    if (!FindSpanIn(compiled, searched, span)) return false;
+    *span = text.substr(span->data() - searched.data(), span->size());
+    return true;
+  }
+
+ private:
+  bool FindSpanIn(const RE2& compiled, std::string_view text, std::string_view* span) const {
     if (scans_.load(std::memory_order_relaxed) >= kMaxScans ||
         positions_scanned_.load(std::memory_order_relaxed) >= kScanBudget) {
       return compiled.Match(text, 0, text.size(), RE2::UNANCHORED, span, 1);
@@ -88,20 +216,18 @@ class LazyPattern {
     return false;  // unreachable: some start holds the match just found
   }
 
- private:
   static constexpr uint32_t kMaxScans = 8;
   static constexpr uint32_t kScanBudget = 2048;
   const std::string pattern_;
   const RE2::Options options_;
   mutable std::once_flag once_;
   mutable std::unique_ptr<RE2> re_;
+  mutable bool runs_on_lowered_text_ = false;  // set once, in re()
   mutable std::atomic<uint32_t> scans_{0};
   mutable std::atomic<uint32_t> positions_scanned_{0};
 };
 
-bool PartialMatch(std::string_view text, const LazyPattern& pattern) {
-  return RE2::PartialMatch(text, pattern.re());
-}
+bool PartialMatch(std::string_view text, const LazyPattern& pattern) { return pattern.Matches(text); }
 
 // A plain-text line this short with no closing punctuation reads as a title
 // ("4. How Long We Keep Information"), not as a sentence that commits to
@@ -595,9 +721,10 @@ struct Classifier::Compiled {
 
 bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>* out) const {
   out->clear();
-  // Case-insensitive RE2 folds a few non-ASCII letters onto ASCII ones
-  // (KELVIN SIGN onto k, LONG S onto s) that ASCII lower-casing misses; the
-  // atoms cannot vouch for such rare clauses, so every rule is tried.
+  // A pattern that sets its own flags keeps RE2's Unicode case folding,
+  // which maps a few non-ASCII letters onto ASCII ones (KELVIN SIGN onto k,
+  // LONG S onto s) that ASCII lower-casing misses; the atoms cannot vouch
+  // for such rare clauses, so every rule is tried.
   if (text.find("\xE2\x84\xAA") != std::string_view::npos ||
       text.find("\xC5\xBF") != std::string_view::npos) {
     for (size_t index = 0; index < rules.size(); ++index) out->push_back(static_cast<int>(index));
@@ -1232,7 +1359,7 @@ std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text,
       continue;  // an earlier rule for this slot already found a value
     }
     std::string_view captured;
-    if (!RE2::PartialMatch(clause_text, compiled_->slots[i]->re(), &captured) || captured.empty()) continue;
+    if (!compiled_->slots[i]->Capture(clause_text, &captured) || captured.empty()) continue;
     SlotValue value;
     value.name = slot.name;
     value.value = std::string(captured);

@@ -42,7 +42,9 @@
 // Labels may carry "note" (a plain-language template with {service} and
 // {slot|fallback} placeholders), "severity" (alert|caution|info|good) and
 // "severity_when" (a severity for clauses whose duration slot is short).
-// Patterns are matched case-insensitively against a clause's plain text.
+// Patterns are matched against a clause's plain text ignoring the case of
+// ASCII letters (a pattern that sets its own flags, "(?i)...", gets RE2's
+// Unicode case folding instead).
 // Context rules are evaluated after every clause has its text-only labels,
 // so "previous_labels" and "lead_in_labels" see those (not other context
 // labels): one pass, no fixed-point iteration, predictable results.

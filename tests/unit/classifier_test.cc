@@ -123,17 +123,26 @@ TEST_CASE("Every pattern is checked when the pack loads, not on first use", "[cl
   CHECK(SmallPack(rule, R"j([{"name": "where", "pattern": "in (settings)"}])j").ok());
 }
 
-TEST_CASE("Letters RE2 folds onto ASCII still find their rules", "[classifier]") {
-  // Case-insensitive RE2 matches KELVIN SIGN as k and LONG S as s; the
-  // literal prefilter lower-cases ASCII only, so such clauses try every rule.
-  auto classifier = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": "keep|share", "why": "w"}])");
+TEST_CASE("Patterns fold ASCII case only", "[classifier]") {
+  // Patterns are compiled case-sensitively, lower-cased, and run on
+  // ASCII-lower-cased text: any ASCII case matches, with the offsets of the
+  // original text, while the non-ASCII letters RE2's own folding would map
+  // onto ASCII (KELVIN SIGN, LONG S) do not.
+  auto classifier = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": "Keep|share|[A-C]x", "why": "w"}])");
   REQUIRE(classifier.ok());
-  auto kelvin = classifier.value()->Classify("We \xE2\x84\xAA" "eep it.");
-  REQUIRE(kelvin.size() == 1);
-  CHECK(kelvin[0].evidence_start == 3);
-  CHECK(kelvin[0].evidence_end == 9);
-  CHECK(classifier.value()->Classify("We \xC5\xBFhare it.").size() == 1);
-  CHECK(classifier.value()->Classify("We \xC5\xBFhow it.").empty());
+  auto upper = classifier.value()->Classify("We KEEP it.");
+  REQUIRE(upper.size() == 1);
+  CHECK(upper[0].evidence_start == 3);
+  CHECK(upper[0].evidence_end == 7);
+  CHECK(classifier.value()->Classify("We ShArE it.").size() == 1);
+  CHECK(classifier.value()->Classify("a bX b").size() == 1);
+  CHECK(classifier.value()->Classify("We \xE2\x84\xAA" "eep it.").empty());
+  CHECK(classifier.value()->Classify("We \xC5\xBFhare it.").empty());
+  // A pattern that sets its own flags keeps RE2's Unicode folding.
+  auto flagged = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": "(?i)keep", "why": "w"}])");
+  REQUIRE(flagged.ok());
+  CHECK(flagged.value()->Classify("We \xE2\x84\xAA" "eep it.").size() == 1);
+  CHECK(flagged.value()->Classify("We KEEP it.").size() == 1);
 }
 
 TEST_CASE("A pack whose atoms outgrow 16-bit automaton states still finds every rule", "[classifier]") {
