@@ -43,7 +43,8 @@ constexpr int64_t kParseOnlyMemory = 3;
 // The pattern with the letters it matches literally lower-cased (outside
 // escapes, inside classes too), for a case-sensitive program that runs on
 // ASCII-lower-cased text; "" when the pattern sets its own flags ("(?i)",
-// "(?-i:...)"), which then keeps RE2's case folding.
+// "(?-i:...)") or has a class range from an upper-case letter to a
+// non-letter, which then keep RE2's case folding.
 std::string LowerCaseLiterals(std::string_view pattern) {
   auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   std::string out;
@@ -77,6 +78,12 @@ std::string LowerCaseLiterals(std::string_view pattern) {
         }
       }
       if (c == ']') in_class = false;
+      // A range from an upper-case letter to anything else ("[Z-a]") would
+      // change meaning, or turn inside out, once lower-cased.
+      if (c == '-' && i + 1 < pattern.size() && pattern[i + 1] != ']') {
+        auto upper = [](char x) { return x >= 'A' && x <= 'Z'; };
+        if (upper(pattern[i - 1]) != upper(pattern[i + 1])) return "";
+      }
       out += lower(c);
       continue;
     }
@@ -150,13 +157,14 @@ class LazyPattern {
   const RE2& re() const {
     std::call_once(once_, [this] {
       const std::string lowered = LowerCaseLiterals(pattern_);
-      if (!lowered.empty()) {
+      runs_on_lowered_text_ = !lowered.empty();
+      if (runs_on_lowered_text_) {
         RE2::Options options = options_;
         options.set_case_sensitive(true);
         re_ = std::make_unique<RE2>(lowered, options);
-        runs_on_lowered_text_ = re_->ok();
+      } else {
+        re_ = std::make_unique<RE2>(pattern_, options_);
       }
-      if (!runs_on_lowered_text_) re_ = std::make_unique<RE2>(pattern_, options_);
     });
     return *re_;
   }
@@ -686,6 +694,7 @@ struct Classifier::Compiled {
   size_t rule_words = 0;
   std::vector<uint64_t> rules_by_atom;  // atom * rule_words: the rules it gates
   std::vector<uint64_t> ungated_rules;  // rule_words
+  bool some_match_folds_unicode = false;  // see CandidatesFor
   AtomMatcher atoms;
   int atom_count = 0;
   bool Holds(int node, const std::vector<uint32_t>& present, const std::vector<NodeCount>& counts,
@@ -721,12 +730,12 @@ struct Classifier::Compiled {
 
 bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>* out) const {
   out->clear();
-  // A pattern that sets its own flags keeps RE2's Unicode case folding,
-  // which maps a few non-ASCII letters onto ASCII ones (KELVIN SIGN onto k,
-  // LONG S onto s) that ASCII lower-casing misses; the atoms cannot vouch
-  // for such rare clauses, so every rule is tried.
-  if (text.find("\xE2\x84\xAA") != std::string_view::npos ||
-      text.find("\xC5\xBF") != std::string_view::npos) {
+  // A match pattern that keeps RE2's Unicode case folding (LowerCaseLiterals)
+  // maps a few non-ASCII letters onto ASCII ones (KELVIN SIGN onto k, LONG S
+  // onto s) that ASCII lower-casing misses; the atoms cannot vouch for such
+  // rare clauses, so every rule is tried. The built-in pack has none.
+  if (some_match_folds_unicode && (text.find("\xE2\x84\xAA") != std::string_view::npos ||
+                                   text.find("\xC5\xBF") != std::string_view::npos)) {
     for (size_t index = 0; index < rules.size(); ++index) out->push_back(static_cast<int>(index));
     return !out->empty();
   }
@@ -915,6 +924,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, const Pre
         !ok.ok()) {
       return ok.error();
     }
+    if (LowerCaseLiterals(rule.match).empty()) compiled.some_match_folds_unicode = true;
     compiled.rules.push_back(std::move(entry));
   }
   for (const SlotRule& slot : classifier->pack_.slots) {

@@ -143,6 +143,14 @@ TEST_CASE("Patterns fold ASCII case only", "[classifier]") {
   REQUIRE(flagged.ok());
   CHECK(flagged.value()->Classify("We \xE2\x84\xAA" "eep it.").size() == 1);
   CHECK(flagged.value()->Classify("We KEEP it.").size() == 1);
+  // So does a class range that lower-casing would change ("[Y-b]" holds
+  // Y, Z, [, \, ], ^, _, `, a, b and, folded, y, z, A, B).
+  auto range = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": "q[Y-b]q", "why": "w"}])");
+  REQUIRE(range.ok());
+  CHECK(range.value()->Classify("a qzq b").size() == 1);
+  CHECK(range.value()->Classify("a QBQ b").size() == 1);
+  CHECK(range.value()->Classify("a q_q b").size() == 1);
+  CHECK(range.value()->Classify("a qcq b").empty());
 }
 
 TEST_CASE("A pack whose atoms outgrow 16-bit automaton states still finds every rule", "[classifier]") {
