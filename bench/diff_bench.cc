@@ -57,12 +57,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  auto pack = fineprint::ParseRulePack(fineprint::BuiltinRulePackJson());
-  if (!pack.ok()) {
-    std::fprintf(stderr, "rule pack: %s\n", pack.error().message.c_str());
-    return 1;
-  }
-  auto classifier = fineprint::Classifier::Create(std::move(pack).value());
+  auto classifier = fineprint::Classifier::Load("");
   if (!classifier.ok()) {
     std::fprintf(stderr, "rule pack: %s\n", classifier.error().message.c_str());
     return 1;

@@ -159,14 +159,15 @@ std::string ParseOneFileCommandLine(const std::vector<std::string>& args, const 
 // The rule pack: the built-in one (prepared at build time), or --rules.
 bool LoadClassifier(const std::string& rules_path, std::unique_ptr<fineprint::Classifier>* out,
                     std::string* error) {
-  std::string rules_json(fineprint::BuiltinRulePackJson());
-  std::string_view prepared = fineprint::BuiltinPreparedRulePack();
+  std::string rules_json;
   if (!rules_path.empty()) {
-    rules_json.clear();
-    prepared = {};
     if (!ReadInput(rules_path, &rules_json, error)) return false;
+    if (rules_json.empty()) {
+      *error = "empty rule pack: " + rules_path;
+      return false;
+    }
   }
-  auto classifier = fineprint::Classifier::CreateFromJson(rules_json, prepared);
+  auto classifier = fineprint::Classifier::Load(rules_json);
   if (!classifier.ok()) {
     *error = classifier.error().message;
     return false;

@@ -96,6 +96,10 @@ class Classifier {
   // text, or empty, is ignored: every pattern is then checked as in Create.
   static Expected<std::unique_ptr<Classifier>> CreateFromJson(std::string_view rules_json,
                                                               std::string_view prepared);
+
+  // The classifier every product path uses: for "" the built-in pack, with
+  // its build-time preparation; otherwise `rules_json`, checked in full.
+  static Expected<std::unique_ptr<Classifier>> Load(std::string_view rules_json);
   ~Classifier();
   Classifier(const Classifier&) = delete;
   Classifier& operator=(const Classifier&) = delete;

@@ -196,14 +196,12 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::string rules_json(fineprint::BuiltinRulePackJson());
-  if (!rules_path.empty() && !ReadFile(rules_path, &rules_json)) {
+  std::string rules_json;
+  if (!rules_path.empty() && (!ReadFile(rules_path, &rules_json) || rules_json.empty())) {
     std::cerr << "fineprint_eval: cannot read " << rules_path << "\n";
     return 3;
   }
-  auto pack = fineprint::ParseRulePack(rules_json);
-  if (!pack.ok()) { std::cerr << "fineprint_eval: " << pack.error().message << "\n"; return 3; }
-  auto created = Classifier::Create(std::move(pack).value());
+  auto created = Classifier::Load(rules_json);
   if (!created.ok()) { std::cerr << "fineprint_eval: " << created.error().message << "\n"; return 3; }
   const Classifier& classifier = *created.value();
 

@@ -43,13 +43,7 @@ class Engine {
   // built-in one. A pack that does not parse or compile is remembered as the
   // error every call returns.
   explicit Engine(const std::string& rules_json) {
-    // The built-in pack comes prepared (no pattern parsed at start-up);
-    // another pack is checked in full.
-    auto classifier =
-        rules_json.empty()
-            ? fineprint::Classifier::CreateFromJson(fineprint::BuiltinRulePackJson(),
-                                                    fineprint::BuiltinPreparedRulePack())
-            : fineprint::Classifier::CreateFromJson(rules_json, {});
+    auto classifier = fineprint::Classifier::Load(rules_json);
     if (!classifier.ok()) {
       error_ = "rules: " + classifier.error().message;
       return;
