@@ -43,8 +43,9 @@ constexpr int64_t kParseOnlyMemory = 3;
 // The pattern with the letters it matches literally lower-cased (outside
 // escapes, inside classes too), for a case-sensitive program that runs on
 // ASCII-lower-cased text; "" when the pattern sets its own flags ("(?i)",
-// "(?-i:...)") or has a class range from an upper-case letter to a
-// non-letter, which then keep RE2's case folding.
+// "(?-i:...)"), names letters by code or class (\x4B, \113, \p{Lu},
+// [[:upper:]]) or has a class range from an upper-case letter to a
+// non-letter: those keep RE2's case folding.
 std::string LowerCaseLiterals(std::string_view pattern) {
   auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   std::string out;
@@ -54,6 +55,9 @@ std::string LowerCaseLiterals(std::string_view pattern) {
     const char c = pattern[i];
     if (c == '\\' && i + 1 < pattern.size()) {
       const char next = pattern[i + 1];
+      // Escapes that name letters by code or property (\x4B, \113, \pL,
+      // \p{Lu}) cannot be lower-cased by hand.
+      if (next == 'x' || next == 'p' || next == 'P' || (next >= '0' && next <= '7')) return "";
       out += c;
       out += next;
       ++i;
@@ -61,22 +65,11 @@ std::string LowerCaseLiterals(std::string_view pattern) {
         for (++i; i < pattern.size() && pattern.compare(i, 2, "\\E") != 0; ++i) out += lower(pattern[i]);
         if (i < pattern.size()) out += "\\E";
         ++i;
-      } else if ((next == 'p' || next == 'P' || next == 'x') && i + 1 < pattern.size() &&
-                 pattern[i + 1] == '{') {  // \p{Name}, \x{hex}: copied as written
-        for (++i; i < pattern.size() && pattern[i] != '}'; ++i) out += pattern[i];
-        if (i < pattern.size()) out += '}';
       }
       continue;
     }
     if (in_class) {
-      if (c == '[' && i + 1 < pattern.size() && pattern[i + 1] == ':') {  // [:alpha:]
-        const size_t end = pattern.find(":]", i + 2);
-        if (end != std::string_view::npos) {
-          out.append(pattern.substr(i, end + 2 - i));
-          i = end + 1;
-          continue;
-        }
-      }
+      if (c == '[' && i + 1 < pattern.size() && pattern[i + 1] == ':') return "";  // [:upper:]
       if (c == ']') in_class = false;
       // A range from an upper-case letter to anything else ("[Z-a]") would
       // change meaning, or turn inside out, once lower-cased.
@@ -215,13 +208,17 @@ class LazyPattern {
     }
     if (!compiled.Match(text, 0, text.size(), RE2::UNANCHORED, nullptr, 0)) return false;
     scans_.fetch_add(1, std::memory_order_relaxed);
-    for (size_t start = 0; start <= text.size(); ++start) {
+    // One long clause must not scan past the budget either: each anchored
+    // search may run to the clause's end.
+    const uint32_t room = kScanBudget - std::min(kScanBudget, positions_scanned_.load(std::memory_order_relaxed));
+    for (size_t start = 0; start <= text.size() && start < room; ++start) {
       if (compiled.Match(text, start, text.size(), RE2::ANCHOR_START, span, 1)) {
         positions_scanned_.fetch_add(static_cast<uint32_t>(start + 1), std::memory_order_relaxed);
         return true;
       }
     }
-    return false;  // unreachable: some start holds the match just found
+    positions_scanned_.fetch_add(room, std::memory_order_relaxed);
+    return compiled.Match(text, 0, text.size(), RE2::UNANCHORED, span, 1);
   }
 
   static constexpr uint32_t kMaxScans = 8;

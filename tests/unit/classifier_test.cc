@@ -141,6 +141,15 @@ TEST_CASE("Patterns fold ASCII case only", "[classifier]") {
   REQUIRE(flagged.ok());
   CHECK(flagged.value()->Classify("We \xE2\x84\xAA" "eep it.").size() == 1);
   CHECK(flagged.value()->Classify("We KEEP it.").size() == 1);
+  // So do patterns that name letters by code or class.
+  for (const char* pattern : {R"(\\x4Beep)", R"(\\x{4B}eep)", R"(\\113eep)", R"([[:upper:]]eep)", R"(\\p{Lu}eep)"}) {
+    INFO(pattern);
+    auto named = SmallPack(std::string(R"([{"id": "r", "label": "choice.opt_out", "match": ")") + pattern +
+                           R"(", "why": "w"}])");
+    REQUIRE(named.ok());
+    CHECK(named.value()->Classify("We Keep it.").size() == 1);
+    CHECK(named.value()->Classify("we keep it.").size() == 1);
+  }
   // So does a class range that lower-casing would change ("[Y-b]" holds
   // Y, Z, [, \, ], ^, _, `, a, b and, folded, y, z, A, B).
   auto range = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": "q[Y-b]q", "why": "w"}])");
