@@ -83,25 +83,13 @@ async function freshEngine() {
   const { ms: rulesMs, result: engine } = timed(() => new module.Engine(''));
   const version = engine.version();
   if (version.includes('fineprint.error/1')) throw new Error(`the built-in rule pack does not load: ${version}`);
-  if (analyzeArgs === null) detectAnalyzeArgs(engine);
   return { module, engine, instantiateMs, rulesMs };
 }
 
-// The binding's analyze() gained a page-URL argument; older builds (a
-// "before" build being compared) take two. Embind states the count when
-// called with none, before any WebAssembly runs.
-let analyzeArgs = null;
-function detectAnalyzeArgs(engine) {
-  try {
-    engine.analyze();
-  } catch (error) {
-    const expected = Number(/expected (\d+) args/.exec(String(error?.message))?.[1] ?? 2);
-    analyzeArgs = expected >= 3 ? ['markdown', ''] : ['markdown'];
-  }
-}
-
+// The page URL is '': a corpus file has none (the binding takes no
+// two-argument form).
 function analyze(engine, bytes) {
-  const json = engine.analyze(bytes, ...analyzeArgs);
+  const json = engine.analyze(bytes, 'markdown', '');
   if (json.startsWith('{"schema":"fineprint.error/1"')) throw new Error(json);
   return json;
 }

@@ -4,9 +4,9 @@
 //
 // JavaScript (see wasm/fineprint.js, which owns the module's lifetime):
 //   const engine = new Module.Engine(rulesJson);       // "" = built-in pack
-//   engine.analyze(textOrUint8Array, "text"|"markdown"|"html"[, url]) -> JSON
+//   engine.analyze(textOrUint8Array, "text"|"markdown"|"html", url) -> JSON  // url "" if unknown
 //   engine.analyzeBlocks(blocksJson)  // {"title","url","blocks"} -> JSON string
-//   engine.snapshot(textOrUint8Array, format, date[, url]) -> snapshot JSON
+//   engine.snapshot(textOrUint8Array, format, date, url) -> snapshot JSON
 //   engine.snapshotBlocks(blocksJson, date)  // {"title","url","blocks"} -> snapshot JSON
 //   engine.diff(beforeSnapshotJson, afterSnapshotJson)  -> diff JSON
 //   engine.version()                                    -> JSON string
@@ -68,11 +68,6 @@ class Engine {
     return fineprint::AnalysisToJson(analysis.value(), input, fineprint::OffsetUnit::kUtf8Bytes);
   }
 
-  // The same without a url: the service is named from the title only.
-  std::string Analyze(const std::string& input, const std::string& format) const {
-    return AnalyzeFrom(input, format, "");
-  }
-
   // Blocks a content script extracted ({"title", "url", "blocks": [...]};
   // the page's url names the service in notes). Offsets are UTF-16 code
   // units into the blocks' texts joined with "\n".
@@ -94,12 +89,6 @@ class Engine {
     auto analysis = AnalyzeText(input, format, url);
     if (!analysis.ok()) return ErrorJson(analysis.error().message);
     return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date));
-  }
-
-  // The same without a url: the service is named from the title only.
-  std::string Snapshot(const std::string& input, const std::string& format,
-                       const std::string& date) const {
-    return SnapshotFrom(input, format, date, "");
   }
 
   // The snapshot of blocks a content script extracted ({"title", "url",
@@ -185,12 +174,8 @@ EMSCRIPTEN_BINDINGS(fineprint) {
   emscripten::constant("MAX_INPUT_BYTES", fineprint::kMaxInputBytes);
   emscripten::class_<Engine>("Engine")
       .constructor<const std::string&>()
-      // Two arities under one name (embind picks by argument count), so
-      // callers of analyze(input, format) keep working.
-      .function("analyze", &Engine::Analyze)
       .function("analyze", &Engine::AnalyzeFrom)
       .function("analyzeBlocks", &Engine::AnalyzeBlocks)
-      .function("snapshot", &Engine::Snapshot)
       .function("snapshot", &Engine::SnapshotFrom)
       .function("snapshotBlocks", &Engine::SnapshotBlocks)
       .function("analyzeBlocksWithSnapshot", &Engine::AnalyzeBlocksWithSnapshot)

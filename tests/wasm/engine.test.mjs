@@ -309,14 +309,14 @@ describe('bad input never aborts the instance', () => {
     // every call with the error, and the same instance still serves others.
     const module = await createRawModule();
     const broken = new module.Engine('{"schema": ');
-    for (const call of [() => broken.analyze(PROBE, 'text'), () => broken.analyzeBlocks('{"blocks":[]}'), () => broken.version()]) {
+    for (const call of [() => broken.analyze(PROBE, 'text', ''), () => broken.analyzeBlocks('{"blocks":[]}'), () => broken.version()]) {
       const result = JSON.parse(call());
       assert.equal(result.schema, ERROR_SCHEMA);
       assert.match(result.error, /^rules: /);
     }
     const good = new module.Engine('');
-    assert.equal(good.analyze(PROBE, 'text'), probeJson);
-    assert.equal(JSON.parse(broken.analyze(PROBE, 'text')).schema, ERROR_SCHEMA);
+    assert.equal(good.analyze(PROBE, 'text', ''), probeJson);
+    assert.equal(JSON.parse(broken.analyze(PROBE, 'text', '')).schema, ERROR_SCHEMA);
     broken.delete();
     good.delete();
     assertStillWorks();
@@ -326,7 +326,7 @@ describe('bad input never aborts the instance', () => {
     const module = await createRawModule();
     const raw = new module.Engine('');
     assert.equal(
-      raw.analyze(new Uint8Array([0x41, 0xff]), 'text'),
+      raw.analyze(new Uint8Array([0x41, 0xff]), 'text', ''),
       '{"schema":"fineprint.error/1","error":"invalid UTF-8 at byte offset 1"}',
     );
     raw.delete();
