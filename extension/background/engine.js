@@ -19,8 +19,9 @@ let unreportedStartupMs = null;
 // much of a head start the engine had and how long the page waited for it.
 let engineStartedAt = null;
 let engineReadyAt = null;
-// Page analyses in progress, and whether any has run on this engine.
-let analysesInFlight = 0;
+// Whether a page has been analysed on this engine. (A page's request never
+// waits behind a warm-up step: requests waiting for the engine resume as it
+// becomes ready, before the warm-up's first timer fires.)
 let analysedAPage = false;
 
 export function getEngine() {
@@ -138,7 +139,7 @@ function scheduleWarmUp(engine) {
   const next = () => {
     // A page being (or already) analysed warms the engine better; a
     // replaced or failed engine needs nothing more.
-    if (slices.length === 0 || analysedAPage || analysesInFlight > 0 || !engine.usable) return;
+    if (slices.length === 0 || analysedAPage || !engine.usable) return;
     try {
       engine.analyzeBlocksJson(JSON.stringify({ title: 'Privacy Policy', blocks: slices.shift() }));
     } catch {
@@ -176,7 +177,6 @@ function discardEngine(engine) {
 export async function analyzeBlocks({ title, blocks }, { url, snapshotDate } = {}) {
   if (!Array.isArray(blocks)) throw new TypeError('blocks must be an array');
   const requestedAt = performance.now();
-  analysesInFlight += 1;
   let engine;
   let analysis;
   let snapshot;
@@ -208,8 +208,6 @@ export async function analyzeBlocks({ title, blocks }, { url, snapshotDate } = {
     // module (out of memory) does not: the next request starts afresh.
     if (engine && !engine.usable) discardEngine(engine);
     throw error;
-  } finally {
-    analysesInFlight -= 1;
   }
   if (analysis?.schema !== ANALYSIS_SCHEMA) {
     throw new Error(`unexpected analysis schema: ${analysis?.schema}`);
