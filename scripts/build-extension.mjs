@@ -57,9 +57,10 @@ function withTestHostAccess(manifest) {
   return { ...manifest, host_permissions: [...(manifest.host_permissions ?? []), ...TEST_HOST_PERMISSIONS] };
 }
 
-// The engine from build/wasm, or from FINEPRINT_WASM_BUILD_DIR when set (as
-// for the WASM tests: tests/wasm/helpers.mjs).
-const wasmBuildDir = process.env.FINEPRINT_WASM_BUILD_DIR
+// The engine from build/wasm, or from FINEPRINT_WASM_BUILD_DIR when set (a
+// helper's own build); the WASM tests and benchmarks load the same one
+// (tests/wasm/helpers.mjs imports it).
+export const wasmBuildDir = process.env.FINEPRINT_WASM_BUILD_DIR
   ? path.resolve(process.env.FINEPRINT_WASM_BUILD_DIR)
   : path.join(repoRoot, 'build', 'wasm');
 export const defaultEngineFiles = {

@@ -8,14 +8,14 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { repoRoot, wasmBuildDir } from '../../scripts/build-extension.mjs';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// FINEPRINT_WASM_BUILD_DIR / FINEPRINT_NATIVE_BUILD_DIR test or benchmark
-// other builds than build/wasm and build/native (a helper's own build dir).
-export const wasmBuildDir = process.env.FINEPRINT_WASM_BUILD_DIR
-  ? path.resolve(process.env.FINEPRINT_WASM_BUILD_DIR)
-  : path.join(repoRoot, 'build', 'wasm');
+export { repoRoot, wasmBuildDir };
+
+// FINEPRINT_WASM_BUILD_DIR (read in scripts/build-extension.mjs) /
+// FINEPRINT_NATIVE_BUILD_DIR test or benchmark other builds than build/wasm
+// and build/native (a helper's own build dir).
 export const nativeBuildDir = process.env.FINEPRINT_NATIVE_BUILD_DIR
   ? path.resolve(process.env.FINEPRINT_NATIVE_BUILD_DIR)
   : path.join(repoRoot, 'build', 'native');
