@@ -15,8 +15,7 @@
   fineprint.cardInstalled = true;
 
   const MARK_TAG = 'FINEPRINT-MARK';
-  const { t, el } = fineprint;
-  const SEVERITY_WORDS = { alert: t('severityAlert'), caution: t('severityCaution'), info: t('severityInfo'), good: t('severityGood') };
+  const { t, el, severityWords } = fineprint;
   const SLOT_WORDS = {
     duration: t('slotDuration'),
     opt_out_where: t('slotOptOutWhere'),
@@ -122,7 +121,7 @@
     for (const label of labels) {
       const chip = el('li', label.name, 'label');
       chip.dataset.severity = label.severity ?? 'info';
-      chip.title = SEVERITY_WORDS[label.severity] ?? '';
+      chip.title = severityWords[label.severity] ?? '';
       chips.append(chip);
     }
     card.append(chips);

@@ -79,6 +79,10 @@
     @media (prefers-color-scheme: dark) { :host { ${properties(palette.dark)} } }
   `;
 
+  // Each severity in words, as the chips of cards and panel entries name it.
+  const { t } = fineprint;
+  fineprint.severityWords = { alert: t('severityAlert'), caution: t('severityCaution'), info: t('severityInfo'), good: t('severityGood') };
+
   fineprint.el = (tag, text, className) => {
     const node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;

@@ -14,8 +14,7 @@
   if (fineprint.panelInstalled) return; // Injected before: keep the first copy.
   fineprint.panelInstalled = true;
 
-  const { t, el } = fineprint;
-  const SEVERITY_WORDS = { alert: t('severityAlert'), caution: t('severityCaution'), info: t('severityInfo'), good: t('severityGood') };
+  const { t, el, severityWords } = fineprint;
   const EXCERPT_CHARS = 110;
 
   // Colours: only the palette's (palette.js), by name.
@@ -131,7 +130,7 @@
       node.dataset.fineprintJump = String(clauseNumber);
       node.addEventListener('click', () => jumpTo(clauseNumber));
     }
-    const chip = el('span', SEVERITY_WORDS[severity] ?? SEVERITY_WORDS.info, 'severity');
+    const chip = el('span', severityWords[severity] ?? severityWords.info, 'severity');
     chip.dataset.severity = severity;
     node.append(chip, ...parts);
     return node;

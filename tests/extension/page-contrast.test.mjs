@@ -35,7 +35,8 @@ test('the contrast formula matches known WCAG values', () => {
 });
 
 describe('cards and summary panel (content/palette.js)', () => {
-  const context = vm.createContext({});
+  // fineprint.t as browser/content-api.js defines it before palette.js runs.
+  const context = vm.createContext({ fineprint: { t: (key) => key } });
   vm.runInContext(source('palette.js'), context);
   // Out of the vm's realm, so that deepEqual compares plain objects.
   const palette = JSON.parse(JSON.stringify(context.fineprint.palette));
