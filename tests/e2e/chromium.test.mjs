@@ -10,7 +10,7 @@ import { Message } from '../../extension/shared/messages.js';
 import { repoRoot } from '../../scripts/build-extension.mjs';
 import { launchChromiumWithExtension, readHighlights } from './support/chromium.mjs';
 import { AI_TRAINING_LABELS, AI_TRAINING_PHRASE, X_PRIVACY_2024, startPageServer } from './support/pages.mjs';
-import { describeTiming, findMarkedPhraseInPage, isSettled } from './support/status.mjs';
+import { describeTiming, findMarkedPhraseInPage, isSettled, lastStartToPaintedInPage } from './support/status.mjs';
 
 const artifactsDir = path.join(repoRoot, 'test-artifacts');
 
@@ -42,10 +42,6 @@ const textNodeCount = (page) =>
     while (walker.nextNode()) count += 1;
     return count;
   });
-// The last content-start → highlights-painted measure the page holds.
-const lastMeasure = (page) =>
-  page.evaluate(() => performance.getEntriesByName('fineprint:start-to-painted').at(-1)?.duration);
-
 
 describe('Fineprint in Chromium', () => {
   let browser;
@@ -100,7 +96,7 @@ describe('Fineprint in Chromium', () => {
     firstVisit = status;
     t.diagnostic(
       `Chromium, X privacy policy, cold (first page after browser start, runs by itself): ${status.blocks} blocks, ` +
-        `${status.clauses} clauses, ${status.noted} noted, ${status.highlights} marks; ${describeTiming(status, await lastMeasure(page))}`,
+        `${status.clauses} clauses, ${status.noted} noted, ${status.highlights} marks; ${describeTiming(status, await page.evaluate(lastStartToPaintedInPage))}`,
     );
 
     const found = await findMarkedPhrase(page, AI_TRAINING_PHRASE);
@@ -463,7 +459,7 @@ describe('Fineprint in Chromium', () => {
         figures.push(
           `Chromium, ${url} (${status.blocks} blocks, ${status.clauses} clauses, ${status.noted} noted), ${temperature}` +
             `${temperature === 'cold' ? ' (service worker stopped first)' : ' (new page load)'}: ` +
-            describeTiming(status, await lastMeasure(page)),
+            describeTiming(status, await page.evaluate(lastStartToPaintedInPage)),
         );
         await page.close();
       }

@@ -37,12 +37,19 @@ export function readHighlightsInPage() {
   }));
 }
 
+// In a page (self-contained, as above): the duration of the last
+// content-script start to highlights-painted performance.measure it holds,
+// or null when it holds none.
+export function lastStartToPaintedInPage() {
+  return performance.getEntriesByName('fineprint:start-to-painted').at(-1)?.duration ?? null;
+}
+
 // The speed figure a test prints for one run (the README's browser figures
 // are read from these lines): content-script start to last highlight
 // painted, split into its parts, and `measured`, the page's own
-// performance.measure of the same span, when given.
+// performance.measure of the same span, when given (not null).
 export function describeTiming(status, measured) {
-  const seenByPage = measured === undefined ? '' : `performance.measure seen by the page: ${measured.toFixed(1)} ms; `;
+  const seenByPage = measured == null ? '' : `performance.measure seen by the page: ${measured.toFixed(1)} ms; `;
   const engine =
     (status.engineStartupMs == null ? 'engine already warm' : `a new engine, created in ${status.engineStartupMs} ms`) +
     (typeof status.engineWaitMs === 'number' && status.engineStartupMs != null
