@@ -8,6 +8,10 @@
 //   engine.analyzeBlocks(blocksJson)  // {"title","url","blocks"} -> JSON string
 //   engine.snapshot(textOrUint8Array, format, date, url) -> snapshot JSON
 //   engine.snapshotBlocks(blocksJson, date)  // {"title","url","blocks"} -> snapshot JSON
+//   const page = engine.analyzePage(blocksJson);     // one analysis, kept
+//   page.analysisJson();   // analyzeBlocks's JSON      (an error JSON if the
+//   page.snapshotJson(date);  // snapshotBlocks's JSON   blocks were bad)
+//   page.delete();
 //   engine.diff(beforeSnapshotJson, afterSnapshotJson)  -> diff JSON
 //   engine.version()                                    -> JSON string
 //   engine.delete();
@@ -36,6 +40,39 @@ std::string ErrorJson(const std::string& message) {
   error["error"] = message;
   return error.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
 }
+
+// One page's analysis, kept so that what the page needs now (the analysis)
+// and what the history needs later (the snapshot) come from one
+// classification, without the snapshot delaying the reply. Owns a reference
+// to its classifier (an Analysis points into the rule pack), so it stays
+// valid whichever of it and its Engine is deleted first.
+class PageAnalysis {
+ public:
+  // An analysis that failed: every call returns `error_json`.
+  explicit PageAnalysis(std::string error_json) : error_json_(std::move(error_json)) {}
+  PageAnalysis(std::shared_ptr<const fineprint::Classifier> classifier, fineprint::Analysis analysis,
+               std::string source)
+      : classifier_(std::move(classifier)), analysis_(std::move(analysis)), source_(std::move(source)) {}
+
+  // As Engine::AnalyzeBlocks: offsets in UTF-16 code units of the blocks'
+  // texts joined with "\n".
+  std::string AnalysisJson() const {
+    if (!classifier_) return error_json_;
+    return fineprint::AnalysisToJson(analysis_, source_, fineprint::OffsetUnit::kUtf16CodeUnits);
+  }
+
+  // As Engine::SnapshotBlocks, dated `date` ("YYYY-MM-DD" or "").
+  std::string SnapshotJson(const std::string& date) const {
+    if (!classifier_) return error_json_;
+    return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis_, date));
+  }
+
+ private:
+  std::shared_ptr<const fineprint::Classifier> classifier_;  // null when failed
+  fineprint::Analysis analysis_;
+  std::string source_;
+  std::string error_json_;
+};
 
 class Engine {
  public:
@@ -102,17 +139,14 @@ class Engine {
     return fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date));
   }
 
-  // Both of the above from one analysis: {"analysis": AnalyzeBlocks's JSON,
-  // "snapshot": SnapshotBlocks's JSON dated `date`}. The extension paints
-  // the analysis and remembers the snapshot, so a page is classified once.
-  std::string AnalyzeBlocksWithSnapshot(const std::string& blocks_json, const std::string& date) const {
-    if (!classifier_) return ErrorJson(error_);
+  // Blocks as AnalyzeBlocks takes them, analysed once and kept: the caller
+  // owns the returned handle and must delete() it.
+  PageAnalysis* AnalyzePage(const std::string& blocks_json) const {
+    if (!classifier_) return new PageAnalysis(ErrorJson(error_));
     std::string source;
     auto analysis = AnalyzeBlocksJson(blocks_json, &source);
-    if (!analysis.ok()) return ErrorJson(analysis.error().message);
-    return "{\"analysis\": " +
-           fineprint::AnalysisToJson(analysis.value(), source, fineprint::OffsetUnit::kUtf16CodeUnits) +
-           ", \"snapshot\": " + fineprint::SnapshotToJson(fineprint::MakeSnapshot(analysis.value(), date)) + "}";
+    if (!analysis.ok()) return new PageAnalysis(ErrorJson(analysis.error().message));
+    return new PageAnalysis(classifier_, std::move(analysis).value(), std::move(source));
   }
 
   // What changed between two snapshots, as `fineprint diff --format json`
@@ -161,7 +195,8 @@ class Engine {
     return fineprint::AnalyzeDocument(std::move(document).value(), *classifier_, url);
   }
 
-  std::unique_ptr<fineprint::Classifier> classifier_;
+  // Shared with the PageAnalysis handles made from it.
+  std::shared_ptr<const fineprint::Classifier> classifier_;
   fineprint::ChangeNotes notes_;
   std::string error_;
 };
@@ -172,13 +207,16 @@ EMSCRIPTEN_BINDINGS(fineprint) {
   // The largest input the core accepts, in bytes; the wrapper copies at most
   // one byte more into the heap.
   emscripten::constant("MAX_INPUT_BYTES", fineprint::kMaxInputBytes);
+  emscripten::class_<PageAnalysis>("PageAnalysis")
+      .function("analysisJson", &PageAnalysis::AnalysisJson)
+      .function("snapshotJson", &PageAnalysis::SnapshotJson);
   emscripten::class_<Engine>("Engine")
       .constructor<const std::string&>()
       .function("analyze", &Engine::AnalyzeFrom)
       .function("analyzeBlocks", &Engine::AnalyzeBlocks)
       .function("snapshot", &Engine::SnapshotFrom)
       .function("snapshotBlocks", &Engine::SnapshotBlocks)
-      .function("analyzeBlocksWithSnapshot", &Engine::AnalyzeBlocksWithSnapshot)
+      .function("analyzePage", &Engine::AnalyzePage, emscripten::allow_raw_pointers())
       .function("diff", &Engine::Diff)
       .function("version", &Engine::Version);
 }

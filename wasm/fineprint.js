@@ -7,6 +7,8 @@
 //   const engine = await createEngine({ locateFile: (f) => chrome.runtime.getURL(`wasm/${f}`) });
 //   engine.analyze('We may share your data.', 'text');   // -> analysis object
 //   engine.analyzeBlocks({ title, url, blocks });          // offsets in UTF-16 units
+//   const page = engine.analyzePage({ title, url, blocks }); // analysed once:
+//   page.analysis(); page.snapshot('2026-12-06'); page.delete();
 //   engine.delete();                                       // frees the module
 //
 // Each engine owns one WebAssembly instance; delete() releases it and every
@@ -129,11 +131,23 @@ export class FineprintEngine {
     return JSON.parse(checked(this.#call((native) => native.snapshotBlocks(json, String(date)))));
   }
 
-  // analyzeBlocks and snapshotBlocks from one analysis of the page:
-  // { analysis, snapshot }, the snapshot dated `date`.
-  analyzeBlocksWithSnapshot({ title = '', url = '', blocks } = {}, date = '') {
+  // One analysis of a page's blocks ({ title, url, blocks }, as
+  // analyzeBlocks), kept as a PageAnalysis from which both the analysis and,
+  // later, the snapshot are read, so the page is classified once and its
+  // snapshot need not be made before the page has its answer. The caller
+  // owns the result and must delete() it. Throws a FineprintError for bad
+  // blocks (and frees what it made).
+  analyzePage({ title = '', url = '', blocks } = {}) {
     const json = JSON.stringify({ title, url, blocks }, toWellFormedString);
-    return JSON.parse(checked(this.#call((native) => native.analyzeBlocksWithSnapshot(json, String(date)))));
+    const native = this.#call((engine) => engine.analyzePage(json));
+    const page = new PageAnalysis(native, (fn) => this.#call(fn));
+    try {
+      page.analysisJson(); // surfaces bad blocks now, as analyzeBlocks would
+    } catch (error) {
+      page.delete();
+      throw error;
+    }
+    return page;
   }
 
   // What changed from one snapshot to another (objects or JSON text), as
@@ -185,6 +199,59 @@ export class FineprintEngine {
       this.#native = null;
       throw new Error(`FineprintEngine: the WebAssembly instance aborted: ${this.#failure}`, { cause: error });
     }
+  }
+}
+
+// A page's analysis kept by FineprintEngine.analyzePage. Its calls run
+// through the engine that made it: once the engine is deleted or aborted,
+// they throw, and delete() only lets go of the handle (the instance that
+// held it is gone).
+export class PageAnalysis {
+  #native;
+  #call;
+  #analysisJson = null;
+
+  constructor(native, call) {
+    this.#native = native;
+    this.#call = call;
+  }
+
+  // The analysis, as FineprintEngine.analyzeBlocks returns it.
+  analysis() {
+    return JSON.parse(this.analysisJson());
+  }
+
+  // The same as JSON text, made once (analyzePage makes it to check the
+  // blocks) and kept until delete().
+  analysisJson() {
+    this.#analysisJson ??= checked(this.#use((native) => native.analysisJson()));
+    return this.#analysisJson;
+  }
+
+  // The page's snapshot dated `date` ("YYYY-MM-DD"), as snapshotBlocks.
+  snapshot(date = '') {
+    return JSON.parse(checked(this.#use((native) => native.snapshotJson(String(date)))));
+  }
+
+  // Frees the native analysis. Idempotent; every other method throws
+  // afterwards.
+  delete() {
+    const native = this.#native;
+    if (native === null) return;
+    this.#native = null;
+    this.#analysisJson = null;
+    try {
+      this.#call((engine) => engine && native.delete());
+    } catch {
+      // The engine is deleted or aborted: its instance, and this handle's
+      // memory with it, is gone already.
+    }
+  }
+
+  #use(fn) {
+    if (this.#native === null) throw new Error('PageAnalysis: used after delete()');
+    const native = this.#native;
+    return this.#call(() => fn(native));
   }
 }
 

@@ -39,19 +39,18 @@ listenForMessages(
         if (message.trigger === 'auto' && !settings.autoRun) {
           return { ok: true, skipped: 'auto-run-off', clauseCount: 0, clauses: [], findings: [], examples: {} };
         }
-        // A page's top frame is remembered and compared with its last visit
-        // (after the reply is sent: painting never waits for storage), from
-        // a snapshot made with the same analysis. Only documents with
-        // something of note are remembered, whatever families are shown:
-        // the history and the badge count every change.
+        // A page's top frame is remembered and compared with its last visit,
+        // from a snapshot of the same analysis made after the reply is sent:
+        // painting never waits for the snapshot or storage. Only documents
+        // with something of note are remembered, whatever families are
+        // shown: the history and the badge count every change.
         const isPage = sender.tab && sender.frameId === 0 && typeof sender.url === 'string' && /^https?:/.test(sender.url);
-        const { snapshot, ...reply } = await analyzeBlocks(message, {
-          url: sender.url,
-          snapshotDate: isPage ? today() : undefined,
-        });
-        if (isPage && reply.clauses.length > 0) {
+        const { page, ...reply } = await analyzeBlocks(message, { url: sender.url, keepForSnapshot: isPage });
+        if (page && reply.clauses.length > 0) {
           const visitId = typeof message.visitId === 'string' ? message.visitId : null;
-          noteVisit(sender.tab.id, sender.url, snapshot, visitId);
+          noteVisit(sender.tab.id, sender.url, page, today(), visitId);
+        } else {
+          page?.delete();
         }
         return filterByFamilies(reply, settings.families);
       },

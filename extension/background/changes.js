@@ -21,13 +21,21 @@ async function setBadge(tabId, { count, severity }) {
   }
 }
 
-// Remembers the visit of `href` in `tabId`: `snapshot` is the page's
-// snapshot dated today, made with its analysis (engine.js analyzeBlocks).
-export function noteVisit(tabId, href, snapshot, visitId) {
+// Remembers the visit of `href` in `tabId`: `page` is the page's analysis
+// (a PageAnalysis, engine.js analyzeBlocks), whose snapshot dated `date` is
+// made here, after the reply to the content script has gone; noteVisit owns
+// `page` and deletes it.
+export function noteVisit(tabId, href, page, date, visitId) {
   const previous = visits.get(tabId);
   const visit = (async () => {
-    // After the reply to the content script has gone: painting never waits.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    let snapshot;
+    try {
+      // After the reply to the content script has gone: painting never waits.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      snapshot = page.snapshot(date);
+    } finally {
+      page.delete();
+    }
     const result = await recordVisit(href, snapshot, await diffFunction(), visitId);
     // A re-analysis that found nothing new keeps the visit's earlier result
     // (and its badge).

@@ -172,14 +172,15 @@ function discardEngine(engine) {
 // before the request the engine's creation began and how long the request
 // waited for it). url: the page's address (the message's sender.url, not
 // anything the page says), from whose host the core names the service.
-// snapshotDate ("YYYY-MM-DD"): also return the page's snapshot so dated, made
-// from the same analysis, as `snapshot` (for the history; not for the page).
-export async function analyzeBlocks({ title, blocks }, { url, snapshotDate } = {}) {
+// keepForSnapshot: also return the analysis itself as `page` (a
+// PageAnalysis, wasm/fineprint.js), from which the history's snapshot is
+// made after the reply has gone; the caller owns it and must delete() it.
+export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = false } = {}) {
   if (!Array.isArray(blocks)) throw new TypeError('blocks must be an array');
   const requestedAt = performance.now();
   let engine;
   let analysis;
-  let snapshot;
+  let page = null;
   let engineStartupMs;
   let analysisStartedAt;
   let engineStart;
@@ -198,18 +199,21 @@ export async function analyzeBlocks({ title, blocks }, { url, snapshotDate } = {
     analysedAPage = true;
     const input = { title: String(title ?? ''), blocks };
     if (typeof url === 'string' && url !== '') input.url = url;
-    if (typeof snapshotDate === 'string') {
-      ({ analysis, snapshot } = engine.analyzeBlocksWithSnapshot(input, snapshotDate));
+    if (keepForSnapshot) {
+      page = engine.analyzePage(input);
+      analysis = page.analysis();
     } else {
       analysis = engine.analyzeBlocks(input);
     }
   } catch (error) {
+    page?.delete();
     // Bad input throws and leaves the engine usable; an abort inside the
     // module (out of memory) does not: the next request starts afresh.
     if (engine && !engine.usable) discardEngine(engine);
     throw error;
   }
   if (analysis?.schema !== ANALYSIS_SCHEMA) {
+    page?.delete();
     throw new Error(`unexpected analysis schema: ${analysis?.schema}`);
   }
   // Only the clauses that carry labels go to the page; `indexInReply` maps
@@ -249,7 +253,7 @@ export async function analyzeBlocks({ title, blocks }, { url, snapshotDate } = {
     analysisMs: roundMs(performance.now() - analysisStartedAt),
   };
   const reply = { ok: true, clauseCount: analysis.clauses.length, clauses: notedClauses, findings, examples, timing };
-  return snapshot === undefined ? reply : { ...reply, snapshot };
+  return page === null ? reply : { ...reply, page };
 }
 
 // The engine's diff, for the history (history.js).

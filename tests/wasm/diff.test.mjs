@@ -89,20 +89,48 @@ test('snapshotBlocks passes the url, and the summary names the newer service', (
   assert.equal(note(stored, unnamed), 'A new clause lets the service train AI on your data');
 });
 
-test('analyzeBlocksWithSnapshot gives analyzeBlocks and snapshotBlocks from one analysis', () => {
-  const page = {
-    title: 'Privacy Policy',
-    url: 'https://x.com/en/privacy',
-    blocks: [
-      { kind: 'heading', level: 1, text: 'Privacy Policy 🔒' },
-      { kind: 'paragraph', text: 'We may use your posts to train our artificial intelligence models.' },
-      { kind: 'list_item', level: 1, text: 'Logs are kept for up to 18 months.' },
-    ],
-  };
-  const both = engine.analyzeBlocksWithSnapshot(page, '2026-12-06');
-  assert.deepEqual(Object.keys(both).sort(), ['analysis', 'snapshot']);
-  assert.deepEqual(both.analysis, engine.analyzeBlocks(page));
-  assert.deepEqual(both.snapshot, engine.snapshotBlocks(page, '2026-12-06'));
-  assert.equal(both.snapshot.document.service, 'X');
-  assert.throws(() => engine.analyzeBlocksWithSnapshot({ title: 'x', blocks: 'not a list' }, '2026-12-06'), /blocks/);
+const emojiPage = {
+  title: 'Privacy Policy',
+  url: 'https://x.com/en/privacy',
+  blocks: [
+    { kind: 'heading', level: 1, text: 'Privacy Policy 🔒' },
+    { kind: 'paragraph', text: 'We may use your posts to train our artificial intelligence models.' },
+    { kind: 'list_item', level: 1, text: 'Logs are kept for up to 18 months.' },
+  ],
+};
+
+test('analyzePage gives analyzeBlocks and snapshotBlocks from one analysis', () => {
+  const page = engine.analyzePage(emojiPage);
+  try {
+    assert.deepEqual(page.analysis(), engine.analyzeBlocks(emojiPage));
+    assert.deepEqual(page.snapshot('2026-12-06'), engine.snapshotBlocks(emojiPage, '2026-12-06'));
+    assert.equal(page.snapshot('2026-12-06').document.service, 'X');
+    // The snapshot can be read again, and dated differently.
+    assert.equal(page.snapshot('2027-01-01').date, '2027-01-01');
+  } finally {
+    page.delete();
+  }
+  page.delete(); // idempotent
+  assert.throws(() => page.analysis(), /after delete/);
+  assert.throws(() => page.snapshot('2026-12-06'), /after delete/);
+});
+
+test('analyzePage rejects bad blocks at once, and the engine stays usable', () => {
+  assert.throws(() => engine.analyzePage({ title: 'x', blocks: 'not a list' }), /blocks/);
+  assert.ok(engine.usable);
+  const page = engine.analyzePage(emojiPage);
+  assert.ok(page.analysis().clauses.length > 0);
+  page.delete();
+});
+
+test('a PageAnalysis used after its engine is deleted throws, and deleting it is still safe', async () => {
+  const own = await createTestEngine();
+  const page = own.analyzePage(emojiPage);
+  const expected = page.snapshot('2026-12-06');
+  const second = own.analyzePage(emojiPage);
+  second.delete();
+  own.delete();
+  assert.throws(() => page.snapshot('2026-12-06'), /after delete/);
+  page.delete(); // lets go without touching the freed instance
+  assert.equal(expected.document.service, 'X');
 });
