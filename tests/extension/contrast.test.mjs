@@ -136,8 +136,12 @@ function mergeSchemes(files, parsed) {
 for (const [page, { stylesheets, pairs, unpaired }] of Object.entries(PAGES)) {
   describe(page, async () => {
     const html = await readFile(path.join(repoRoot, 'extension', page), 'utf8');
-    const parsed = [];
-    for (const file of stylesheets) parsed.push(parseSchemes(await readFile(path.join(repoRoot, 'extension', file), 'utf8')));
+    const sources = [];
+    for (const file of stylesheets) sources.push(await readFile(path.join(repoRoot, 'extension', file), 'utf8'));
+    // Parsed inside each test that needs it: a stylesheet without its scheme
+    // blocks then fails those tests, where a throw out here would cancel the
+    // page's suite.
+    const parseAll = () => sources.map(parseSchemes);
 
     test('links its stylesheets in order', () => {
       const linked = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((match) =>
@@ -148,21 +152,20 @@ for (const [page, { stylesheets, pairs, unpaired }] of Object.entries(PAGES)) {
 
     test('colours are defined only as custom properties of :root, in both schemes', () => {
       const colourNames = (properties) => Object.keys(properties).filter((name) => name.startsWith('--')).sort();
-      parsed.forEach((schemes, index) => {
+      parseAll().forEach((schemes, index) => {
         const stray = schemes.rest.split(/[;{}]/).filter((declaration) => COLOUR_LITERAL.test(declaration));
         assert.deepEqual(stray.map((each) => each.trim()), [], `colours outside the :root definitions of ${stylesheets[index]}`);
         assert.deepEqual(colourNames(schemes.dark), colourNames(schemes.light), `the dark scheme of ${stylesheets[index]} defines the same colours`);
       });
     });
 
-    // Merged inside each test that needs it: a colour defined twice then
-    // fails those tests, where a throw out here would cancel the page's suite.
+    // Merged inside each test that needs it, for the same reason.
     test('defines each colour in one stylesheet only', () => {
-      mergeSchemes(stylesheets, parsed);
+      mergeSchemes(stylesheets, parseAll());
     });
 
     test('every colour is checked and every checked colour is used', () => {
-      const schemes = mergeSchemes(stylesheets, parsed);
+      const schemes = mergeSchemes(stylesheets, parseAll());
       const paired = new Set(pairs.flatMap(([foreground, background]) => [foreground, background]));
       for (const name of Object.keys(schemes.light)) {
         assert.ok(paired.has(name) || unpaired.includes(name), `${name} is in no pair of this test`);
@@ -172,7 +175,7 @@ for (const [page, { stylesheets, pairs, unpaired }] of Object.entries(PAGES)) {
 
     for (const scheme of ['light', 'dark']) {
       test(`${scheme} mode passes WCAG AA`, (t) => {
-        const schemes = mergeSchemes(stylesheets, parsed);
+        const schemes = mergeSchemes(stylesheets, parseAll());
         const failures = [];
         for (const [foreground, background, minimum, where] of pairs) {
           const ratio = contrastRatio(resolve(schemes[scheme], foreground), resolve(schemes[scheme], background));
