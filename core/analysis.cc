@@ -493,7 +493,7 @@ Expected<Analysis> AnalyzeInput(std::string_view input, DocumentFormat format,
 }
 
 std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
-                           OffsetUnit unit, int indent) {
+                           OffsetUnit unit, int indent, ClauseListing listing) {
   using nlohmann::json;
   std::optional<Utf16OffsetMap> utf16;
   if (unit == OffsetUnit::kUtf16CodeUnits) utf16.emplace(source);
@@ -541,12 +541,19 @@ std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
       labels.push_back(std::move(label));
     }
     if (!labels.empty()) ++labelled;
-    clauses.push_back({{"start", offset(clause.source_start)},
-                       {"end", offset(clause.source_end)},
-                       {"block", clause.span.block_index},
-                       {"kind", BlockKindName(block.kind)},
-                       {"text", std::string(text)},
-                       {"labels", std::move(labels)}});
+    if (listing == ClauseListing::kLabelledOnly) {
+      if (labels.empty()) continue;
+      clauses.push_back({{"index", &clause - analysis.clauses.data()}});
+    } else {
+      clauses.push_back(json::object());
+    }
+    json& listed = clauses.back();
+    listed["start"] = offset(clause.source_start);
+    listed["end"] = offset(clause.source_end);
+    listed["block"] = clause.span.block_index;
+    listed["kind"] = BlockKindName(block.kind);
+    listed["text"] = std::string(text);
+    listed["labels"] = std::move(labels);
   }
   json root = {
       {"schema", "fineprint.analysis/1"},

@@ -92,6 +92,11 @@ Expected<Analysis> AnalyzeInput(std::string_view input, DocumentFormat format,
 // bytes; JavaScript callers ask for UTF-16 code units.
 enum class OffsetUnit { kUtf8Bytes, kUtf16CodeUnits };
 
+// Which clauses the JSON lists. A page paints only the labelled ones; on X's
+// policy they are 64 of 297, and writing (then parsing) the others was most
+// of the reply's cost in a freshly started engine.
+enum class ClauseListing { kAll, kLabelledOnly };
+
 // {"schema": "fineprint.analysis/1", "document": {...}, "clauses": [...],
 //  "findings": [...], "examples": {...}}.
 // `source` is the input the analysis was made from (offsets refer to it).
@@ -103,9 +108,12 @@ enum class OffsetUnit { kUtf8Bytes, kUtf16CodeUnits };
 // ([{service, document, date, excerpt}], from core/rules/en.examples.json),
 // leaving out the document's own service (by name or alias, as whole words
 // of `service`); a label with no other platform's example is left out.
+// With ClauseListing::kLabelledOnly, "clauses" lists only the clauses with
+// labels, each with its "index" among all of them (the index findings use);
+// document.clauses still counts all.
 std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
                            OffsetUnit unit = OffsetUnit::kUtf8Bytes,
-                           int indent = -1);
+                           int indent = -1, ClauseListing listing = ClauseListing::kAll);
 
 // A report for a person: the document's size, then every labelled clause
 // with its labels and why.

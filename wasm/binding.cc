@@ -9,8 +9,10 @@
 //   engine.snapshot(textOrUint8Array, format, date, url) -> snapshot JSON
 //   engine.snapshotBlocks(blocksJson, date)  // {"title","url","blocks"} -> snapshot JSON
 //   const page = engine.analyzePage(blocksJson);     // one analysis, kept
-//   page.analysisJson();   // analyzeBlocks's JSON      (an error JSON if the
-//   page.snapshotJson(date);  // snapshotBlocks's JSON   blocks were bad)
+//   page.error();                  // "" or the error JSON (bad blocks)
+//   page.analysisJson(false);      // analyzeBlocks's JSON; true: only the
+//                                  // labelled clauses, each with its index
+//   page.snapshotJson(date);       // snapshotBlocks's JSON
 //   page.delete();
 //   engine.diff(beforeSnapshotJson, afterSnapshotJson)  -> diff JSON
 //   engine.version()                                    -> JSON string
@@ -54,11 +56,17 @@ class PageAnalysis {
                std::string source)
       : classifier_(std::move(classifier)), analysis_(std::move(analysis)), source_(std::move(source)) {}
 
+  // "" when the analysis was made, else the error JSON every call returns.
+  std::string Error() const { return classifier_ ? std::string() : error_json_; }
+
   // As Engine::AnalyzeBlocks: offsets in UTF-16 code units of the blocks'
-  // texts joined with "\n".
-  std::string AnalysisJson() const {
+  // texts joined with "\n". `labelled_only`: list only the clauses with
+  // labels (ClauseListing::kLabelledOnly).
+  std::string AnalysisJson(bool labelled_only) const {
     if (!classifier_) return error_json_;
-    return fineprint::AnalysisToJson(analysis_, source_, fineprint::OffsetUnit::kUtf16CodeUnits);
+    return fineprint::AnalysisToJson(analysis_, source_, fineprint::OffsetUnit::kUtf16CodeUnits, -1,
+                                     labelled_only ? fineprint::ClauseListing::kLabelledOnly
+                                                   : fineprint::ClauseListing::kAll);
   }
 
   // As Engine::SnapshotBlocks, dated `date` ("YYYY-MM-DD" or "").
@@ -208,6 +216,7 @@ EMSCRIPTEN_BINDINGS(fineprint) {
   // one byte more into the heap.
   emscripten::constant("MAX_INPUT_BYTES", fineprint::kMaxInputBytes);
   emscripten::class_<PageAnalysis>("PageAnalysis")
+      .function("error", &PageAnalysis::Error)
       .function("analysisJson", &PageAnalysis::AnalysisJson)
       .function("snapshotJson", &PageAnalysis::SnapshotJson);
   emscripten::class_<Engine>("Engine")

@@ -142,7 +142,7 @@ export class FineprintEngine {
     const native = this.#call((engine) => engine.analyzePage(json));
     const page = new PageAnalysis(native, (fn) => this.#call(fn));
     try {
-      page.analysisJson(); // surfaces bad blocks now, as analyzeBlocks would
+      page.check(); // surfaces bad blocks now, as analyzeBlocks would
     } catch (error) {
       page.delete();
       throw error;
@@ -209,23 +209,29 @@ export class FineprintEngine {
 export class PageAnalysis {
   #native;
   #call;
-  #analysisJson = null;
 
   constructor(native, call) {
     this.#native = native;
     this.#call = call;
   }
 
-  // The analysis, as FineprintEngine.analyzeBlocks returns it.
-  analysis() {
-    return JSON.parse(this.analysisJson());
+  // Throws the FineprintError of an analysis that could not be made.
+  check() {
+    const error = this.#use((native) => native.error());
+    if (error !== '') checked(error);
   }
 
-  // The same as JSON text, made once (analyzePage makes it to check the
-  // blocks) and kept until delete().
-  analysisJson() {
-    this.#analysisJson ??= checked(this.#use((native) => native.analysisJson()));
-    return this.#analysisJson;
+  // The analysis, as FineprintEngine.analyzeBlocks returns it.
+  // labelledClausesOnly: list only the clauses that carry labels, each with
+  // its `index` among all clauses (the index findings use); a page paints
+  // no others, and leaving them out makes the JSON several times smaller.
+  analysis({ labelledClausesOnly = false } = {}) {
+    return JSON.parse(this.analysisJson({ labelledClausesOnly }));
+  }
+
+  // The same as JSON text.
+  analysisJson({ labelledClausesOnly = false } = {}) {
+    return checked(this.#use((native) => native.analysisJson(Boolean(labelledClausesOnly))));
   }
 
   // The page's snapshot dated `date` ("YYYY-MM-DD"), as snapshotBlocks.
@@ -239,7 +245,6 @@ export class PageAnalysis {
     const native = this.#native;
     if (native === null) return;
     this.#native = null;
-    this.#analysisJson = null;
     try {
       this.#call((engine) => engine && native.delete());
     } catch {

@@ -141,7 +141,13 @@ function scheduleWarmUp(engine) {
     // replaced or failed engine needs nothing more.
     if (slices.length === 0 || analysedAPage || !engine.usable) return;
     try {
-      engine.analyzeBlocksJson(JSON.stringify({ title: 'Privacy Policy', blocks: slices.shift() }));
+      // What a page's request runs (analyzeBlocks, below).
+      const page = engine.analyzePage({ title: 'Privacy Policy', blocks: slices.shift() });
+      try {
+        page.analysisJson({ labelledClausesOnly: true });
+      } finally {
+        page.delete();
+      }
     } catch {
       return; // A failing engine fails the page's own analysis too, with its error.
     }
@@ -199,11 +205,11 @@ export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = 
     analysedAPage = true;
     const input = { title: String(title ?? ''), blocks };
     if (typeof url === 'string' && url !== '') input.url = url;
-    if (keepForSnapshot) {
-      page = engine.analyzePage(input);
-      analysis = page.analysis();
-    } else {
-      analysis = engine.analyzeBlocks(input);
+    page = engine.analyzePage(input);
+    analysis = page.analysis({ labelledClausesOnly: true });
+    if (!keepForSnapshot) {
+      page.delete();
+      page = null;
     }
   } catch (error) {
     page?.delete();
@@ -216,11 +222,12 @@ export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = 
     page?.delete();
     throw new Error(`unexpected analysis schema: ${analysis?.schema}`);
   }
-  // Only the clauses that carry labels go to the page; `indexInReply` maps
-  // the analysis's clause indexes to theirs.
+  // Only the clauses that carry labels go to the page (the analysis lists
+  // only those, each with its index among all clauses); `indexInReply` maps
+  // those indexes to the reply's.
   const notedClauses = [];
   const indexInReply = new Map();
-  analysis.clauses.forEach(({ start, end, block, labels }, index) => {
+  analysis.clauses.forEach(({ index, start, end, block, labels }) => {
     if (labels.length === 0) return;
     indexInReply.set(index, notedClauses.length);
     notedClauses.push({
@@ -252,7 +259,7 @@ export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = 
     ...engineStart,
     analysisMs: roundMs(performance.now() - analysisStartedAt),
   };
-  const reply = { ok: true, clauseCount: analysis.clauses.length, clauses: notedClauses, findings, examples, timing };
+  const reply = { ok: true, clauseCount: analysis.document.clauses, clauses: notedClauses, findings, examples, timing };
   return page === null ? reply : { ...reply, page };
 }
 

@@ -54,6 +54,36 @@ TEST_CASE("Analysis JSON offsets slice the clause out of the Markdown as given",
   CHECK(found);
 }
 
+TEST_CASE("Labelled-only JSON lists the labelled clauses with their indexes, findings unchanged", "[analysis]") {
+  const std::string input =
+      "# Privacy 🔒\n\nWe publish a blog.\n\nWe may use your posts to train our artificial intelligence "
+      "models.\n\nWe like cats.\n\nLogs are kept for up to 18 months.\n";
+  auto classifier = Builtin();
+  auto analysis = AnalyzeInput(input, DocumentFormat::kMarkdown, *classifier);
+  REQUIRE(analysis.ok());
+  const auto all = nlohmann::json::parse(
+      AnalysisToJson(analysis.value(), input, OffsetUnit::kUtf16CodeUnits, -1, ClauseListing::kAll));
+  const auto labelled = nlohmann::json::parse(
+      AnalysisToJson(analysis.value(), input, OffsetUnit::kUtf16CodeUnits, -1, ClauseListing::kLabelledOnly));
+  std::vector<size_t> expected_indexes;
+  for (size_t i = 0; i < all["clauses"].size(); ++i) {
+    if (!all["clauses"][i]["labels"].empty()) expected_indexes.push_back(i);
+  }
+  REQUIRE(expected_indexes.size() >= 2);
+  REQUIRE(expected_indexes.size() < all["clauses"].size());
+  REQUIRE(labelled["clauses"].size() == expected_indexes.size());
+  for (size_t k = 0; k < expected_indexes.size(); ++k) {
+    auto listed = labelled["clauses"][k];
+    CHECK(listed["index"] == expected_indexes[k]);
+    listed.erase("index");
+    CHECK(listed == all["clauses"][expected_indexes[k]]);
+  }
+  CHECK(all["clauses"][0].count("index") == 0);
+  CHECK(labelled["document"] == all["document"]);
+  CHECK(labelled["findings"] == all["findings"]);
+  CHECK(labelled["examples"] == all["examples"]);
+}
+
 TEST_CASE("UTF-16 offsets count emoji as two units", "[analysis]") {
   const std::string input = "😀 We keep cookies for up to 13 months.\n日本語のテキスト。\n";
   auto classifier = Builtin();

@@ -115,6 +115,21 @@ test('analyzePage gives analyzeBlocks and snapshotBlocks from one analysis', () 
   assert.throws(() => page.snapshot('2026-12-06'), /after delete/);
 });
 
+test('analyzePage lists only the labelled clauses when asked, with their indexes', () => {
+  const page = engine.analyzePage(emojiPage);
+  try {
+    const all = page.analysis();
+    const labelled = page.analysis({ labelledClausesOnly: true });
+    const expected = all.clauses.flatMap((clause, index) => (clause.labels.length > 0 ? [{ index, ...clause }] : []));
+    assert.ok(expected.length >= 2 && expected.length < all.clauses.length);
+    assert.deepEqual(labelled.clauses, expected);
+    assert.deepEqual(labelled.document, all.document);
+    assert.deepEqual(labelled.findings, all.findings);
+  } finally {
+    page.delete();
+  }
+});
+
 test('analyzePage rejects bad blocks at once, and the engine stays usable', () => {
   assert.throws(() => engine.analyzePage({ title: 'x', blocks: 'not a list' }), /blocks/);
   assert.ok(engine.usable);
