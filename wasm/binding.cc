@@ -16,6 +16,7 @@
 //   page.delete();
 //   engine.diff(beforeSnapshotJson, afterSnapshotJson)  -> diff JSON
 //   engine.version()                                    -> JSON string
+//   engine.error()                  -> "" or the rule pack's error JSON
 //   engine.delete();
 //   Module.MAX_INPUT_BYTES
 #include <emscripten/bind.h>
@@ -171,6 +172,11 @@ class Engine {
     return fineprint::DocumentDiffToJson(diff, before.value(), after.value());
   }
 
+  // "" when the rule pack loaded, else the error JSON every call returns.
+  // Cheaper than Version() in a freshly started engine, where whatever runs
+  // first runs in the baseline tier.
+  std::string Error() const { return classifier_ ? std::string() : ErrorJson(error_); }
+
   // {"rules_language": "en", "rules_version": "..."}.
   std::string Version() const {
     if (!classifier_) return ErrorJson(error_);
@@ -227,5 +233,6 @@ EMSCRIPTEN_BINDINGS(fineprint) {
       .function("snapshotBlocks", &Engine::SnapshotBlocks)
       .function("analyzePage", &Engine::AnalyzePage, emscripten::allow_raw_pointers())
       .function("diff", &Engine::Diff)
-      .function("version", &Engine::Version);
+      .function("version", &Engine::Version)
+      .function("error", &Engine::Error);
 }

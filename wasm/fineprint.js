@@ -163,6 +163,12 @@ export class FineprintEngine {
     return checked(this.#call((native) => native.diff(beforeJson, afterJson)));
   }
 
+  // Throws the FineprintError of a rule pack that did not load.
+  check() {
+    const error = this.#call((native) => native.error());
+    if (error !== '') checked(error);
+  }
+
   // { rules_language, rules_version } of the rule pack in use.
   version() {
     return JSON.parse(checked(this.#call((native) => native.version())));
@@ -281,7 +287,7 @@ export async function createEngine({ wasmBinary, locateFile, rulesJson = '', pri
   const native = new module.Engine(wellFormed(rulesJson));
   const engine = new FineprintEngine(module, native);
   try {
-    engine.version(); // surfaces a rule pack error now rather than on first use
+    engine.check(); // surfaces a rule pack error now rather than on first use
   } catch (error) {
     engine.delete();
     throw error;
