@@ -162,6 +162,10 @@ class LazyPattern {
     return *re_;
   }
 
+  // Whether the pattern is compiled with RE2's own (Unicode) case folding:
+  // see LowerCaseLiterals.
+  bool KeepsUnicodeFolding() const { return LowerCaseLiterals(pattern_).empty(); }
+
   // Whether `text` matches anywhere; thread-safe.
   bool Matches(std::string_view text) const {
     const RE2& compiled = re();
@@ -234,6 +238,18 @@ class LazyPattern {
 
 bool PartialMatch(std::string_view text, const LazyPattern& pattern) { return pattern.Matches(text); }
 
+// Whether `text` holds KELVIN SIGN or LONG S, the letters RE2's Unicode case
+// folding maps onto ASCII ones. Looked for by their lead byte (memchr) in
+// every clause, so cheaply.
+bool HasLetterFoldedOntoAscii(std::string_view text) {
+  for (const std::string_view letter : {std::string_view("\xE2\x84\xAA"), std::string_view("\xC5\xBF")}) {
+    for (size_t at = text.find(letter[0]); at != std::string_view::npos; at = text.find(letter[0], at + 1)) {
+      if (text.substr(at, letter.size()) == letter) return true;
+    }
+  }
+  return false;
+}
+
 // A plain-text line this short with no closing punctuation reads as a title
 // ("4. How Long We Keep Information"), not as a sentence that commits to
 // anything. Real sentences that short and unpunctuated are list items, which
@@ -241,6 +257,19 @@ bool PartialMatch(std::string_view text, const LazyPattern& pattern) { return pa
 constexpr size_t kMaxHeadingBytes = 100;
 // Prefilter atoms shorter than this count as present in every clause.
 constexpr size_t kMinAtomLength = 3;
+// The atom automaton (AtomMatcher) takes one table load per byte of text,
+// each waiting for the one before: that latency is a large part of the warm
+// classify, so the table must stay small enough for the CPU's caches. Its
+// rows are a power of two wide, so 32 columns (31 distinct bytes and "any
+// other byte") and not one more: the 94-rule pack's atoms used 32 bytes (a
+// ":" more than the 67-rule pack's), which doubled the table to 1.7 MB.
+// The atoms' rarest bytes then split them, as non-ASCII bytes do; and a
+// long atom stands for its first kMaxAtomLength bytes, which are as
+// telling and need far fewer automaton states. Either way an atom only
+// gets shorter: a clause containing the original contains what is left, so
+// the prefilter may pass more rules, never fewer.
+constexpr int kMaxAtomBytes = 31;
+constexpr size_t kMaxAtomLength = 16;
 
 // How many blocks after a "...:" lead-in count as its items when the reader
 // could not mark list items (plain text). Real lists are rarely longer.
@@ -329,7 +358,11 @@ bool LooksLikeNumberedPeriodTitle(std::string_view text) {
 // reports anything.
 class AtomMatcher {
  public:
-  void Build(const std::vector<std::string>& atoms) {
+  // Builds the automaton for `atoms`; *written (when not null) receives
+  // it as bytes for Read, tied to `atoms`: Classifier::Prepare stores them
+  // with the built-in pack, so a new engine builds no automaton.
+  void Build(const std::vector<std::string>& atoms, std::string* written = nullptr) {
+    if (written != nullptr) written->clear();
     std::array<uint8_t, 256> classes{};  // byte -> column (0: no atom has it)
     int next_class = 1;
     for (const std::string& atom : atoms) {
@@ -384,6 +417,21 @@ class AtomMatcher {
     // root's missing edges already lead back to it).
     std::vector<int> fail(outputs.size(), 0);
     std::vector<int> queue;
+    // For Write: each state's own atoms, and its trie edges (column, child).
+    std::vector<uint32_t> own_atoms;
+    std::vector<std::vector<std::pair<int, int>>> edges;
+    if (written != nullptr) {
+      edges.resize(states);
+      for (size_t state = 0; state < states; ++state) own_atoms.push_back(static_cast<uint32_t>(outputs[state].size()));
+      for (int k = 0; k < width; ++k) {
+        if (delta[k] != 0) edges[0].emplace_back(k, delta[k]);
+      }
+      for (size_t state = 1; state < states; ++state) {
+        for (int k = 0; k < width; ++k) {
+          if (delta[state * width + k] != 0) edges[state].emplace_back(k, delta[state * width + k]);
+        }
+      }
+    }
     for (int k = 0; k < width; ++k) {
       if (delta[k] != 0) queue.push_back(delta[k]);
     }
@@ -438,6 +486,109 @@ class AtomMatcher {
       const uint16_t* old_row = &delta[s * width];
       for (int k = 0; k < width; ++k) row[k] = static_cast<uint16_t>(renumbered[old_row[k]]);
     }
+    if (written == nullptr) return;
+    // Breadth-first, per state: its number, its failure state's, its trie
+    // edges and its own atoms. Read rebuilds each row as its failure
+    // state's row with the state's own edges over it, and each reporting
+    // state's atoms as its own then its failure state's, as above: a few
+    // bytes per state where the full table is a row of 2-byte entries.
+    std::string& out = *written;
+    PutNumber(AtomsFingerprint(atoms), &out);
+    PutNumber(atoms.size(), &out);
+    PutNumber(shift_, &out);
+    PutNumber(first_reporting_, &out);
+    PutNumber(reporting_states_, &out);
+    PutNumber(output_atoms_.size(), &out);
+    out.append(reinterpret_cast<const char*>(columns_.data()), columns_.size());
+    for (const int state : order) {
+      PutBytes(renumbered[state], 2, &out);
+      PutBytes(renumbered[fail[state]], 2, &out);
+      PutBytes(edges[state].size(), 2, &out);
+      for (const auto& [column, child] : edges[state]) {
+        PutBytes(static_cast<uint32_t>(column), 1, &out);
+        PutBytes(renumbered[child], 2, &out);
+      }
+      PutBytes(own_atoms[state], 4, &out);
+      for (uint32_t k = 0; k < own_atoms[state]; ++k) PutBytes(static_cast<uint32_t>(outputs[state][k]), 4, &out);
+    }
+  }
+
+  // The automaton Build wrote for this very `atoms` list; false, leaving
+  // the matcher unbuilt, when `bytes` were written for other atoms or do not
+  // describe a sound automaton (every state once, after its failure state;
+  // every next state, column and reported atom in range), so damaged bytes
+  // cannot make Find read out of bounds.
+  bool Read(std::string_view bytes, const std::vector<std::string>& atoms) {
+    built_ = false;
+    uint64_t fingerprint = 0, atom_count = 0, shift = 0, first_reporting = 0, reporting = 0, output_size = 0;
+    if (!TakeNumber(&bytes, &fingerprint) || !TakeNumber(&bytes, &atom_count) || !TakeNumber(&bytes, &shift) ||
+        !TakeNumber(&bytes, &first_reporting) || !TakeNumber(&bytes, &reporting) ||
+        !TakeNumber(&bytes, &output_size)) {
+      return false;
+    }
+    const uint64_t states = first_reporting + reporting;
+    // Each state takes 10 bytes at least: its numbers and its atom count.
+    if (fingerprint != AtomsFingerprint(atoms) || atom_count != atoms.size() || shift > 8 || states == 0 ||
+        states > 0x10000 || output_size > (uint64_t{1} << 32) || bytes.size() < columns_.size() + 10 * states) {
+      return false;
+    }
+    const uint32_t row_width = 1u << shift;
+    for (size_t b = 0; b < columns_.size(); ++b) {
+      if (static_cast<unsigned char>(bytes[b]) >= row_width) return false;
+      columns_[b] = static_cast<uint8_t>(bytes[b]);
+    }
+    bytes.remove_prefix(columns_.size());
+    delta_.assign(states << shift, 0);
+    output_offsets_.assign(1, 0);
+    output_atoms_.clear();
+    std::vector<bool> done(states, false);
+    for (uint64_t n = 0; n < states; ++n) {
+      uint32_t state = 0, fail = 0, edge_count = 0, own = 0;
+      if (!TakeBytes(&bytes, 2, &state) || !TakeBytes(&bytes, 2, &fail) || !TakeBytes(&bytes, 2, &edge_count) ||
+          state >= states || done[state] || (n == 0) != (state == 0) || fail >= states || (n > 0 && !done[fail])) {
+        return false;
+      }
+      uint16_t* row = &delta_[static_cast<size_t>(state) << shift];
+      if (n > 0) std::copy_n(&delta_[static_cast<size_t>(fail) << shift], row_width, row);
+      for (uint32_t k = 0; k < edge_count; ++k) {
+        uint32_t column = 0, child = 0;
+        if (!TakeBytes(&bytes, 1, &column) || !TakeBytes(&bytes, 2, &child) || column >= row_width ||
+            child >= states) {
+          return false;
+        }
+        row[column] = static_cast<uint16_t>(child);
+      }
+      if (!TakeBytes(&bytes, 4, &own)) return false;
+      const size_t first = output_atoms_.size();
+      for (uint32_t k = 0; k < own; ++k) {
+        uint32_t atom = 0;
+        if (!TakeBytes(&bytes, 4, &atom) || atom >= atom_count) return false;
+        output_atoms_.push_back(static_cast<int>(atom));
+      }
+      if (n > 0 && fail >= first_reporting) {
+        const uint32_t inherited = fail - static_cast<uint32_t>(first_reporting);
+        for (uint32_t k = output_offsets_[inherited]; k < output_offsets_[inherited + 1]; ++k) {
+          const int atom = output_atoms_[k];
+          output_atoms_.push_back(atom);
+        }
+      }
+      // Reporting states are numbered in this same order, after the others.
+      const bool reports = output_atoms_.size() > first;
+      if (reports != (state >= first_reporting) ||
+          (reports && state - first_reporting != output_offsets_.size() - 1) || output_atoms_.size() > output_size) {
+        return false;
+      }
+      if (reports) output_offsets_.push_back(static_cast<uint32_t>(output_atoms_.size()));
+      done[state] = true;
+    }
+    if (!bytes.empty() || output_atoms_.size() != output_size) return false;
+    atom_count_ = atom_count;
+    every_atom_ = false;
+    shift_ = static_cast<uint32_t>(shift);
+    first_reporting_ = static_cast<uint32_t>(first_reporting);
+    reporting_states_ = static_cast<uint32_t>(reporting);
+    built_ = true;
+    return true;
   }
 
   // Calls on_atom(id) for the atoms found in `text`, matched as if ASCII
@@ -467,20 +618,64 @@ class AtomMatcher {
     const uint32_t first_reporting = first_reporting_;
     const uint32_t* const output_offsets = output_offsets_.data();
     const int* const output_atoms = output_atoms_.data();
+    // The walk only notes the reporting states it passes, with no branch on
+    // them and every value it needs in a register (reporting inside the
+    // loop spilled them: a tenth of the candidate pass); their atoms are
+    // reported after it.
+    thread_local std::vector<uint16_t> passed;
+    if (passed.size() < text.size()) passed.resize(text.size());
+    uint16_t* const noted = passed.data();
+    size_t count = 0;
     uint32_t state = 0;
     for (unsigned char c : text) {
       state = delta[(state << shift) + columns[c]];
-      if (state >= first_reporting) {
-        const uint32_t reporting = state - first_reporting;
-        if (seen[reporting] == stamp) continue;
-        seen[reporting] = stamp;
-        const uint32_t end = output_offsets[reporting + 1];
-        for (uint32_t k = output_offsets[reporting]; k < end; ++k) on_atom(output_atoms[k]);
-      }
+      noted[count] = static_cast<uint16_t>(state);
+      count += state >= first_reporting;
+    }
+    for (size_t n = 0; n < count; ++n) {
+      const uint32_t reporting = noted[n] - first_reporting;
+      if (seen[reporting] == stamp) continue;
+      seen[reporting] = stamp;
+      const uint32_t end = output_offsets[reporting + 1];
+      for (uint32_t k = output_offsets[reporting]; k < end; ++k) on_atom(output_atoms[k]);
     }
   }
 
  private:
+  // The written automaton's header numbers: decimal digits and a space.
+  static void PutNumber(uint64_t value, std::string* out) { *out += std::to_string(value) + ' '; }
+  // Its other numbers: `size` bytes, little-endian.
+  static void PutBytes(uint64_t value, int size, std::string* out) {
+    for (int k = 0; k < size; ++k) *out += static_cast<char>((value >> (8 * k)) & 0xFF);
+  }
+  static bool TakeBytes(std::string_view* bytes, int size, uint32_t* value) {
+    if (bytes->size() < static_cast<size_t>(size)) return false;
+    *value = 0;
+    for (int k = 0; k < size; ++k) *value |= static_cast<uint32_t>(static_cast<unsigned char>((*bytes)[k])) << (8 * k);
+    bytes->remove_prefix(size);
+    return true;
+  }
+  static bool TakeNumber(std::string_view* bytes, uint64_t* value) {
+    size_t digits = 0;
+    *value = 0;
+    while (digits < bytes->size() && digits < 20 && (*bytes)[digits] >= '0' && (*bytes)[digits] <= '9') {
+      *value = *value * 10 + static_cast<uint64_t>((*bytes)[digits] - '0');
+      ++digits;
+    }
+    if (digits == 0 || digits >= bytes->size() || (*bytes)[digits] != ' ') return false;
+    bytes->remove_prefix(digits + 1);
+    return true;
+  }
+  // FNV-1a over the atoms, each closed by a NUL (atoms are ASCII text).
+  static uint64_t AtomsFingerprint(const std::vector<std::string>& atoms) {
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (const std::string& atom : atoms) {
+      for (unsigned char c : atom) hash = (hash ^ c) * 0x100000001b3ull;
+      hash = hash * 0x100000001b3ull;
+    }
+    return hash;
+  }
+
   bool built_ = false;
   bool every_atom_ = false;             // too many states for 16 bits
   size_t atom_count_ = 0;
@@ -583,7 +778,21 @@ uint64_t Fingerprint(std::string_view text) {
   return hash;
 }
 
-constexpr std::string_view kPreparedSchema = "fineprint.prefilters/1";
+constexpr std::string_view kPreparedSchema = "fineprint.prefilters/2";
+constexpr std::string_view kMatcherSection = "matcher ";
+
+// The byte length after kMatcherSection, then a newline.
+bool ReadMatcherLength(std::string_view* text, size_t* length) {
+  size_t digits = 0;
+  *length = 0;
+  while (digits < text->size() && digits < 10 && (*text)[digits] >= '0' && (*text)[digits] <= '9') {
+    *length = *length * 10 + static_cast<size_t>((*text)[digits] - '0');
+    ++digits;
+  }
+  if (digits == 0 || digits >= text->size() || (*text)[digits] != '\n') return false;
+  text->remove_prefix(digits + 1);
+  return true;
+}
 
 std::string PreparedHeader(std::string_view rules_json) {
   char hash[17];
@@ -595,13 +804,22 @@ std::string PreparedHeader(std::string_view rules_json) {
 // made from exactly `rules_json` and holds one well-formed tree per rule;
 // false otherwise.
 bool ReadPrepared(std::string_view prepared, std::string_view rules_json, size_t rule_count,
-                  std::vector<std::optional<PrefilterTree>>* trees) {
+                  std::vector<std::optional<PrefilterTree>>* trees, std::string* matcher) {
   const std::string header = PreparedHeader(rules_json);
   if (prepared.substr(0, header.size()) != header) return false;
   prepared.remove_prefix(header.size());
   trees->clear();
   trees->reserve(rule_count);
+  matcher->clear();
   while (!prepared.empty()) {
+    // Last, optionally: "matcher <length>\n" and that many bytes.
+    if (prepared.substr(0, kMatcherSection.size()) == kMatcherSection) {
+      prepared.remove_prefix(kMatcherSection.size());
+      size_t length = 0;
+      if (!ReadMatcherLength(&prepared, &length) || prepared.size() != length) return false;
+      matcher->assign(prepared.data(), prepared.size());
+      break;
+    }
     if (prepared.front() == '-') {
       trees->emplace_back();
       prepared.remove_prefix(1);
@@ -620,6 +838,9 @@ bool ReadPrepared(std::string_view prepared, std::string_view rules_json, size_t
 
 struct Classifier::Prefilters {
   std::vector<std::optional<PrefilterTree>> trees;  // per rule
+  // The atom automaton those trees give, as AtomMatcher::Build writes it;
+  // may be empty.
+  std::string matcher;
 };
 
 struct Classifier::Compiled {
@@ -691,7 +912,19 @@ struct Classifier::Compiled {
   size_t rule_words = 0;
   std::vector<uint64_t> rules_by_atom;  // atom * rule_words: the rules it gates
   std::vector<uint64_t> ungated_rules;  // rule_words
-  bool some_match_folds_unicode = false;  // see CandidatesFor
+  // Whether some match pattern keeps RE2's Unicode case folding (see
+  // CandidatesFor); worked out on the first clause that needs it, as
+  // looking at every pattern was a twentieth of a prepared pack's start-up.
+  bool SomeMatchFoldsUnicode() const {
+    std::call_once(folding_checked, [this] {
+      some_match_folds_unicode = std::any_of(rules.begin(), rules.end(), [](const CompiledRule& rule) {
+        return rule.match != nullptr && rule.match->KeepsUnicodeFolding();
+      });
+    });
+    return some_match_folds_unicode;
+  }
+  mutable std::once_flag folding_checked;
+  mutable bool some_match_folds_unicode = false;
   AtomMatcher atoms;
   int atom_count = 0;
   bool Holds(int node, const std::vector<uint32_t>& present, const std::vector<NodeCount>& counts,
@@ -731,8 +964,7 @@ bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>
   // maps a few non-ASCII letters onto ASCII ones (KELVIN SIGN onto k, LONG S
   // onto s) that ASCII lower-casing misses; the atoms cannot vouch for such
   // rare clauses, so every rule is tried. The built-in pack has none.
-  if (some_match_folds_unicode && (text.find("\xE2\x84\xAA") != std::string_view::npos ||
-                                   text.find("\xC5\xBF") != std::string_view::npos)) {
+  if (HasLetterFoldedOntoAscii(text) && SomeMatchFoldsUnicode()) {
     for (size_t index = 0; index < rules.size(); ++index) out->push_back(static_cast<int>(index));
     return !out->empty();
   }
@@ -805,6 +1037,10 @@ Expected<std::string> Classifier::Prepare(std::string_view rules_json) {
     }
     prepared += '\n';
   }
+  if (!prefilters.matcher.empty()) {
+    prepared += std::string(kMatcherSection) + std::to_string(prefilters.matcher.size()) + '\n';
+    prepared += prefilters.matcher;
+  }
   return prepared;
 }
 
@@ -813,7 +1049,8 @@ Expected<std::unique_ptr<Classifier>> Classifier::CreateFromJson(std::string_vie
   auto pack = ParseRulePack(rules_json);
   if (!pack.ok()) return pack.error();
   Prefilters prefilters;
-  if (prepared.empty() || !ReadPrepared(prepared, rules_json, pack.value().rules.size(), &prefilters.trees)) {
+  if (prepared.empty() ||
+      !ReadPrepared(prepared, rules_json, pack.value().rules.size(), &prefilters.trees, &prefilters.matcher)) {
     return Build(std::move(pack).value(), nullptr, nullptr);
   }
   return Build(std::move(pack).value(), &prefilters, nullptr);
@@ -921,7 +1158,6 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, const Pre
         !ok.ok()) {
       return ok.error();
     }
-    if (LowerCaseLiterals(rule.match).empty()) compiled.some_match_folds_unicode = true;
     compiled.rules.push_back(std::move(entry));
   }
   for (const SlotRule& slot : classifier->pack_.slots) {
@@ -953,6 +1189,55 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, const Pre
     }
     compiled.findings.push_back(std::move(entry));
   }
+  const std::vector<std::optional<PrefilterTree>>& rule_trees = prepared != nullptr ? prepared->trees : trees;
+  // A non-ASCII atom ("you’ve chosen to") still implies its longest ASCII
+  // run ("ve chosen to"): RE2 folds ASCII letters only onto ASCII ones,
+  // KELVIN SIGN and LONG S aside (CandidatesFor handles those). Bytes
+  // outside `kept` split atoms the same way (kMaxAtomBytes).
+  auto longest_run = [](std::string_view whole, const std::array<bool, 256>& kept) {
+    std::string_view run;
+    for (size_t i = 0; i < whole.size();) {
+      size_t end = i;
+      while (end < whole.size() && kept[static_cast<unsigned char>(whole[end])]) ++end;
+      if (end - i > run.size()) run = whole.substr(i, end - i);
+      i = end + 1;
+    }
+    return run;
+  };
+  std::array<bool, 256> kept{};
+  for (int b = 0; b < 0x80; ++b) kept[b] = true;
+  {
+    // The bytes most atoms use are kept (an atom counted each time a
+    // prefilter names it); ties go to the lower byte, so the choice
+    // depends on the pack alone.
+    std::array<int, 256> atoms_using{};
+    std::array<int, 256> last_atom{};  // serial of the last atom counted per byte
+    int serial = 0;
+    std::function<void(const PrefilterTree&)> count = [&](const PrefilterTree& tree) {
+      if (tree.op == re2::Prefilter::ATOM) {
+        const std::string_view run = longest_run(tree.atom, kept);
+        if (run.size() < kMinAtomLength) return;
+        ++serial;
+        for (unsigned char c : run) {
+          if (last_atom[c] == serial) continue;
+          last_atom[c] = serial;
+          ++atoms_using[c];
+        }
+      }
+      for (const PrefilterTree& sub : tree.subs) count(sub);
+    };
+    for (const std::optional<PrefilterTree>& tree : rule_trees) {
+      if (tree) count(*tree);
+    }
+    std::vector<int> bytes;
+    for (int b = 0; b < 256; ++b) {
+      if (atoms_using[b] > 0) bytes.push_back(b);
+    }
+    std::stable_sort(bytes.begin(), bytes.end(), [&](int a, int b) { return atoms_using[a] > atoms_using[b]; });
+    for (size_t k = kMaxAtomBytes; k < bytes.size(); ++k) {
+      kept[bytes[k]] = false;
+    }
+  }
   std::vector<std::string> atoms;
   std::map<std::string, int> atom_ids;
   // Flattens a prefilter tree into compiled.nodes; returns the node index.
@@ -960,17 +1245,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, const Pre
     Compiled::FilterNode node;
     node.op = prefilter.op;
     if (node.op == re2::Prefilter::ATOM) {
-      // A non-ASCII atom ("you’ve chosen to") still implies its longest
-      // ASCII run ("ve chosen to"): RE2 folds ASCII letters only onto ASCII
-      // ones, KELVIN SIGN and LONG S aside (CandidatesFor handles those).
-      const std::string& whole = prefilter.atom;
-      std::string_view atom;
-      for (size_t i = 0; i < whole.size();) {
-        size_t end = i;
-        while (end < whole.size() && static_cast<unsigned char>(whole[end]) < 0x80) ++end;
-        if (end - i > atom.size()) atom = std::string_view(whole).substr(i, end - i);
-        i = end + 1;
-      }
+      const std::string_view atom = longest_run(prefilter.atom, kept).substr(0, kMaxAtomLength);
       if (atom.size() < kMinAtomLength) {
         node.op = re2::Prefilter::ALL;
       } else {
@@ -1008,7 +1283,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, const Pre
     compiled.node_sizes.push_back(size);
     return static_cast<int>(compiled.nodes.size()) - 1;
   };
-  for (const std::optional<PrefilterTree>& tree : prepared != nullptr ? prepared->trees : trees) {
+  for (const std::optional<PrefilterTree>& tree : rule_trees) {
     compiled.rule_roots.push_back(tree ? flatten(*tree) : -1);
   }
   compiled.atom_count = static_cast<int>(atoms.size());
@@ -1076,7 +1351,12 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, const Pre
     }
     for (const int atom : rule_gate) compiled.rules_by_atom[atom * words + index / 64] |= bit;
   }
-  compiled.atoms.Build(atoms);
+  // The built-in pack's automaton comes ready (Prepare), unless it was made
+  // for other atoms (another build of this code): building it was a fifth of
+  // a prepared pack's start-up.
+  if (prepared == nullptr || prepared->matcher.empty() || !compiled.atoms.Read(prepared->matcher, atoms)) {
+    compiled.atoms.Build(atoms, trees_out != nullptr ? &trees_out->matcher : nullptr);
+  }
   if (trees_out != nullptr) trees_out->trees = std::move(trees);
   return classifier;
 }

@@ -17,8 +17,9 @@
 // WASM engine starts, and not every pattern is needed on a page: on X's
 // privacy policy 32 of the 123 never are (guards of rules that never match,
 // context patterns whose context never holds). The built-in pack skips even
-// the parse: the build checks its patterns and writes their prefilters
-// (Prepare, tools/prepare_rules.cc), which CreateFromJson reads back.
+// the parse: the build checks its patterns and writes their prefilters and
+// the atom automaton (Prepare, tools/prepare_rules.cc), which CreateFromJson
+// reads back.
 //
 // A fresh engine's first analysis compiles the patterns it reaches; for
 // the evidence span of a match, RE2 would also compile each pattern's
@@ -86,14 +87,17 @@ class Classifier {
   // check and for the match patterns' prefilter; that is most of start-up,
   // and the extension pays start-up each time its WASM engine starts.
   // Prepare does that work once (the build runs it on the built-in pack:
-  // tools/prepare_rules.cc) and writes the prefilters as text, tied to the
-  // exact JSON text it read; it fails as ParseRulePack or Create would.
+  // tools/prepare_rules.cc) and writes the prefilters as text, and the atom
+  // automaton built from them as bytes, tied to the exact JSON text it read;
+  // it fails as ParseRulePack or Create would.
   static Expected<std::string> Prepare(std::string_view rules_json);
 
   // ParseRulePack(rules_json), then the classifier Create would build,
   // reading the prefilters from `prepared` (Prepare's output for the same
-  // JSON text) instead of parsing any pattern. A `prepared` made from other
-  // text, or empty, is ignored: every pattern is then checked as in Create.
+  // JSON text) instead of parsing any pattern, and its automaton unless that
+  // does not check out (it is then built from the prefilters). A `prepared`
+  // made from other text, or empty, is ignored: every pattern is then
+  // checked as in Create.
   static Expected<std::unique_ptr<Classifier>> CreateFromJson(std::string_view rules_json,
                                                               std::string_view prepared);
 

@@ -677,6 +677,54 @@ TEST_CASE("A prepared form decides the candidates, and only for the text it was 
   }
 }
 
+// The prepared form's atom automaton (after "matcher <length>\n"): its
+// root's trie edges, as (column, child) byte offsets into `prepared`.
+std::vector<size_t> RootEdgeChildOffsets(const std::string& prepared) {
+  size_t at = prepared.find("\nmatcher ");
+  REQUIRE(at != std::string::npos);
+  at = prepared.find('\n', at + 1) + 1;
+  for (int number = 0; number < 6; ++number) at = prepared.find(' ', at) + 1;  // header
+  at += 256 + 4;  // byte -> column map; the root's number and failure state
+  const size_t edges = static_cast<unsigned char>(prepared[at]) | static_cast<unsigned char>(prepared[at + 1]) << 8;
+  at += 2;
+  std::vector<size_t> children;
+  for (size_t k = 0; k < edges; ++k) children.push_back(at + 3 * k + 1);
+  return children;
+}
+
+TEST_CASE("A prepared form brings the atom automaton, which is checked before it is used",
+          "[classifier][prepared]") {
+  const std::string json =
+      SmallPackJson(R"([{"id": "r", "label": "choice.opt_out", "match": "opt(?:-| )?out", "why": "w"}])");
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  const std::vector<size_t> children = RootEdgeChildOffsets(prepared.value());
+  REQUIRE_FALSE(children.empty());
+  // Every edge out of the root led back to it: a sound automaton that finds
+  // no atom, so no rule is a candidate. The classifier goes by it.
+  std::string deaf = prepared.value();
+  for (size_t offset : children) deaf[offset] = deaf[offset + 1] = 0;
+  auto from_deaf = Classifier::CreateFromJson(json, deaf);
+  REQUIRE(from_deaf.ok());
+  CHECK(from_deaf.value()->Classify("You can opt out.").empty());
+  // A child out of range, or an automaton cut short, is not used: the
+  // automaton is built from the prefilters instead.
+  std::string out_of_range = prepared.value();
+  out_of_range[children[0]] = out_of_range[children[0] + 1] = static_cast<char>(0xFF);
+  std::string cut = prepared.value();
+  cut.pop_back();
+  const std::string length_line = "\nmatcher ";
+  const size_t length_at = cut.find(length_line) + length_line.size();
+  const size_t length_end = cut.find('\n', length_at);
+  cut.replace(length_at, length_end - length_at,
+              std::to_string(std::stoul(cut.substr(length_at, length_end - length_at)) - 1));
+  for (const std::string& damaged : {out_of_range, cut}) {
+    auto classifier = Classifier::CreateFromJson(json, damaged);
+    REQUIRE(classifier.ok());
+    CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
+  }
+}
+
 TEST_CASE("A broken pattern is still rejected, naming the rule, whatever prepared form comes along",
           "[classifier][prepared]") {
   const std::string broken =
