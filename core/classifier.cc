@@ -14,6 +14,8 @@
 #include <mutex>
 #include <optional>
 
+#include "core/normalize.h"
+
 namespace fineprint {
 namespace {
 
@@ -356,6 +358,28 @@ bool LooksLikeNumberedPeriodTitle(std::string_view text) {
 // holds each next state's row offset (no multiply), and the states that
 // report atoms are numbered last, so one comparison tells whether a state
 // reports anything.
+// Reads the decimal number at the front of *text into *value, at most
+// `max_digits` digits of it (a bound, not an error: what follows is then
+// left unread); false when there is no digit. Every number of a prepared
+// form is read this way.
+bool ReadDecimal(std::string_view* text, size_t max_digits, uint64_t* value) {
+  size_t digits = 0;
+  *value = 0;
+  while (digits < text->size() && digits < max_digits && (*text)[digits] >= '0' && (*text)[digits] <= '9') {
+    *value = *value * 10 + static_cast<uint64_t>((*text)[digits] - '0');
+    ++digits;
+  }
+  text->remove_prefix(digits);
+  return digits > 0;
+}
+
+// ReadDecimal, then `terminator`, which is consumed too.
+bool ReadDecimalThen(std::string_view* text, size_t max_digits, char terminator, uint64_t* value) {
+  if (!ReadDecimal(text, max_digits, value) || text->empty() || text->front() != terminator) return false;
+  text->remove_prefix(1);
+  return true;
+}
+
 class AtomMatcher {
  public:
   // Builds the automaton for `atoms`; *written (when not null) receives
@@ -521,10 +545,8 @@ class AtomMatcher {
   bool Read(std::string_view bytes, const std::vector<std::string>& atoms) {
     built_ = false;
     uint64_t fingerprint = 0, atom_count = 0, shift = 0, first_reporting = 0, reporting = 0, output_size = 0;
-    if (!TakeNumber(&bytes, &fingerprint) || !TakeNumber(&bytes, &atom_count) || !TakeNumber(&bytes, &shift) ||
-        !TakeNumber(&bytes, &first_reporting) || !TakeNumber(&bytes, &reporting) ||
-        !TakeNumber(&bytes, &output_size)) {
-      return false;
+    for (uint64_t* number : {&fingerprint, &atom_count, &shift, &first_reporting, &reporting, &output_size}) {
+      if (!ReadDecimalThen(&bytes, 20, ' ', number)) return false;
     }
     const uint64_t states = first_reporting + reporting;
     // Each state takes 10 bytes at least: its numbers and its atom count.
@@ -655,25 +677,11 @@ class AtomMatcher {
     bytes->remove_prefix(size);
     return true;
   }
-  static bool TakeNumber(std::string_view* bytes, uint64_t* value) {
-    size_t digits = 0;
-    *value = 0;
-    while (digits < bytes->size() && digits < 20 && (*bytes)[digits] >= '0' && (*bytes)[digits] <= '9') {
-      *value = *value * 10 + static_cast<uint64_t>((*bytes)[digits] - '0');
-      ++digits;
-    }
-    if (digits == 0 || digits >= bytes->size() || (*bytes)[digits] != ' ') return false;
-    bytes->remove_prefix(digits + 1);
-    return true;
-  }
-  // FNV-1a over the atoms, each closed by a NUL (atoms are ASCII text).
+  // Fingerprint64 of the atoms, each closed by a NUL (atoms are ASCII text).
   static uint64_t AtomsFingerprint(const std::vector<std::string>& atoms) {
-    uint64_t hash = 0xcbf29ce484222325ull;
-    for (const std::string& atom : atoms) {
-      for (unsigned char c : atom) hash = (hash ^ c) * 0x100000001b3ull;
-      hash = hash * 0x100000001b3ull;
-    }
-    return hash;
+    std::string joined;
+    for (const std::string& atom : atoms) (joined += atom) += '\0';
+    return Fingerprint64(joined);
   }
 
   bool built_ = false;
@@ -727,18 +735,9 @@ void WriteTree(const PrefilterTree& tree, std::string* out) {
   }
 }
 
-// Reads a count or length at *text; false on anything but digits (up to a
-// sanity bound: a pack has nowhere near a million atoms or children).
-bool ReadNumber(std::string_view* text, size_t* out) {
-  size_t digits = 0;
-  *out = 0;
-  while (digits < text->size() && (*text)[digits] >= '0' && (*text)[digits] <= '9' && digits < 7) {
-    *out = *out * 10 + static_cast<size_t>((*text)[digits] - '0');
-    ++digits;
-  }
-  text->remove_prefix(digits);
-  return digits > 0;
-}
+// A count or length in a prefilter tree has at most this many digits: a
+// pack has nowhere near a million atoms or children.
+constexpr size_t kTreeNumberDigits = 7;
 
 // Reads one tree WriteTree wrote from the front of *text; false when the
 // text is malformed (the caller then ignores the prepared form).
@@ -746,21 +745,22 @@ bool ReadTree(std::string_view* text, PrefilterTree* tree, int depth = 0) {
   if (text->empty() || depth > 200) return false;
   const char kind = text->front();
   text->remove_prefix(1);
-  size_t n = 0;
+  uint64_t n = 0;
   switch (kind) {
     case 'A': tree->op = re2::Prefilter::ALL; return true;
     case 'N': tree->op = re2::Prefilter::NONE; return true;
     case 'a':
       tree->op = re2::Prefilter::ATOM;
-      if (!ReadNumber(text, &n) || text->empty() || text->front() != ':' || text->size() < n + 1) return false;
+      if (!ReadDecimal(text, kTreeNumberDigits, &n) || text->empty() || text->front() != ':' || text->size() < n + 1) {
+        return false;
+      }
       tree->atom = std::string(text->substr(1, n));
       text->remove_prefix(n + 1);
       return true;
     case '&':
     case '|':
       tree->op = kind == '&' ? re2::Prefilter::AND : re2::Prefilter::OR;
-      if (!ReadNumber(text, &n) || text->empty() || text->front() != ' ') return false;
-      text->remove_prefix(1);
+      if (!ReadDecimalThen(text, kTreeNumberDigits, ' ', &n)) return false;
       tree->subs.resize(n);
       for (PrefilterTree& sub : tree->subs) {
         if (!ReadTree(text, &sub, depth + 1)) return false;
@@ -771,32 +771,12 @@ bool ReadTree(std::string_view* text, PrefilterTree* tree, int depth = 0) {
   }
 }
 
-// FNV-1a: ties a prepared form to the exact rule pack text it was made from.
-uint64_t Fingerprint(std::string_view text) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ull;
-  return hash;
-}
-
 constexpr std::string_view kPreparedSchema = "fineprint.prefilters/2";
 constexpr std::string_view kMatcherSection = "matcher ";
 
-// The byte length after kMatcherSection, then a newline.
-bool ReadMatcherLength(std::string_view* text, size_t* length) {
-  size_t digits = 0;
-  *length = 0;
-  while (digits < text->size() && digits < 10 && (*text)[digits] >= '0' && (*text)[digits] <= '9') {
-    *length = *length * 10 + static_cast<size_t>((*text)[digits] - '0');
-    ++digits;
-  }
-  if (digits == 0 || digits >= text->size() || (*text)[digits] != '\n') return false;
-  text->remove_prefix(digits + 1);
-  return true;
-}
-
 std::string PreparedHeader(std::string_view rules_json) {
   char hash[17];
-  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Fingerprint(rules_json)));
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Fingerprint64(rules_json)));
   return std::string(kPreparedSchema) + ' ' + hash + '\n';
 }
 
@@ -815,8 +795,9 @@ bool ReadPrepared(std::string_view prepared, std::string_view rules_json, size_t
     // Last, optionally: "matcher <length>\n" and that many bytes.
     if (prepared.substr(0, kMatcherSection.size()) == kMatcherSection) {
       prepared.remove_prefix(kMatcherSection.size());
-      size_t length = 0;
-      if (!ReadMatcherLength(&prepared, &length) || prepared.size() != length) return false;
+      // The byte length that follows, then a newline.
+      uint64_t length = 0;
+      if (!ReadDecimalThen(&prepared, 10, '\n', &length) || prepared.size() != length) return false;
       matcher->assign(prepared.data(), prepared.size());
       break;
     }
