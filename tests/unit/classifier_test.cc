@@ -613,6 +613,11 @@ std::string SmallPackJson(const std::string& rules) {
          rules + "}";
 }
 
+// One opt-out rule whose prefilter has atoms, for the prepared-form tests.
+std::string OptOutPackJson() {
+  return SmallPackJson(R"([{"id": "r", "label": "choice.opt_out", "match": "opt(?:-| )?out", "why": "w"}])");
+}
+
 TEST_CASE("The built-in pack's prepared form is the one its JSON gives today", "[classifier][prepared]") {
   // The build remakes it from core/rules/en.json (tools/prepare_rules.cc);
   // a stale one would be ignored at load (slow, still right), and fail here.
@@ -648,8 +653,7 @@ TEST_CASE("A prepared pack labels and quotes every clause as a freshly checked o
 
 TEST_CASE("A prepared form decides the candidates, and only for the text it was made from",
           "[classifier][prepared]") {
-  const std::string json =
-      SmallPackJson(R"([{"id": "r", "label": "choice.opt_out", "match": "opt(?:-| )?out", "why": "w"}])");
+  const std::string json = OptOutPackJson();
   auto prepared = Classifier::Prepare(json);
   REQUIRE(prepared.ok());
   // The rule's prefilter, rewritten to "never": the prepared form is what
@@ -694,8 +698,7 @@ std::vector<size_t> RootEdgeChildOffsets(const std::string& prepared) {
 
 TEST_CASE("A prepared form brings the atom automaton, which is checked before it is used",
           "[classifier][prepared]") {
-  const std::string json =
-      SmallPackJson(R"([{"id": "r", "label": "choice.opt_out", "match": "opt(?:-| )?out", "why": "w"}])");
+  const std::string json = OptOutPackJson();
   auto prepared = Classifier::Prepare(json);
   REQUIRE(prepared.ok());
   const std::vector<size_t> children = RootEdgeChildOffsets(prepared.value());
