@@ -23,8 +23,18 @@ let engineReadyAt = null;
 // waits behind a warm-up step: requests waiting for the engine resume as it
 // becomes ready, before the warm-up's first timer fires.)
 let analysedAPage = false;
+// The engine enginePromise resolved to, so that one whose WebAssembly
+// instance aborted (out of memory) is replaced on the next request,
+// whichever use of it found the abort (a page, the warm-up, a snapshot, a
+// diff).
+let currentEngine = null;
 
 export function getEngine() {
+  if (currentEngine && !currentEngine.usable) {
+    currentEngine.delete();
+    currentEngine = null;
+    enginePromise = null;
+  }
   if (enginePromise) return enginePromise;
   engineStartedAt = performance.now();
   engineReadyAt = null;
@@ -32,6 +42,7 @@ export function getEngine() {
   enginePromise = createEngine({
     locateFile: (file) => api.runtime.getURL(`wasm/${file}`),
   }).then((engine) => {
+    currentEngine = engine;
     engineReadyAt = performance.now();
     unreportedStartupMs = engineReadyAt - engineStartedAt;
     scheduleWarmUp(engine);
@@ -119,8 +130,8 @@ const WARM_UP_GAP_MS = 16;
 // (content/wake.js), and when that page's text is ready early its request is
 // already on its way as the engine becomes ready: started at once, the
 // warm-up took the thread first, and the request waited for one or two of
-// its first sections, the slow ones on a fresh engine (measured in Chromium,
-// X's policy served at once: 23-165 ms each). A page whose text comes later
+// its first sections, the slow ones on a fresh engine (seen in the e2e's
+// cold run: X's policy served at once). A page whose text comes later
 // (X's own pages render it) still leaves the warm-up most of that time.
 const WARM_UP_DELAY_MS = 250;
 
@@ -164,11 +175,6 @@ export function startEngine() {
 
 const roundMs = (ms) => (ms === null ? null : Math.round(ms * 10) / 10);
 
-function discardEngine(engine) {
-  enginePromise = null;
-  engine.delete();
-}
-
 // Analyses the blocks a content script extracted. Replies with what painting
 // needs: the clauses that carry at least one label (offsets are UTF-16 code
 // units into the blocks' texts joined with "\n"), the document's findings
@@ -184,42 +190,40 @@ function discardEngine(engine) {
 export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = false } = {}) {
   if (!Array.isArray(blocks)) throw new TypeError('blocks must be an array');
   const requestedAt = performance.now();
-  let engine;
-  let analysis;
+  const engine = await getEngine();
+  const engineStartupMs = unreportedStartupMs;
+  unreportedStartupMs = null;
+  const analysisStartedAt = performance.now();
+  analysedAPage = true;
+  const input = { title: String(title ?? ''), blocks };
+  if (typeof url === 'string' && url !== '') input.url = url;
   let page = null;
-  let engineStartupMs;
-  let analysisStartedAt;
-  let engineStart;
   try {
-    engine = await getEngine();
-    engineStartupMs = unreportedStartupMs;
-    unreportedStartupMs = null;
-    analysisStartedAt = performance.now();
-    // How much of a head start the engine had when the request came (time
-    // from its creation starting; negative: created for this request), and
-    // how long the request waited for it.
-    engineStart = {
+    page = engine.analyzePage(input);
+    const reply = replyFor(page.analysis({ labelledClausesOnly: true }));
+    reply.timing = {
+      engineStartupMs: roundMs(engineStartupMs),
+      // How much of a head start the engine had when the request came (time
+      // from its creation starting; negative: created for this request),
+      // and how long the request waited for it.
       engineHeadStartMs: roundMs(requestedAt - engineStartedAt),
       engineWaitMs: roundMs(Math.max(0, engineReadyAt - requestedAt)),
+      analysisMs: roundMs(performance.now() - analysisStartedAt),
     };
-    analysedAPage = true;
-    const input = { title: String(title ?? ''), blocks };
-    if (typeof url === 'string' && url !== '') input.url = url;
-    page = engine.analyzePage(input);
-    analysis = page.analysis({ labelledClausesOnly: true });
-    if (!keepForSnapshot) {
-      page.delete();
-      page = null;
-    }
+    if (keepForSnapshot) return { ...reply, page };
+    page.delete();
+    return reply;
   } catch (error) {
+    // Bad input throws and leaves the engine usable; after an abort inside
+    // the module, getEngine starts afresh.
     page?.delete();
-    // Bad input throws and leaves the engine usable; an abort inside the
-    // module (out of memory) does not: the next request starts afresh.
-    if (engine && !engine.usable) discardEngine(engine);
     throw error;
   }
+}
+
+// The reply to a page from its analysis (listing only labelled clauses).
+function replyFor(analysis) {
   if (analysis?.schema !== ANALYSIS_SCHEMA) {
-    page?.delete();
     throw new Error(`unexpected analysis schema: ${analysis?.schema}`);
   }
   // Only the clauses that carry labels go to the page (the analysis lists
@@ -228,7 +232,6 @@ export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = 
   const notedClauses = [];
   const indexInReply = new Map();
   analysis.clauses.forEach(({ index, start, end, block, labels }) => {
-    if (labels.length === 0) return;
     indexInReply.set(index, notedClauses.length);
     notedClauses.push({
       start,
@@ -254,13 +257,7 @@ export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = 
   for (const [id, list] of Object.entries(analysis.examples ?? {})) {
     if (labelIds.has(id)) examples[id] = list;
   }
-  const timing = {
-    engineStartupMs: roundMs(engineStartupMs),
-    ...engineStart,
-    analysisMs: roundMs(performance.now() - analysisStartedAt),
-  };
-  const reply = { ok: true, clauseCount: analysis.document.clauses, clauses: notedClauses, findings, examples, timing };
-  return page === null ? reply : { ...reply, page };
+  return { ok: true, clauseCount: analysis.document.clauses, clauses: notedClauses, findings, examples };
 }
 
 // The engine's diff, for the history (history.js).
