@@ -42,11 +42,11 @@ function toWellFormedString(_key, value) {
 
 const encoder = new TextEncoder();
 
-// The document as UTF-8 bytes. A string is encoded here (TextEncoder turns
-// lone surrogates into U+FFFD) rather than by embind, which would fold a lone
-// surrogate into the next character. Bytes past the core's size limit are
-// never copied into the heap: the first byte beyond it is enough for the core
-// to report the input as too large, as the CLI does.
+// The document as UTF-8 bytes (TextEncoder turns lone surrogates into
+// U+FFFD, as embind_std_string.js does for the other strings), so that bytes
+// past the core's size limit are never copied into the heap: the first byte
+// beyond it is enough for the core to report the input as too large, as the
+// CLI does.
 function toInput(input, maxBytes) {
   let bytes;
   if (typeof input === 'string') bytes = encoder.encode(input);
@@ -66,6 +66,7 @@ export class FineprintEngine {
   #native;
   #maxInputBytes;
   #failure = null; // why the instance can no longer be used, once it cannot
+  #deleted = false;
 
   constructor(module, native) {
     this.#native = native;
@@ -75,7 +76,7 @@ export class FineprintEngine {
   // False once delete() ran or the WebAssembly instance aborted (out of
   // memory); create a new engine then.
   get usable() {
-    return this.#failure === null;
+    return this.#failure === null && !this.#deleted;
   }
 
   // The analysis of a document ("text", "markdown" or "html"), as the native
@@ -90,7 +91,7 @@ export class FineprintEngine {
   analyzeJson(input, format = 'text', url = '') {
     if (typeof format !== 'string') throw new TypeError('format must be "text", "markdown" or "html"');
     const bytes = toInput(input, this.#maxInputBytes);
-    const where = wellFormed(String(url ?? ''));
+    const where = String(url ?? '');
     return checked(this.#call((native) => native.analyze(bytes, format, where)));
   }
 
@@ -105,7 +106,7 @@ export class FineprintEngine {
   // The same from (and to) JSON text.
   analyzeBlocksJson(blocksJson) {
     if (typeof blocksJson !== 'string') throw new TypeError('blocksJson must be a string');
-    const json = wellFormed(blocksJson);
+    const json = blocksJson;
     return checked(this.#call((native) => native.analyzeBlocks(json)));
   }
 
@@ -120,7 +121,7 @@ export class FineprintEngine {
   snapshotJson(input, format = 'text', date = '', url = '') {
     if (typeof format !== 'string') throw new TypeError('format must be "text", "markdown" or "html"');
     const bytes = toInput(input, this.#maxInputBytes);
-    const where = wellFormed(String(url ?? ''));
+    const where = String(url ?? '');
     return checked(this.#call((native) => native.snapshot(bytes, format, String(date), where)));
   }
 
@@ -140,7 +141,7 @@ export class FineprintEngine {
   analyzePage({ title = '', url = '', blocks } = {}) {
     const json = JSON.stringify({ title, url, blocks }, toWellFormedString);
     const native = this.#call((engine) => engine.analyzePage(json));
-    const page = new PageAnalysis(native, (fn) => this.#call(fn));
+    const page = new PageAnalysis(native, (fn) => this.#inInstance(fn));
     try {
       page.check(); // surfaces bad blocks now, as analyzeBlocks would
     } catch (error) {
@@ -174,28 +175,31 @@ export class FineprintEngine {
     return JSON.parse(checked(this.#call((native) => native.version())));
   }
 
-  // Frees the native engine and lets the WebAssembly instance be collected.
-  // Idempotent; every other method throws afterwards.
+  // Frees the native engine; the WebAssembly instance is collected once no
+  // PageAnalysis of it is left either. Idempotent; every other method
+  // throws afterwards.
   delete() {
-    if (this.#native === null) return;
-    try {
-      if (this.#failure === null) this.#native.delete();
-    } finally {
-      this.#native = null;
-      this.#failure ??= 'deleted';
-    }
+    if (this.#deleted) return;
+    this.#deleted = true;
+    const native = this.#native;
+    this.#native = null;
+    if (this.#failure === null) native.delete();
   }
 
   #call(fn) {
+    if (this.#deleted) throw new Error('FineprintEngine: used after delete()');
+    return this.#inInstance(() => fn(this.#native));
+  }
+
+  // Runs `fn` in the WebAssembly instance, even after delete() (a
+  // PageAnalysis keeps its own reference to the rule pack), unless the
+  // instance aborted.
+  #inInstance(fn) {
     if (this.#failure !== null) {
-      throw new Error(
-        this.#failure === 'deleted'
-          ? 'FineprintEngine: used after delete()'
-          : `FineprintEngine: the WebAssembly instance aborted (${this.#failure}); create a new engine`,
-      );
+      throw new Error(`FineprintEngine: the WebAssembly instance aborted (${this.#failure}); create a new engine`);
     }
     try {
-      return fn(this.#native);
+      return fn();
     } catch (error) {
       // The core reports bad input as JSON; what is thrown here is an abort
       // or a trap (out of memory, say), after which the instance's state is
@@ -208,10 +212,10 @@ export class FineprintEngine {
   }
 }
 
-// A page's analysis kept by FineprintEngine.analyzePage. Its calls run
-// through the engine that made it: once the engine is deleted or aborted,
-// they throw, and delete() only lets go of the handle (the instance that
-// held it is gone).
+// A page's analysis kept by FineprintEngine.analyzePage. It holds its own
+// reference to the rule pack, so it stays usable after its engine is
+// deleted; once the instance aborted, its calls throw, and delete() only
+// lets go of the handle (the instance that held it is unusable).
 export class PageAnalysis {
   #native;
   #call;
@@ -252,10 +256,9 @@ export class PageAnalysis {
     if (native === null) return;
     this.#native = null;
     try {
-      this.#call((engine) => engine && native.delete());
+      this.#call(() => native.delete());
     } catch {
-      // The engine is deleted or aborted: its instance, and this handle's
-      // memory with it, is gone already.
+      // The instance aborted: nothing in it can be freed any more.
     }
   }
 
@@ -284,7 +287,7 @@ export async function createEngine({ wasmBinary, locateFile, rulesJson = '', pri
   if (print !== undefined) moduleArgs.print = print;
   if (printErr !== undefined) moduleArgs.printErr = printErr;
   const module = await createFineprintModule(moduleArgs);
-  const native = new module.Engine(wellFormed(rulesJson));
+  const native = new module.Engine(rulesJson);
   const engine = new FineprintEngine(module, native);
   try {
     engine.check(); // surfaces a rule pack error now rather than on first use
