@@ -3,10 +3,8 @@
 // encoder and decoder. Emscripten 3.1.6's (src/embind/embind.js) walks every
 // byte in JavaScript: a returned string is scanned for NULs and then again
 // to decode it, an argument is measured and then encoded character by
-// character. A fresh service worker runs those loops in its interpreter: in
-// Chromium, the 88 KB analysis of X's privacy policy took 17-62 ms to come
-// back and its 40 KB of blocks 5-22 ms to go in (machine loaded), on the way
-// to the page's first highlight.
+// character. A freshly started service worker runs those loops in its
+// interpreter, on the way to the page's first highlight.
 //
 // What crosses is unchanged for the strings the wrapper (wasm/fineprint.js)
 // passes, which are well-formed, and the core only returns valid UTF-8. A
@@ -21,8 +19,12 @@ mergeInto(LibraryManager.library, {
     '$throwBindingError', 'malloc', 'free'],
   _embind_register_std_string: function(rawType, name) {
     name = readLatin1String(name);
+    // As with Emscripten's default EMBIND_STD_STRING_IS_UTF8 (the build
+    // never changes it): std::string is UTF-8, other 8-bit strings Latin-1.
     var isUtf8 = name === 'std::string';
-    var decoder = new TextDecoder('utf-8');
+    // ignoreBOM: a leading U+FEFF is text like any other, as UTF8ToString
+    // keeps it.
+    var decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     var encoder = new TextEncoder();
 
     // One byte per UTF-16 code unit (the non-UTF-8 string types).
