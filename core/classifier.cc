@@ -350,14 +350,6 @@ bool LooksLikeNumberedPeriodTitle(std::string_view text) {
   return words >= 1 && words <= 6;
 }
 
-// Aho-Corasick automaton over the prefilter's lower-cased literal atoms:
-// one table walk per byte finds every atom a clause contains.
-//
-// The walk is most of the candidate pass, so its loop is kept to a table
-// load per byte: ASCII case folding is in the byte -> column map, the table
-// holds each next state's row offset (no multiply), and the states that
-// report atoms are numbered last, so one comparison tells whether a state
-// reports anything.
 // Reads the decimal number at the front of *text into *value, at most
 // `max_digits` digits of it (a bound, not an error: what follows is then
 // left unread); false when there is no digit. Every number of a prepared
@@ -380,6 +372,14 @@ bool ReadDecimalThen(std::string_view* text, size_t max_digits, char terminator,
   return true;
 }
 
+// Aho-Corasick automaton over the prefilter's lower-cased literal atoms:
+// one table walk per byte finds every atom a clause contains.
+//
+// The walk is most of the candidate pass, so its loop is kept to a table
+// load per byte: ASCII case folding is in the byte -> column map, the table
+// holds each next state's row offset (no multiply), and the states that
+// report atoms are numbered last, so one comparison tells whether a state
+// reports anything.
 class AtomMatcher {
  public:
   // Builds the automaton for `atoms`; *written (when not null) receives
@@ -760,7 +760,9 @@ bool ReadTree(std::string_view* text, PrefilterTree* tree, int depth = 0) {
     case '&':
     case '|':
       tree->op = kind == '&' ? re2::Prefilter::AND : re2::Prefilter::OR;
-      if (!ReadDecimalThen(text, kTreeNumberDigits, ' ', &n)) return false;
+      // Each child takes a byte at least: damaged data cannot ask for more
+      // children than it could hold.
+      if (!ReadDecimalThen(text, kTreeNumberDigits, ' ', &n) || n > text->size()) return false;
       tree->subs.resize(n);
       for (PrefilterTree& sub : tree->subs) {
         if (!ReadTree(text, &sub, depth + 1)) return false;

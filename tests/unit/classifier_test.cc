@@ -619,8 +619,8 @@ std::string OptOutPackJson() {
 }
 
 TEST_CASE("The built-in pack's prepared form is the one its JSON gives today", "[classifier][prepared]") {
-  // The build remakes it from core/rules/en.json (tools/prepare_rules.cc);
-  // a stale one would be ignored at load (slow, still right), and fail here.
+  // The build remakes it from core/rules/en.json (tools/prepare_rules.cc):
+  // this fails if Prepare is not deterministic or the embedding not exact.
   auto prepared = Classifier::Prepare(BuiltinRulePackJson());
   REQUIRE(prepared.ok());
   CHECK(prepared.value() == BuiltinPreparedRulePack());
@@ -632,7 +632,10 @@ TEST_CASE("The built-in pack's prepared form is the one its JSON gives today", "
 TEST_CASE("A prepared pack labels and quotes every clause as a freshly checked one", "[classifier][prepared]") {
   auto prepared = Classifier::CreateFromJson(BuiltinRulePackJson(), BuiltinPreparedRulePack());
   REQUIRE(prepared.ok());
-  auto checked = Builtin();
+  // Not Builtin(): that loads the prepared form too.
+  auto checked_or = Classifier::CreateFromJson(BuiltinRulePackJson(), "");
+  REQUIRE(checked_or.ok());
+  const std::unique_ptr<Classifier> checked = std::move(checked_or).value();
   for (const char* text :
        {"If you do not opt out, in some instances the recipients of the information may use it to train "
         "their artificial intelligence models, whether generative or otherwise.",
@@ -726,6 +729,20 @@ TEST_CASE("A prepared form brings the atom automaton, which is checked before it
     REQUIRE(classifier.ok());
     CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
   }
+}
+
+TEST_CASE("The built-in pack's stored automaton is the one loading uses", "[classifier][prepared]") {
+  // A stored automaton that does not check out is quietly rebuilt (slower,
+  // still right), so only a deaf one shows that the stored one is read.
+  const std::string text = "You may withdraw your consent at any time.";
+  auto stored = Classifier::CreateFromJson(BuiltinRulePackJson(), BuiltinPreparedRulePack());
+  REQUIRE(stored.ok());
+  REQUIRE_FALSE(stored.value()->Classify(text).empty());
+  std::string deaf(BuiltinPreparedRulePack());
+  for (size_t offset : RootEdgeChildOffsets(deaf)) deaf[offset] = deaf[offset + 1] = 0;
+  auto from_deaf = Classifier::CreateFromJson(BuiltinRulePackJson(), deaf);
+  REQUIRE(from_deaf.ok());
+  CHECK(from_deaf.value()->Classify(text).size() < stored.value()->Classify(text).size());
 }
 
 TEST_CASE("A broken pattern is still rejected, naming the rule, whatever prepared form comes along",
