@@ -86,11 +86,16 @@ TEST_CASE("A rule pack with a broken pattern is rejected naming the rule", "[cla
   CHECK(classifier.error().message.rfind("rule 'broken-one': match pattern does not compile", 0) == 0);
 }
 
-// A one-label pack around `rules` (a JSON list) and `slots`.
-Expected<std::unique_ptr<Classifier>> SmallPack(const std::string& rules, const std::string& slots = "[]") {
-  auto pack = ParseRulePack(R"({"schema": "fineprint.rules/1", "language": "en", "version": "t",
+// A one-label pack's JSON around `rules` (a JSON list) and `slots`.
+std::string SmallPackJson(const std::string& rules, const std::string& slots = "[]") {
+  return R"({"schema": "fineprint.rules/1", "language": "en", "version": "t",
       "labels": [{"id": "choice.opt_out", "name": "n", "family": "choice"}], "rules": )" +
-                            rules + R"(, "slots": )" + slots + "}");
+         rules + R"(, "slots": )" + slots + "}";
+}
+
+// The same pack, checked and compiled.
+Expected<std::unique_ptr<Classifier>> SmallPack(const std::string& rules, const std::string& slots = "[]") {
+  auto pack = ParseRulePack(SmallPackJson(rules, slots));
   REQUIRE(pack.ok());
   return Classifier::Create(std::move(pack).value());
 }
@@ -604,13 +609,6 @@ TEST_CASE("Opt-out: objecting, restricting, withdrawing, unsubscribing, named se
     INFO(text);
     CHECK_FALSE(Has(Labels(*classifier, text), "choice.opt_out"));
   }
-}
-
-// A one-label pack's JSON around `rules` (a JSON list).
-std::string SmallPackJson(const std::string& rules) {
-  return R"({"schema": "fineprint.rules/1", "language": "en", "version": "t",
-      "labels": [{"id": "choice.opt_out", "name": "n", "family": "choice"}], "rules": )" +
-         rules + "}";
 }
 
 // One opt-out rule whose prefilter has atoms, for the prepared-form tests.
