@@ -1,0 +1,273 @@
+// The background's reply to a page (extension/background/engine.js,
+// analyzeBlocks) in Node: the real engine.js as the Chromium build ships it,
+// over the real WASM engine, checked against that engine's own full analysis
+// of the same blocks (every clause, with core indexes). The reply must list
+// exactly the labelled clauses, in order, at the same UTF-16 offsets and
+// with the same labels; point each finding at the reply's indexes of its
+// labelled clauses (a bug there paints findings on the wrong clauses); keep
+// the examples of the labels present; count every clause; say where the time
+// went; and hand over the kept analysis for the snapshot when asked.
+//
+// engine.js imports '../wasm/fineprint.js' and '../browser/api.js', which
+// only sit beside it in a build, so the test builds the Chromium extension
+// into a temporary folder (scripts/build-extension.mjs) and imports
+// background/engine.js from there. In the browser the engine's loader
+// fetches the .wasm from the extension's own URL (runtime.getURL); here a
+// stand-in fetch serves the build's files for that URL and refuses anything
+// else.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { before, describe, test } from 'node:test';
+import { marked } from 'marked';
+import { buildExtension } from '../../scripts/build-extension.mjs';
+import { corpusRoot } from '../wasm/helpers.mjs';
+
+const outRoot = mkdtempSync(path.join(os.tmpdir(), 'fineprint-engine-reply-'));
+process.once('exit', () => rmSync(outRoot, { recursive: true, force: true }));
+const extensionDir = await buildExtension('chromium', { outRoot });
+
+const EXTENSION_ORIGIN = 'chrome-extension://fineprint-test/';
+const fetched = [];
+globalThis.chrome = { runtime: { getURL: (file) => `${EXTENSION_ORIGIN}${file}` } };
+globalThis.fetch = async (resource) => {
+  const url = String(resource?.url ?? resource);
+  fetched.push(url);
+  if (!url.startsWith(EXTENSION_ORIGIN)) throw new TypeError(`no network in this test: ${url}`);
+  const file = path.join(extensionDir, ...url.slice(EXTENSION_ORIGIN.length).split('/'));
+  const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+  return new Response(await readFile(file), { headers: { 'content-type': type } });
+};
+const { analyzeBlocks, getEngine } = await import(pathToFileURL(path.join(extensionDir, 'background', 'engine.js')).href);
+
+// Inline Markdown tokens as the text a browser shows for them.
+function plainText(tokens) {
+  return tokens.map((token) => (token.tokens ? plainText(token.tokens) : token.type === 'br' ? '\n' : token.text ?? '')).join('');
+}
+
+// The blocks the content script would extract from the page a corpus
+// document renders to: one per heading, paragraph, list item and table cell.
+function blocksOf(markdown) {
+  const blocks = [];
+  const walk = (tokens, listDepth) => {
+    for (const token of tokens) {
+      if (token.type === 'heading') blocks.push({ kind: 'heading', level: token.depth, text: plainText(token.tokens) });
+      else if (token.type === 'paragraph' || token.type === 'text') {
+        blocks.push({ kind: listDepth > 0 ? 'list_item' : 'paragraph', level: listDepth, text: plainText(token.tokens ?? [token]) });
+      } else if (token.type === 'list') for (const item of token.items) walk(item.tokens, listDepth + 1);
+      else if (token.type === 'blockquote') walk(token.tokens, listDepth);
+      else if (token.type === 'table') {
+        for (const cell of [...token.header, ...token.rows.flat()]) blocks.push({ kind: 'table_cell', level: 0, text: plainText(cell.tokens) });
+      }
+    }
+  };
+  walk(marked.lexer(markdown), 0);
+  return blocks.filter((block) => block.text.trim() !== '');
+}
+
+const corpusPage = (document, title, url) => ({
+  title,
+  url,
+  blocks: blocksOf(readFileSync(path.join(corpusRoot, 'policies', document), 'utf8')),
+});
+
+// X's privacy policy: its findings are about clauses deep in the document,
+// whose places among the labelled clauses are far smaller numbers (checked
+// below), so a reply that kept core indexes would point at other clauses or
+// past its last one.
+const X_PRIVACY = corpusPage('x-twitter/privacy-policy/2024-11-16.md', 'X Privacy Policy', 'https://x.com/en/privacy');
+// Reddit's user agreement: a finding about what the document leaves out,
+// with no clause to point at.
+const REDDIT_TERMS = corpusPage('reddit/user-agreement/2024-08-17.md', 'Reddit User Agreement', 'https://www.redditinc.com/policies/user-agreement');
+// Astral emoji (two UTF-16 units each, four UTF-8 bytes), CJK and Arabic
+// (three and two UTF-8 bytes a character) before and between labelled
+// clauses, and unlabelled clauses among them, so UTF-8 offsets or core
+// indexes would both land elsewhere.
+const MIXED_SCRIPTS = {
+  title: 'Privacy Policy 😀',
+  url: 'https://example.com/privacy',
+  blocks: [
+    { kind: 'heading', level: 1, text: 'Privacy Policy 👩‍👩‍👧 プライバシー' },
+    { kind: 'paragraph', text: '日本語の説明です。 العربية هنا. 😀😀 Welcome to our service, we hope you enjoy it.' },
+    { kind: 'paragraph', text: '😀 We use your posts and messages to train our artificial intelligence models. This is turned on by default.' },
+    { kind: 'paragraph', text: 'こんにちは 🌍 The sky is blue today.' },
+    { kind: 'list_item', level: 1, text: '👩‍👩‍👧 We may share your personal information with third parties, who may use it to train their AI models.' },
+    { kind: 'paragraph', text: 'مرحبا 🎉 You can opt out of AI training at any time.' },
+    { kind: 'paragraph', text: '日本 We keep your information for as long as necessary, and may retain it after you delete your account.' },
+    { kind: 'table_cell', text: '🙂 Log data is kept for up to 18 months.' },
+  ],
+};
+const PAGES = { "X's privacy policy": X_PRIVACY, "Reddit's user agreement": REDDIT_TERMS, 'a page in mixed scripts': MIXED_SCRIPTS };
+
+// What the reply must be, derived from the engine's full analysis: the
+// labelled clauses, and each core index's place among them.
+function expectedFrom(full) {
+  const labelled = full.clauses.map((clause, index) => ({ clause, index })).filter(({ clause }) => clause.labels.length > 0);
+  const replyIndex = new Map(labelled.map(({ index }, at) => [index, at]));
+  return { labelled, replyIndex };
+}
+
+const joinedText = (page) => page.blocks.map((block) => block.text).join('\n');
+
+describe("the background's reply to a page (engine.js analyzeBlocks)", () => {
+  // The first test: nothing before it used this module's engine.
+  test('timing: a fresh engine reports its start-up once, with the first analysis', async () => {
+    const first = await analyzeBlocks(MIXED_SCRIPTS, { url: MIXED_SCRIPTS.url });
+    assert.equal(typeof first.timing.engineStartupMs, 'number');
+    assert.ok(first.timing.engineStartupMs > 0, JSON.stringify(first.timing));
+    // The engine was created for this request: no head start, and the
+    // request waited for it.
+    assert.ok(first.timing.engineHeadStartMs <= 0, JSON.stringify(first.timing));
+    assert.ok(first.timing.engineWaitMs > 0, JSON.stringify(first.timing));
+    assert.ok(first.timing.analysisMs >= 0, JSON.stringify(first.timing));
+    assert.deepEqual(Object.keys(first.timing).sort(), ['analysisMs', 'engineHeadStartMs', 'engineStartupMs', 'engineWaitMs']);
+
+    const second = await analyzeBlocks(MIXED_SCRIPTS, { url: MIXED_SCRIPTS.url });
+    assert.equal(second.timing.engineStartupMs, null);
+    assert.equal(second.timing.engineWaitMs, 0);
+    assert.ok(second.timing.engineHeadStartMs > 0, JSON.stringify(second.timing));
+    assert.equal(typeof second.timing.analysisMs, 'number');
+
+    // An engine that can no longer be used is replaced on the next request,
+    // and the new one reports its own start-up, once.
+    (await getEngine()).delete();
+    const replaced = await analyzeBlocks(MIXED_SCRIPTS, { url: MIXED_SCRIPTS.url });
+    assert.equal(typeof replaced.timing.engineStartupMs, 'number');
+    assert.ok(replaced.timing.engineHeadStartMs <= 0, JSON.stringify(replaced.timing));
+    assert.equal((await analyzeBlocks(MIXED_SCRIPTS, { url: MIXED_SCRIPTS.url })).timing.engineStartupMs, null);
+  });
+
+  for (const [name, page] of Object.entries(PAGES)) {
+    describe(name, () => {
+      let full;
+      let reply;
+      let expected;
+      before(async () => {
+        reply = await analyzeBlocks({ title: page.title, blocks: page.blocks }, { url: page.url });
+        full = (await getEngine()).analyzeBlocks(page);
+        expected = expectedFrom(full);
+      });
+
+      test('every labelled clause and only those, in order, at the same UTF-16 offsets, with the same labels', async () => {
+        assert.equal(reply.ok, true);
+        assert.equal(full.document.offsets, 'utf16');
+        assert.ok(expected.labelled.length > 0 && expected.labelled.length < full.clauses.length, 'some clauses unlabelled');
+        assert.equal(reply.clauses.length, expected.labelled.length);
+        const joined = joinedText(page);
+        reply.clauses.forEach((clause, at) => {
+          const { clause: core } = expected.labelled[at];
+          assert.deepEqual(
+            { start: clause.start, end: clause.end, block: clause.block },
+            { start: core.start, end: core.end, block: core.block },
+            `reply clause ${at}`,
+          );
+          // (The core's clause text folds each run of white space, a line
+          // break or a no-break space included, into one space.)
+          assert.equal(joined.slice(clause.start, clause.end).replace(/\s+/g, ' '), core.text, `reply clause ${at} slices its own text`);
+          assert.deepEqual(
+            clause.labels,
+            core.labels.map(({ id, name, note, severity, slots }) => ({ id, name, note, severity, slots })),
+            `labels of reply clause ${at}`,
+          );
+          for (const label of core.labels) assert.ok(core.text.includes(label.evidence), label.evidence);
+        });
+      });
+
+      test('findings: all of them, in order, each pointing at its labelled clauses by reply index', async () => {
+        assert.ok(full.findings.length > 0, 'the page has findings');
+        assert.deepEqual(
+          reply.findings.map(({ id, severity, explanation }) => ({ id, severity, explanation })),
+          full.findings.map(({ id, severity, explanation }) => ({ id, severity, explanation })),
+        );
+        full.findings.forEach((finding, at) => {
+          const labelledClauses = finding.clauses.filter((index) => expected.replyIndex.has(index));
+          assert.deepEqual(reply.findings[at].clauses, labelledClauses.map((index) => expected.replyIndex.get(index)), finding.id);
+          // The clause the finding is about is the one painted there.
+          for (const index of labelledClauses) {
+            const painted = reply.clauses[expected.replyIndex.get(index)];
+            assert.deepEqual([painted.start, painted.end], [full.clauses[index].start, full.clauses[index].end], finding.id);
+          }
+        });
+        // And each clause's card lists the findings about it, in order.
+        reply.clauses.forEach((clause, at) => {
+          const about = full.findings.filter((finding) => finding.clauses.includes(expected.labelled[at].index));
+          assert.deepEqual(clause.findings, about.map(({ severity, explanation }) => ({ severity, explanation })), `clause ${at}`);
+        });
+      });
+
+      test('examples for the labels present only; the clause count is every clause', async () => {
+        const present = new Set(reply.clauses.flatMap((clause) => clause.labels.map((label) => label.id)));
+        const examples = Object.fromEntries(Object.entries(full.examples).filter(([id]) => present.has(id)));
+        assert.ok(Object.keys(examples).length > 0, 'some label has examples');
+        assert.deepEqual(reply.examples, examples);
+        assert.equal(reply.clauseCount, full.document.clauses);
+        assert.equal(reply.clauseCount, full.clauses.length);
+      });
+    });
+  }
+
+  test("X's privacy policy: findings land on reply clauses whose indexes differ from the core's", async () => {
+    const reply = await analyzeBlocks(X_PRIVACY, { url: X_PRIVACY.url });
+    const full = (await getEngine()).analyzeBlocks(X_PRIVACY);
+    const moved = full.findings.filter((finding, at) => finding.clauses.length > 0 && reply.findings[at].clauses.join() !== finding.clauses.join());
+    assert.ok(moved.length > 0, 'no finding whose reply indexes differ from its core indexes: the check above would not see a broken mapping');
+    assert.ok(reply.findings.some((finding) => finding.id === 'ai_training_default_on' && finding.clauses.length === 1));
+    const [at] = reply.findings.find((finding) => finding.id === 'ai_training_default_on').clauses;
+    assert.ok(reply.clauses[at].labels.some((label) => label.id.startsWith('ai_training.')));
+  });
+
+  test("Reddit's user agreement: a finding about what is missing keeps its place and points nowhere", async () => {
+    const reply = await analyzeBlocks(REDDIT_TERMS, { url: REDDIT_TERMS.url });
+    const missing = reply.findings.find((finding) => finding.id === 'no_retention_statement');
+    assert.ok(missing, reply.findings.map((finding) => finding.id).join());
+    assert.deepEqual(missing.clauses, []);
+    for (const clause of reply.clauses) assert.ok(!clause.findings.some((f) => f.explanation === missing.explanation));
+  });
+
+  test('the page in mixed scripts: labels land on the clauses written after the emoji', async () => {
+    const reply = await analyzeBlocks(MIXED_SCRIPTS, { url: MIXED_SCRIPTS.url });
+    const joined = joinedText(MIXED_SCRIPTS);
+    const textOf = (clause) => joined.slice(clause.start, clause.end);
+    const labelled = (id) => reply.clauses.filter((clause) => clause.labels.some((label) => label.id === id)).map(textOf);
+    assert.ok(labelled('ai_training.first_party').some((text) => text.includes('train our artificial intelligence models')));
+    assert.ok(labelled('ai_training.third_party').some((text) => text.includes('train their AI models')));
+    assert.ok(labelled('choice.opt_out').some((text) => text.includes('opt out of AI training')));
+    assert.ok(!reply.clauses.map(textOf).some((text) => text.includes('sky is blue')));
+    // Offsets count UTF-16 units (UTF-8 bytes would land far later).
+    const ai = reply.clauses.find((clause) => textOf(clause).includes('train our artificial intelligence'));
+    assert.equal(ai.start, joined.indexOf('😀 We use your posts'));
+    assert.ok(Buffer.byteLength(joined.slice(0, ai.start)) > ai.start + 50);
+  });
+
+  test('keepForSnapshot: the kept analysis outlives the reply, makes the snapshot, and is the caller\'s to delete', async () => {
+    const plain = await analyzeBlocks(X_PRIVACY, { url: X_PRIVACY.url });
+    assert.equal('page' in plain, false);
+    const { page, ...reply } = await analyzeBlocks(X_PRIVACY, { url: X_PRIVACY.url, keepForSnapshot: true });
+    assert.deepEqual({ ...reply, timing: null }, { ...plain, timing: null });
+    // Still alive after the reply: the same analysis, and its snapshot.
+    const engine = await getEngine();
+    const full = engine.analyzeBlocks(X_PRIVACY);
+    assert.deepEqual(page.analysis(), full);
+    assert.deepEqual(page.snapshot('2026-12-06'), engine.snapshotBlocks(X_PRIVACY, '2026-12-06'));
+    page.delete();
+    assert.throws(() => page.analysis(), /used after delete\(\)/);
+    page.delete(); // idempotent
+    // The engine is untouched by the page's deletion.
+    assert.equal((await analyzeBlocks(X_PRIVACY, { url: X_PRIVACY.url })).clauses.length, reply.clauses.length);
+  });
+
+  test('bad blocks are refused and leave the engine usable', async () => {
+    await assert.rejects(analyzeBlocks({ title: 'x', blocks: 'not a list' }), TypeError);
+    await assert.rejects(analyzeBlocks({ title: 'x', blocks: [{ kind: 'video', text: 'a' }] }), /unknown "kind"/);
+    assert.ok((await getEngine()).usable);
+    assert.ok((await analyzeBlocks(MIXED_SCRIPTS, { url: MIXED_SCRIPTS.url })).clauses.length > 0);
+  });
+
+  test('nothing was fetched but the engine from the extension itself', () => {
+    assert.ok(fetched.length > 0);
+    for (const url of fetched) assert.equal(url, `${EXTENSION_ORIGIN}wasm/fineprint_wasm.wasm`);
+  });
+});
