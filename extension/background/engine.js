@@ -121,8 +121,8 @@ const WARM_UP_SECTIONS = [
 
 // Between sections the background's thread is left free for a while: a
 // page's message needs several turns of it to arrive, and with the sections
-// chained by zero-delay timers it arrived only after all of them (measured in
-// Chromium: 280 ms late; with this gap, after the section running at most).
+// chained by zero-delay timers it arrived only after all of them (seen in
+// Chromium; with this gap, it arrives after the section running at most).
 const WARM_UP_GAP_MS = 16;
 
 // The warm-up starts this long after the engine is ready, not at once. A
@@ -135,11 +135,17 @@ const WARM_UP_GAP_MS = 16;
 // (X's own pages render it) still leaves the warm-up most of that time.
 const WARM_UP_DELAY_MS = 250;
 
-// Reading it once leaves the first real policy still three times slower
-// than a warm engine's (the baseline code has not been optimised yet); read
-// six times, it is within a few milliseconds (measured in Chromium on X's
-// policy, fresh service worker: first analysis 260-390 ms without a warm-up,
-// 75-135 ms after one reading, 36-38 ms after six; warm: 11-35 ms).
+// Read once, the warm-up has every function it reaches compiled, but only by
+// the baseline compiler: V8 optimises a WebAssembly function once it has
+// run hot, so after one reading the first real policy still runs mostly
+// unoptimised code. Read a few times over, the functions real policies
+// spend their time in are optimised before a page needs them. How much a
+// fresh instance's first analysis loses: `node bench/wasm_bench.mjs --only
+// x-twitter/privacy-policy/2024-11-16` prints it under Node (the cold
+// start's "first analyze" against the "steady" time); in Chromium, the
+// end-to-end test of the known policy URLs prints "analysis in the engine
+// N ms" for each cold and warm visit (run it with another count here to
+// weigh a change).
 const WARM_UP_READINGS = 6;
 
 function scheduleWarmUp(engine) {
