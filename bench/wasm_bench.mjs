@@ -37,6 +37,34 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { corpusRoot, createRawModule, nativeBuildDir } from '../tests/wasm/helpers.mjs';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: node bench/wasm_bench.mjs [--repeat N] [--startups N] [--cold-starts N] [--only SUBSTRING]
+
+Times the WASM engine (build/wasm) under Node against the native build
+(build/native/fineprint_bench_classify, run first; its columns are left out
+when it is missing), on the corpus policies (../shared/corpus/policies/**/*.md).
+Prints, in ms:
+  - cold start, median (fastest) over new Node processes: compile +
+    instantiate the .wasm, load the rule pack, first analysis of X's privacy
+    policy (2024-11-16);
+  - the same for further fresh instances in this process;
+  - per document: the first analysis on a fresh instance, the steady time
+    (median), MB/s, the native cold and steady times, the WASM/native ratios;
+  - totals over the documents.
+
+Options:
+  --repeat N        runs per document for the steady time (default 5)
+  --startups N      fresh instances timed in this process (default 5)
+  --cold-starts N   new Node processes for the cold start (default 5; 0 skips it)
+  --only SUBSTRING  only the documents whose path contains SUBSTRING
+  --help, -h        this text
+
+Environment:
+  FINEPRINT_WASM_BUILD_DIR    the WASM build to time (default build/wasm)
+  FINEPRINT_NATIVE_BUILD_DIR  the native build to compare with (default build/native)`);
+  process.exit(0);
+}
+
 function option(name, fallback) {
   const at = process.argv.indexOf(name);
   return at > 0 ? process.argv[at + 1] : fallback;
