@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/durations.h"
+#include "core/out_of_line.h"
 #include "core/readers.h"
 #include "core/utf8.h"
 
@@ -439,6 +440,49 @@ std::string ServiceName(const Document& document, std::string_view source_url) {
   return name;
 }
 
+namespace {
+
+// Per-clause and per-label work lives in functions of its own, out of line,
+// and the document-wide loops only call them: see core/out_of_line.h.
+
+// The note and severity `match` gets on `clause`, whose slots are filled.
+FINEPRINT_OUT_OF_LINE LabelNote NoteFor(const LabelMatch& match, const AnalyzedClause& clause,
+                                        const std::string& service) {
+  const std::string& note = match.rule->note.empty() ? match.info->note : match.rule->note;
+  std::string severity = match.rule->severity.empty() ? match.info->severity : match.rule->severity;
+  if (match.rule->severity.empty() && match.info->short_days >= 0) {
+    for (const SlotValue& slot : clause.slots) {
+      if (slot.name == match.info->short_slot && slot.days >= 0 && slot.days <= match.info->short_days) {
+        severity = match.info->short_severity;
+      }
+    }
+  }
+  return {RenderNote(note, service, clause.slots), severity};
+}
+
+// A clause of `analysis` (its document and service set) with `labels`: its
+// source offsets, and for a labelled one its slots and notes.
+FINEPRINT_OUT_OF_LINE AnalyzedClause AnalyzeClause(const Analysis& analysis, const Classifier& classifier,
+                                                   const ClauseSpan& span, std::vector<LabelMatch> labels) {
+  const Block& block = analysis.document.blocks[span.block_index];
+  AnalyzedClause clause;
+  clause.span = span;
+  clause.source_start = block.SourceStart(span.start);
+  clause.source_end = block.SourceEnd(span.end);
+  clause.labels = std::move(labels);
+  if (clause.labels.empty()) return clause;
+  clause.slots = classifier.ExtractSlots(analysis.ClauseText(clause), clause.labels);
+  for (SlotValue& slot : clause.slots) {
+    for (const SlotRule& rule : classifier.pack().slots) {
+      if (rule.name == slot.name && rule.kind == "duration") slot.days = DurationDays(slot.value);
+    }
+  }
+  for (const LabelMatch& match : clause.labels) clause.notes.push_back(NoteFor(match, clause, analysis.service));
+  return clause;
+}
+
+}  // namespace
+
 Analysis AnalyzeDocument(Document document, const Classifier& classifier,
                          std::string_view source_url) {
   Analysis analysis;
@@ -451,35 +495,7 @@ Analysis AnalyzeDocument(Document document, const Classifier& classifier,
   std::vector<std::vector<LabelMatch>> labels = classifier.ClassifyClauses(analysis.document, spans);
   analysis.clauses.reserve(spans.size());
   for (size_t i = 0; i < spans.size(); ++i) {
-    const ClauseSpan& span = spans[i];
-    const Block& block = analysis.document.blocks[span.block_index];
-    AnalyzedClause clause;
-    clause.span = span;
-    clause.source_start = block.SourceStart(span.start);
-    clause.source_end = block.SourceEnd(span.end);
-    clause.labels = std::move(labels[i]);
-    if (!clause.labels.empty()) {
-      const std::string_view text = analysis.ClauseText(clause);
-      clause.slots = classifier.ExtractSlots(text, clause.labels);
-      for (SlotValue& slot : clause.slots) {
-        for (const SlotRule& rule : classifier.pack().slots) {
-          if (rule.name == slot.name && rule.kind == "duration") slot.days = DurationDays(slot.value);
-        }
-      }
-      for (const LabelMatch& match : clause.labels) {
-        const std::string& note = match.rule->note.empty() ? match.info->note : match.rule->note;
-        std::string severity = match.rule->severity.empty() ? match.info->severity : match.rule->severity;
-        if (match.rule->severity.empty() && match.info->short_days >= 0) {
-          for (const SlotValue& slot : clause.slots) {
-            if (slot.name == match.info->short_slot && slot.days >= 0 && slot.days <= match.info->short_days) {
-              severity = match.info->short_severity;
-            }
-          }
-        }
-        clause.notes.push_back({RenderNote(note, analysis.service, clause.slots), severity});
-      }
-    }
-    analysis.clauses.push_back(std::move(clause));
+    analysis.clauses.push_back(AnalyzeClause(analysis, classifier, spans[i], std::move(labels[i])));
   }
   DeriveFindings(classifier, &analysis);
   return analysis;
@@ -492,14 +508,88 @@ Expected<Analysis> AnalyzeInput(std::string_view input, DocumentFormat format,
   return AnalyzeDocument(std::move(document).value(), classifier, source_url);
 }
 
+namespace {
+
+// One label of `clause` (whose text is `text`) as the analysis JSON lists it.
+FINEPRINT_OUT_OF_LINE nlohmann::json LabelJson(const AnalyzedClause& clause, const LabelMatch& match,
+                                               std::string_view text, const std::vector<SlotRule>& slot_rules) {
+  using nlohmann::json;
+  json label = {{"id", match.label}, {"name", match.info->name}};
+  label["rule"] = match.rule->id;
+  label["why"] = match.rule->why;
+  label["evidence"] = std::string(text.substr(match.evidence_start, match.evidence_end - match.evidence_start));
+  const size_t k = static_cast<size_t>(&match - clause.labels.data());
+  if (k < clause.notes.size()) {
+    label["note"] = clause.notes[k].text;
+    label["severity"] = clause.notes[k].severity;
+  }
+  json slots = json::object();
+  for (const SlotValue& slot : clause.slots) {
+    // Only the slots this label's note or family can use: a slot rule
+    // names the labels it serves.
+    for (const SlotRule& rule : slot_rules) {
+      if (rule.name != slot.name) continue;
+      if (!rule.labels.empty() &&
+          std::find(rule.labels.begin(), rule.labels.end(), match.label) == rule.labels.end()) {
+        continue;
+      }
+      slots[slot.name] = slot.value;
+      if (slot.days >= 0) slots[slot.name + "_days"] = slot.days;
+    }
+  }
+  label["slots"] = std::move(slots);
+  return label;
+}
+
+// A clause as the analysis JSON lists it (with "index" when only labelled
+// clauses are listed), its labels already made (LabelJson).
+FINEPRINT_OUT_OF_LINE nlohmann::json ClauseJson(const Analysis& analysis, const AnalyzedClause& clause,
+                                                nlohmann::json labels, ClauseListing listing,
+                                                const std::optional<Utf16OffsetMap>& utf16) {
+  using nlohmann::json;
+  auto offset = [&](uint32_t byte_offset) -> uint32_t {
+    return utf16 ? utf16->ToUtf16(byte_offset) : byte_offset;
+  };
+  json listed = listing == ClauseListing::kLabelledOnly
+                    ? json{{"index", &clause - analysis.clauses.data()}}
+                    : json::object();
+  listed["start"] = offset(clause.source_start);
+  listed["end"] = offset(clause.source_end);
+  listed["block"] = clause.span.block_index;
+  listed["kind"] = BlockKindName(analysis.document.blocks[clause.span.block_index].kind);
+  listed["text"] = std::string(analysis.ClauseText(clause));
+  listed["labels"] = std::move(labels);
+  return listed;
+}
+
+// "How other platforms handle this" for the labels `present`, leaving out
+// the analysed service's own examples.
+FINEPRINT_OUT_OF_LINE nlohmann::json ExamplesJson(const std::set<std::string>& present, const std::string& service) {
+  using nlohmann::json;
+  json examples = json::object();
+  const ExamplePack* pack = BuiltinExamples();
+  if (pack == nullptr) return examples;
+  const std::vector<std::string> service_words = NameWords(service);
+  for (const std::string& label : present) {
+    const std::vector<PlatformExample>* list = pack->Find(label);
+    if (list == nullptr) continue;
+    json entries = json::array();
+    for (const PlatformExample& e : *list) {
+      if (IsOwnService(e, service_words)) continue;
+      entries.push_back({{"service", e.service}, {"document", e.document}, {"date", e.date}, {"excerpt", e.excerpt}});
+    }
+    if (!entries.empty()) examples[label] = std::move(entries);
+  }
+  return examples;
+}
+
+}  // namespace
+
 std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
                            OffsetUnit unit, int indent, ClauseListing listing) {
   using nlohmann::json;
   std::optional<Utf16OffsetMap> utf16;
   if (unit == OffsetUnit::kUtf16CodeUnits) utf16.emplace(source);
-  auto offset = [&](uint32_t byte_offset) -> uint32_t {
-    return utf16 ? utf16->ToUtf16(byte_offset) : byte_offset;
-  };
 
   const Document& document = analysis.document;
   static const std::vector<SlotRule> kNoSlots;
@@ -508,52 +598,14 @@ std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
   json clauses = json::array();
   size_t labelled = 0;
   for (const AnalyzedClause& clause : analysis.clauses) {
-    const Block& block = document.blocks[clause.span.block_index];
-    const std::string_view text = analysis.ClauseText(clause);
     json labels = json::array();
     for (const LabelMatch& match : clause.labels) {
-      json label = {{"id", match.label}, {"name", match.info->name}};
-      label["rule"] = match.rule->id;
-      label["why"] = match.rule->why;
-      label["evidence"] = std::string(text.substr(match.evidence_start,
-                                                  match.evidence_end - match.evidence_start));
-      const size_t k = static_cast<size_t>(&match - clause.labels.data());
-      if (k < clause.notes.size()) {
-        label["note"] = clause.notes[k].text;
-        label["severity"] = clause.notes[k].severity;
-      }
-      json slots = json::object();
-      for (const SlotValue& slot : clause.slots) {
-        // Only the slots this label's note or family can use: a slot rule
-        // names the labels it serves.
-        for (const SlotRule& rule : slot_rules) {
-          if (rule.name != slot.name) continue;
-          if (!rule.labels.empty() &&
-              std::find(rule.labels.begin(), rule.labels.end(), match.label) == rule.labels.end()) {
-            continue;
-          }
-          slots[slot.name] = slot.value;
-          if (slot.days >= 0) slots[slot.name + "_days"] = slot.days;
-        }
-      }
-      label["slots"] = std::move(slots);
+      labels.push_back(LabelJson(clause, match, analysis.ClauseText(clause), slot_rules));
       present.insert(match.label);
-      labels.push_back(std::move(label));
     }
     if (!labels.empty()) ++labelled;
-    if (listing == ClauseListing::kLabelledOnly) {
-      if (labels.empty()) continue;
-      clauses.push_back({{"index", &clause - analysis.clauses.data()}});
-    } else {
-      clauses.push_back(json::object());
-    }
-    json& listed = clauses.back();
-    listed["start"] = offset(clause.source_start);
-    listed["end"] = offset(clause.source_end);
-    listed["block"] = clause.span.block_index;
-    listed["kind"] = BlockKindName(block.kind);
-    listed["text"] = std::string(text);
-    listed["labels"] = std::move(labels);
+    if (listing == ClauseListing::kLabelledOnly && labels.empty()) continue;
+    clauses.push_back(ClauseJson(analysis, clause, std::move(labels), listing, utf16));
   }
   json root = {
       {"schema", "fineprint.analysis/1"},
@@ -574,22 +626,7 @@ std::string AnalysisToJson(const Analysis& analysis, std::string_view source,
   }
   root["findings"] = std::move(findings);
   root["document"]["service"] = analysis.service;
-  json examples = json::object();
-  if (const ExamplePack* pack = BuiltinExamples()) {
-    const std::vector<std::string> service_words = NameWords(analysis.service);
-    for (const std::string& label : present) {
-      const std::vector<PlatformExample>* list = pack->Find(label);
-      if (list == nullptr) continue;
-      json entries = json::array();
-      for (const PlatformExample& e : *list) {
-        if (IsOwnService(e, service_words)) continue;
-        entries.push_back({{"service", e.service}, {"document", e.document}, {"date", e.date},
-                           {"excerpt", e.excerpt}});
-      }
-      if (!entries.empty()) examples[label] = std::move(entries);
-    }
-  }
-  root["examples"] = std::move(examples);
+  root["examples"] = ExamplesJson(present, analysis.service);
   return root.dump(indent, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace);
 }
 
