@@ -114,62 +114,68 @@ bool ClauseHasSlot(const AnalyzedClause& clause, const std::string& name) {
                      [&](const SlotValue& v) { return v.name == name; });
 }
 
+// Whether the finding rule `r` fires on `analysis`, and on which clauses.
+// Out of line (core/out_of_line.h): DeriveFindings runs once per page.
+FINEPRINT_OUT_OF_LINE bool FindingFor(const Classifier& classifier, const Analysis& analysis, size_t r,
+                                      size_t labelled, Finding* finding) {
+  const std::vector<AnalyzedClause>& clauses = analysis.clauses;
+  const FindingRule& rule = classifier.pack().findings[r];
+  if (labelled < static_cast<size_t>(rule.min_labelled_clauses)) return false;
+  auto is_companion = [&](size_t j, const char* field) {
+    const AnalyzedClause& c = clauses[j];
+    const bool has = (!rule.companion_labels.empty() && ClauseHasAny(c, rule.companion_labels)) ||
+                     (!rule.companion_slot.empty() && ClauseHasSlot(c, rule.companion_slot));
+    return has && classifier.FindingMatches(r, field, analysis.ClauseText(c));
+  };
+  // Companions that count at any distance, found once per rule.
+  bool anywhere = false;
+  for (size_t j = 0; j < clauses.size() && !anywhere && !rule.companion_anywhere_matches.empty(); ++j) {
+    anywhere = is_companion(j, "anywhere");
+  }
+  std::vector<size_t> triggers;
+  if (!rule.trigger_labels.empty()) {
+    for (size_t i = 0; i < clauses.size(); ++i) {
+      if (ClauseHasAny(clauses[i], rule.trigger_labels) &&
+          classifier.FindingMatches(r, "trigger", analysis.ClauseText(clauses[i]))) {
+        triggers.push_back(i);
+      }
+    }
+    if (triggers.empty()) return false;
+  }
+  auto has_companion_near = [&](size_t i) {
+    if (anywhere) return true;
+    const size_t low = rule.near < 0 ? 0 : (i > static_cast<size_t>(rule.near) ? i - rule.near : 0);
+    const size_t high = rule.near < 0 ? clauses.size() : std::min(clauses.size(), i + rule.near + 1);
+    for (size_t j = low; j < high; ++j) {
+      if (is_companion(j, "companion")) return true;
+    }
+    return false;
+  };
+  finding->rule = &rule;
+  if (triggers.empty()) {  // the whole document is the trigger
+    bool present = anywhere;
+    for (size_t j = 0; j < clauses.size() && !present; ++j) present = is_companion(j, "companion");
+    return present == rule.fires_when_present;
+  }
+  if (rule.fires_when_present) {
+    for (size_t i : triggers) {
+      if (has_companion_near(i)) finding->clauses.push_back(static_cast<uint32_t>(i));
+    }
+    return !finding->clauses.empty();
+  }
+  // Absent: only when no trigger anywhere has its companion, so a summary
+  // line without the details does not raise a false alarm.
+  if (std::any_of(triggers.begin(), triggers.end(), has_companion_near)) return false;
+  for (size_t i : triggers) finding->clauses.push_back(static_cast<uint32_t>(i));
+  return true;
+}
+
 void DeriveFindings(const Classifier& classifier, Analysis* analysis) {
-  const std::vector<AnalyzedClause>& clauses = analysis->clauses;
   size_t labelled = 0;
-  for (const AnalyzedClause& clause : clauses) labelled += !clause.labels.empty();
-  const std::vector<FindingRule>& rules = classifier.pack().findings;
-  for (size_t r = 0; r < rules.size(); ++r) {
-    const FindingRule& rule = rules[r];
-    if (labelled < static_cast<size_t>(rule.min_labelled_clauses)) continue;
-    auto is_companion = [&](size_t j, const char* field) {
-      const AnalyzedClause& c = clauses[j];
-      const bool has = (!rule.companion_labels.empty() && ClauseHasAny(c, rule.companion_labels)) ||
-                       (!rule.companion_slot.empty() && ClauseHasSlot(c, rule.companion_slot));
-      return has && classifier.FindingMatches(r, field, analysis->ClauseText(c));
-    };
-    // Companions that count at any distance, found once per rule.
-    bool anywhere = false;
-    for (size_t j = 0; j < clauses.size() && !anywhere && !rule.companion_anywhere_matches.empty(); ++j) {
-      anywhere = is_companion(j, "anywhere");
-    }
-    std::vector<size_t> triggers;
-    if (!rule.trigger_labels.empty()) {
-      for (size_t i = 0; i < clauses.size(); ++i) {
-        if (ClauseHasAny(clauses[i], rule.trigger_labels) &&
-            classifier.FindingMatches(r, "trigger", analysis->ClauseText(clauses[i]))) {
-          triggers.push_back(i);
-        }
-      }
-      if (triggers.empty()) continue;
-    }
-    auto has_companion_near = [&](size_t i) {
-      if (anywhere) return true;
-      const size_t low = rule.near < 0 ? 0 : (i > static_cast<size_t>(rule.near) ? i - rule.near : 0);
-      const size_t high = rule.near < 0 ? clauses.size() : std::min(clauses.size(), i + rule.near + 1);
-      for (size_t j = low; j < high; ++j) {
-        if (is_companion(j, "companion")) return true;
-      }
-      return false;
-    };
+  for (const AnalyzedClause& clause : analysis->clauses) labelled += !clause.labels.empty();
+  for (size_t r = 0; r < classifier.pack().findings.size(); ++r) {
     Finding finding;
-    finding.rule = &rule;
-    if (triggers.empty()) {  // the whole document is the trigger
-      bool present = anywhere;
-      for (size_t j = 0; j < clauses.size() && !present; ++j) present = is_companion(j, "companion");
-      if (present != rule.fires_when_present) continue;
-    } else if (rule.fires_when_present) {
-      for (size_t i : triggers) {
-        if (has_companion_near(i)) finding.clauses.push_back(static_cast<uint32_t>(i));
-      }
-      if (finding.clauses.empty()) continue;
-    } else {
-      // Absent: only when no trigger anywhere has its companion, so a summary
-      // line without the details does not raise a false alarm.
-      if (std::any_of(triggers.begin(), triggers.end(), has_companion_near)) continue;
-      for (size_t i : triggers) finding.clauses.push_back(static_cast<uint32_t>(i));
-    }
-    analysis->findings.push_back(std::move(finding));
+    if (FindingFor(classifier, *analysis, r, labelled, &finding)) analysis->findings.push_back(std::move(finding));
   }
 }
 
