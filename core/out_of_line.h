@@ -19,6 +19,6 @@
 #ifndef FINEPRINT_CORE_OUT_OF_LINE_H_
 #define FINEPRINT_CORE_OUT_OF_LINE_H_
 
-#define FINEPRINT_OUT_OF_LINE [[gnu::noinline]]
+#define FINEPRINT_OUT_OF_LINE __attribute__((noinline))
 
 #endif  // FINEPRINT_CORE_OUT_OF_LINE_H_

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/json_error.h"
+#include "core/out_of_line.h"
 #include "core/reader_util.h"
 #include "core/readers.h"
 
@@ -31,6 +32,47 @@ bool KindFromName(const std::string& name, BlockKind* kind) {
     }
   }
   return false;
+}
+
+// Block `index` of the blocks JSON, whose text (already checked) starts at
+// `start` in the joined source, added through `builder`; the error names the
+// block. Out of line: ReadBlocksJson runs once per page (core/out_of_line.h).
+FINEPRINT_OUT_OF_LINE Expected<bool> AddBlock(const Json& block, size_t index, uint32_t start,
+                                              BlockBuilder* builder) {
+  BlockKind kind = BlockKind::kParagraph;
+  const auto kind_it = block.find("kind");
+  if (kind_it != block.end()) {
+    if (!kind_it->is_string() ||
+        !KindFromName(kind_it->get_ref<const std::string&>(), &kind)) {
+      return BlockError(index, "has an unknown \"kind\" (expected heading, paragraph, "
+                           "list_item or table_cell)");
+    }
+  }
+  int level = kind == BlockKind::kHeading || kind == BlockKind::kListItem ? 1 : 0;
+  const auto level_it = block.find("level");
+  if (level_it != block.end() && !level_it->is_null()) {
+    if (!level_it->is_number_integer()) return BlockError(index, "has a non-integer \"level\"");
+    const int64_t value = level_it->get<int64_t>();
+    // Headings are 1-6 and list depths at least 1; other kinds have none.
+    if (kind == BlockKind::kHeading) {
+      level = static_cast<int>(value < 1 ? 1 : (value > 6 ? 6 : value));
+    } else if (kind == BlockKind::kListItem) {
+      level = static_cast<int>(value < 1 ? 1 : (value > 100 ? 100 : value));
+    }
+  }
+  // "navigation": true marks a table-of-contents entry (Block::navigation).
+  bool navigation = false;
+  const auto navigation_it = block.find("navigation");
+  if (navigation_it != block.end() && !navigation_it->is_null()) {
+    if (!navigation_it->is_boolean()) return BlockError(index, "has a non-boolean \"navigation\"");
+    navigation = navigation_it->get<bool>();
+  }
+  const std::string& text = block.find("text")->get_ref<const std::string&>();
+  builder->Start(kind, level);
+  builder->set_navigation(navigation);
+  builder->AddText(text, start);
+  builder->Finish();  // a block of white space only makes no block
+  return true;
 }
 
 }  // namespace
@@ -85,40 +127,7 @@ Expected<Document> ReadBlocksJson(std::string_view json, std::string* source, st
 
   BlockBuilder builder(&document.blocks);
   for (size_t i = 0; i < blocks.size(); ++i) {
-    const Json& block = blocks[i];
-    BlockKind kind = BlockKind::kParagraph;
-    const auto kind_it = block.find("kind");
-    if (kind_it != block.end()) {
-      if (!kind_it->is_string() ||
-          !KindFromName(kind_it->get_ref<const std::string&>(), &kind)) {
-        return BlockError(i, "has an unknown \"kind\" (expected heading, paragraph, "
-                             "list_item or table_cell)");
-      }
-    }
-    int level = kind == BlockKind::kHeading || kind == BlockKind::kListItem ? 1 : 0;
-    const auto level_it = block.find("level");
-    if (level_it != block.end() && !level_it->is_null()) {
-      if (!level_it->is_number_integer()) return BlockError(i, "has a non-integer \"level\"");
-      const int64_t value = level_it->get<int64_t>();
-      // Headings are 1-6 and list depths at least 1; other kinds have none.
-      if (kind == BlockKind::kHeading) {
-        level = static_cast<int>(value < 1 ? 1 : (value > 6 ? 6 : value));
-      } else if (kind == BlockKind::kListItem) {
-        level = static_cast<int>(value < 1 ? 1 : (value > 100 ? 100 : value));
-      }
-    }
-    // "navigation": true marks a table-of-contents entry (Block::navigation).
-    bool navigation = false;
-    const auto navigation_it = block.find("navigation");
-    if (navigation_it != block.end() && !navigation_it->is_null()) {
-      if (!navigation_it->is_boolean()) return BlockError(i, "has a non-boolean \"navigation\"");
-      navigation = navigation_it->get<bool>();
-    }
-    const std::string& text = block.find("text")->get_ref<const std::string&>();
-    builder.Start(kind, level);
-    builder.set_navigation(navigation);
-    builder.AddText(text, starts[i]);
-    builder.Finish();  // a block of white space only makes no block
+    if (auto added = AddBlock(blocks[i], i, starts[i], &builder); !added.ok()) return added.error();
   }
 
   const auto title_it = root.find("title");
