@@ -13,13 +13,14 @@
 //
 // Start-up is cheap because patterns are only parsed when the pack loads
 // (a broken one is still rejected there, naming the rule); each is compiled
-// the first time a clause needs it. The extension pays start-up whenever its
-// WASM engine starts, and not every pattern is needed on a page: on X's
-// privacy policy 32 of the 123 never are (guards of rules that never match,
-// context patterns whose context never holds). The built-in pack skips even
-// the parse: the build checks its patterns and writes their prefilters and
-// the atom automaton (Prepare, tools/prepare_rules.cc), which CreateFromJson
-// reads back.
+// the first time a clause needs it and holds the literals RE2's prefilter
+// says any match contains (the pattern's "gate"). The extension pays
+// start-up whenever its WASM engine starts, and not every pattern is needed
+// on a page: of the built-in pack's 240, X's privacy policy compiles 66 (it
+// reaches 127, 61 of them only in clauses lacking their literals). The
+// built-in pack skips even the parse: the build checks its patterns and
+// writes their prefilters and the atom automaton (Prepare,
+// tools/prepare_rules.cc), which CreateFromJson reads back.
 //
 // A fresh engine's first analysis compiles the patterns it reaches; for
 // the evidence span of a match, RE2 would also compile each pattern's
@@ -87,17 +88,18 @@ class Classifier {
   // check and for the match patterns' prefilter; that is most of start-up,
   // and the extension pays start-up each time its WASM engine starts.
   // Prepare does that work once (the build runs it on the built-in pack:
-  // tools/prepare_rules.cc) and writes the prefilters as text, and the atom
-  // automaton built from them as bytes, tied to the exact JSON text it read;
-  // it fails as ParseRulePack or Create would.
+  // tools/prepare_rules.cc) and writes the prefilters (of the match
+  // patterns, and every pattern's gate) as text, and the atom automaton
+  // built from them as bytes, tied to the exact JSON text it read; it fails
+  // as ParseRulePack or Create would.
   static Expected<std::string> Prepare(std::string_view rules_json);
 
   // ParseRulePack(rules_json), then the classifier Create would build,
-  // reading the prefilters from `prepared` (Prepare's output for the same
-  // JSON text) instead of parsing any pattern, and its automaton unless that
-  // does not check out (it is then built from the prefilters). A `prepared`
-  // made from other text, or empty, is ignored: every pattern is then
-  // checked as in Create.
+  // reading the prefilters and gates from `prepared` (Prepare's output for
+  // the same JSON text) instead of parsing any pattern, and its automaton
+  // unless that does not check out (it is then built from the prefilters).
+  // A `prepared` made from other text, damaged, or empty, is ignored: every
+  // pattern is then checked as in Create.
   static Expected<std::unique_ptr<Classifier>> CreateFromJson(std::string_view rules_json,
                                                               std::string_view prepared);
 
@@ -130,17 +132,25 @@ class Classifier {
   // field ("trigger", "companion", "anywhere"); an empty pattern matches.
   bool FindingMatches(size_t index, const char* field, std::string_view text) const;
 
+  // How many of the pack's distinct patterns have been compiled so far.
+  // A pattern is compiled the first time a clause needs it and holds the
+  // literals its prefilter asks for; this tells tests and benchmarks how
+  // much of that start-up work a page took.
+  size_t CompiledPatternCount() const;
+
   const RulePack& pack() const { return pack_; }
 
  private:
   struct Compiled;
-  struct Prefilters;  // per rule, its match pattern's prefilter
+  struct Prefilters;  // per rule, its match pattern's prefilter; per pattern, its gate
   explicit Classifier(RulePack pack);
   // Create's work. With `prepared`, patterns are taken as checked and the
-  // prefilters as given; otherwise each pattern is parsed, and *trees_out
-  // (when not null) receives the prefilters found.
-  static Expected<std::unique_ptr<Classifier>> Build(RulePack pack, const Prefilters* prepared,
-                                                     Prefilters* trees_out);
+  // prefilters and gates as given (the gates are moved out of it); should
+  // it not hold a gate per pattern, Build fails and sets *prepared_misfit.
+  // Otherwise each pattern is parsed, and *trees_out (when not null)
+  // receives the prefilters and gates found.
+  static Expected<std::unique_ptr<Classifier>> Build(RulePack pack, Prefilters* prepared, Prefilters* trees_out,
+                                                     bool* prepared_misfit = nullptr);
   // Text-only labels of one clause from its candidate rules; context rules
   // are skipped and their indices appended to *context_candidates.
   // `heading` is the text of the clause's section heading ("" when none).

@@ -661,7 +661,7 @@ TEST_CASE("A prepared form decides the candidates, and only for the text it was 
   // the classifier goes by (no pattern is parsed to find the prefilter).
   std::string never = prepared.value();
   const size_t first_tree = never.find('\n') + 1;
-  never.replace(first_tree, never.size() - first_tree, "N\n");
+  never.replace(first_tree, never.find('\n', first_tree) - first_tree, "N");
   auto from_prepared = Classifier::CreateFromJson(json, prepared.value());
   auto from_never = Classifier::CreateFromJson(json, never);
   REQUIRE(from_prepared.ok());
@@ -678,6 +678,126 @@ TEST_CASE("A prepared form decides the candidates, and only for the text it was 
                                      prepared.value().substr(0, first_tree) + "&2 a3:opt\n"}) {
     auto classifier = Classifier::CreateFromJson(json, damaged);
     REQUIRE(classifier.ok());
+    CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
+  }
+}
+
+// A rule whose require, exclude and slot need literals ("opt out",
+// "arbitration", "in "), behind a match pattern that every clause with
+// "opt" or "choose" matches: only the gates keep the others uncompiled.
+std::string GuardedPackJson() {
+  return SmallPackJson(R"([{"id": "r", "label": "choice.opt_out", "match": "(?:opt|choose)\\s*\\w*",
+                            "require": ["opt out"], "exclude": ["\\barbitration\\b"], "why": "w"}])",
+                       R"j([{"name": "where", "pattern": "\\bin ([A-Z][a-z]+)"}])j");
+}
+
+TEST_CASE("A pattern is compiled only for a text holding the literals it needs", "[classifier][gates]") {
+  const std::string json = GuardedPackJson();
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  for (const std::string& with : {std::string(), prepared.value()}) {
+    INFO((with.empty() ? "checked" : "prepared"));
+    auto loaded = Classifier::CreateFromJson(json, with);
+    REQUIRE(loaded.ok());
+    const Classifier& classifier = *loaded.value();
+    CHECK(classifier.CompiledPatternCount() == 0);
+    // The match pattern runs; the require lacks "opt out", so neither it
+    // nor the exclude behind it is compiled.
+    CHECK(classifier.Classify("You may choose wisely.").empty());
+    CHECK(classifier.CompiledPatternCount() == 1);
+    // The require matches; the exclude still lacks "arbitration".
+    const std::vector<LabelMatch> labels = classifier.Classify("You can opt out here.");
+    CHECK(labels.size() == 1);
+    CHECK(classifier.CompiledPatternCount() == 2);
+    CHECK(classifier.ExtractSlots("You can opt out here.", labels).empty());
+    CHECK(classifier.CompiledPatternCount() == 2);
+    const std::vector<SlotValue> slots = classifier.ExtractSlots("You can opt out in Settings.", labels);
+    REQUIRE(slots.size() == 1);
+    CHECK(slots[0].value == "Settings");
+    CHECK(classifier.CompiledPatternCount() == 3);
+    CHECK(classifier.Classify("You can OPT OUT of Arbitration.").empty());
+    CHECK(classifier.CompiledPatternCount() == 4);
+  }
+}
+
+TEST_CASE("A gate never rules out a text its pattern matches", "[classifier][gates]") {
+  // Each exclude is tried first on the text it must exclude, while it is
+  // not compiled, so only its gate stands between the text and the label.
+  const std::vector<std::pair<std::string, std::string>> excludes = {
+      // ASCII case, both ways.
+      {"Arbitration", "You can opt out of ARBITRATION."},
+      // A non-ASCII atom: its ASCII run ("ve chosen") is what is sought.
+      {"you\u2019ve chosen", "You can opt out if YOU\u2019VE CHOSEN to."},
+      // RE2's Unicode folding matches KELVIN SIGN for k, which
+      // ASCII lower-casing does not turn into "k".
+      {"(?i)kelvin", "You can opt out of \u212Aelvin."},
+      // Alternatives and optional parts: the prefilter asks for less.
+      {"(?:never|no) (?:sell|share)s?", "You can opt out; we never share."},
+      {"x*", "You can opt out."}};
+  for (const auto& [exclude, text] : excludes) {
+    const std::string json = SmallPackJson(
+        R"([{"id": "r", "label": "choice.opt_out", "match": "opt out", "exclude": [")" + exclude +
+        R"("], "why": "w"}])");
+    auto prepared = Classifier::Prepare(json);
+    REQUIRE(prepared.ok());
+    for (const std::string& with : {std::string(), prepared.value()}) {
+      INFO(exclude << " on " << text << (with.empty() ? ", checked" : ", prepared"));
+      auto classifier = Classifier::CreateFromJson(json, with);
+      REQUIRE(classifier.ok());
+      CHECK(classifier.value()->Classify(text).empty());
+    }
+  }
+}
+
+// The line of gate `index` (in pattern order) in a prepared form, as
+// (offset, length).
+std::pair<size_t, size_t> GateLine(const std::string& prepared, size_t index) {
+  size_t at = prepared.find("\ngates ");
+  REQUIRE(at != std::string::npos);
+  at = prepared.find('\n', at + 1) + 1;
+  for (size_t k = 0; k < index; ++k) at = prepared.find('\n', at) + 1;
+  return {at, prepared.find('\n', at) - at};
+}
+
+TEST_CASE("A prepared form brings the pattern gates, and a damaged one is not used", "[classifier][gates]") {
+  const std::string json = GuardedPackJson();
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  const std::string excluded = "You can opt out of arbitration.";
+  // Patterns in pack order: match, require, exclude. The exclude's gate,
+  // rewritten to "never": the classifier goes by the prepared gate.
+  const auto [exclude_at, exclude_length] = GateLine(prepared.value(), 2);
+  std::string never = prepared.value();
+  never.replace(exclude_at, exclude_length, "N");
+  auto from_never = Classifier::CreateFromJson(json, never);
+  REQUIRE(from_never.ok());
+  CHECK(from_never.value()->Classify(excluded).size() == 1);
+  // A gate too few (the count fits the lines, not the patterns), one that
+  // does not read, or none at all: the pack is checked afresh, and labels
+  // right.
+  std::string fewer = prepared.value();
+  const auto [last_at, last_length] = GateLine(fewer, 3);
+  fewer.erase(last_at, last_length + 1);
+  const size_t count_at = fewer.find("\ngates ") + 7;
+  fewer.replace(count_at, 1, "3");
+  REQUIRE(fewer.substr(count_at - 6, 8) == "gates 3\n");
+  std::string unreadable = prepared.value();
+  unreadable.replace(exclude_at, exclude_length, "&2 a11:arbitration");  // one child of two
+  // The match pattern's gate names its rule's prefilter: here a rule the
+  // pack lacks.
+  std::string no_rule = prepared.value();
+  const auto [match_at, match_length] = GateLine(no_rule, 0);
+  REQUIRE(no_rule.substr(match_at, match_length) == "=0");
+  no_rule.replace(match_at, match_length, "=1");
+  std::string no_gates = prepared.value();
+  const size_t gates_at = no_gates.find("\ngates ") + 1;
+  const auto [slot_at, slot_length] = GateLine(no_gates, 3);
+  no_gates.erase(gates_at, slot_at + slot_length + 1 - gates_at);
+  REQUIRE(no_gates.find("gates") == std::string::npos);
+  for (const std::string& damaged : {fewer, unreadable, no_rule, no_gates}) {
+    auto classifier = Classifier::CreateFromJson(json, damaged);
+    REQUIRE(classifier.ok());
+    CHECK(classifier.value()->Classify(excluded).empty());
     CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
   }
 }
