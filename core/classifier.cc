@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "core/normalize.h"
+#include "core/out_of_line.h"
 
 namespace fineprint {
 namespace {
@@ -1635,7 +1636,9 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
   bool semicolon_list = false;        // some item so far ended with ";"
   bool previous_item_closed = false;  // the item before ended with "."
   int block_colon = -1;  // latest clause of the current block with a ":"
-  for (size_t i = 0; i < n; ++i) {
+  // Each step out of line, here and in the passes below: see
+  // core/out_of_line.h (this function runs once per page).
+  auto situate = [&](size_t i) FINEPRINT_OUT_OF_LINE {
     const ClauseSpan& span = spans[i];
     const Block& block = document.blocks[span.block_index];
     texts[i] = std::string_view(block.text).substr(span.start, span.end - span.start);
@@ -1670,7 +1673,7 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       situation.heading_like = true;
       situation.heading = heading;
       lead_in = -1;
-      continue;
+      return;
     }
     situation.heading_like =
         block.kind == BlockKind::kHeading ||
@@ -1689,14 +1692,14 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       heading = static_cast<int>(i);
       lead_in = -1;
       situation.heading = heading;
-      continue;
+      return;
     }
     // A numbered run-in title ("27.11 Opt-Out. You may ...") commits to
     // nothing; the section it opens still belongs to the heading above.
     if (first_in_block && block.kind == BlockKind::kParagraph && LooksLikeNumberedPeriodTitle(texts[i])) {
       situation.heading_like = true;
       situation.heading = heading;
-      continue;
+      return;
     }
     situation.heading = heading;
     if (in_list) situation.lead_in = lead_in;
@@ -1713,7 +1716,8 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       semicolon_list = false;
       previous_item_closed = false;
     }
-  }
+  };
+  for (size_t i = 0; i < n; ++i) situate(i);
 
   // Pass 1: one atom pass per clause; text rules decided at once.
   std::vector<std::vector<LabelMatch>> labels(n);
@@ -1722,11 +1726,10 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
   std::vector<int> context_rules;
   std::vector<uint32_t> context_begin(n + 1, 0);
   std::vector<int> candidates;
-  for (size_t i = 0; i < n; ++i) {
-    context_begin[i] = static_cast<uint32_t>(context_rules.size());
-    if (situations[i].heading_like) continue;  // headings commit to nothing
+  auto decide_text_rules = [&](size_t i) FINEPRINT_OUT_OF_LINE {
+    if (situations[i].heading_like) return;  // headings commit to nothing
     candidates.clear();
-    if (!compiled_->CandidatesFor(texts[i], &candidates)) continue;
+    if (!compiled_->CandidatesFor(texts[i], &candidates)) return;
     // heading_excludes sees the section heading and those enclosing it
     // ("27. Arbitration" > "27.11 Opt-Out").
     thread_local std::string headings;
@@ -1738,13 +1741,17 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       }
     }
     labels[i] = Decide(texts[i], candidates, &context_rules, headings);
+  };
+  for (size_t i = 0; i < n; ++i) {
+    context_begin[i] = static_cast<uint32_t>(context_rules.size());
+    decide_text_rules(i);
   }
   context_begin[n] = static_cast<uint32_t>(context_rules.size());
 
   // Pass 2: context rules see pass-1 labels only, so the outcome does not
   // depend on evaluation order.
   std::vector<std::vector<LabelMatch>> added(n);
-  for (size_t i = 0; i < n; ++i) {
+  auto decide_context_rules = [&](size_t i) FINEPRINT_OUT_OF_LINE {
     for (uint32_t k = context_begin[i]; k < context_begin[i + 1]; ++k) {
       const int index = context_rules[k];
       const Rule& rule = pack_.rules[index];
@@ -1799,7 +1806,8 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       if (!required || excluded) continue;
       added[i].push_back(std::move(match));
     }
-  }
+  };
+  for (size_t i = 0; i < n; ++i) decide_context_rules(i);
   for (size_t i = 0; i < n; ++i) {
     if (!added[i].empty()) {
       // A context label can overrule a text label that yields to it ("use
