@@ -1218,9 +1218,11 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
   std::vector<std::optional<PrefilterTree>> trees;
   // Per distinct pattern, as compiled.patterns: its gate.
   std::vector<PatternGate> gates;
+  // This function runs once per engine, so its per-item steps are kept out
+  // of line: see core/out_of_line.h.
   auto add = [&](const std::string& pattern, bool captures, const std::string& owner,
                  const char* field, const LazyPattern** out, bool want_prefilter = false,
-                 int* capture_groups = nullptr) -> Expected<bool> {
+                 int* capture_groups = nullptr) FINEPRINT_OUT_OF_LINE -> Expected<bool> {
     if (pattern.empty()) return true;  // optional pattern not given
     const LazyPattern*& shared = pool[{pattern, captures}];
     // A prepared pack's patterns were all checked (and its slots' capture
@@ -1293,7 +1295,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     return true;
   };
 
-  for (const Rule& rule : classifier->pack_.rules) {
+  auto add_rule = [&](const Rule& rule) FINEPRINT_OUT_OF_LINE -> Expected<bool> {
     const std::string owner = "rule '" + rule.id + "'";
     Compiled::CompiledRule entry;
     if (auto ok = add(rule.match, false, owner, "match", &entry.match, /*want_prefilter=*/true); !ok.ok()) {
@@ -1321,6 +1323,10 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       return ok.error();
     }
     compiled.rules.push_back(std::move(entry));
+    return true;
+  };
+  for (const Rule& rule : classifier->pack_.rules) {
+    if (auto ok = add_rule(rule); !ok.ok()) return ok.error();
   }
   for (const SlotRule& slot : classifier->pack_.slots) {
     compiled.slots.emplace_back();
@@ -1334,7 +1340,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       return Error{owner + ": pattern needs a capture group for the value"};
     }
   }
-  for (const FindingRule& finding : classifier->pack_.findings) {
+  auto add_finding = [&](const FindingRule& finding) FINEPRINT_OUT_OF_LINE -> Expected<bool> {
     const std::string owner = "finding '" + finding.id + "'";
     Compiled::CompiledFinding entry;
     if (auto ok = add(finding.trigger_matches, false, owner, "trigger_matches", &entry.trigger); !ok.ok()) {
@@ -1350,6 +1356,10 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       return ok.error();
     }
     compiled.findings.push_back(std::move(entry));
+    return true;
+  };
+  for (const FindingRule& finding : classifier->pack_.findings) {
+    if (auto ok = add_finding(finding); !ok.ok()) return ok.error();
   }
   if (prepared != nullptr && prepared->gates.size() != compiled.patterns.size()) {
     if (prepared_misfit != nullptr) *prepared_misfit = true;
@@ -1372,7 +1382,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
   };
   std::array<bool, 256> kept{};
   for (int b = 0; b < 0x80; ++b) kept[b] = true;
-  {
+  auto keep_common_bytes = [&]() FINEPRINT_OUT_OF_LINE {
     // The bytes most atoms use are kept (an atom counted each time a
     // prefilter names it); ties go to the lower byte, so the choice
     // depends on the pack alone.
@@ -1403,7 +1413,8 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     for (size_t k = kMaxAtomBytes; k < bytes.size(); ++k) {
       kept[bytes[k]] = false;
     }
-  }
+  };
+  keep_common_bytes();
   std::vector<std::string> atoms;
   std::map<std::string, int> atom_ids;
   // Flattens a prefilter tree into compiled.nodes; returns the node index.
@@ -1508,15 +1519,16 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
   compiled.rule_words = words;
   compiled.rules_by_atom.assign(atoms.size() * words, 0);
   compiled.ungated_rules.assign(words, 0);
-  for (size_t index = 0; index < compiled.rule_roots.size(); ++index) {
+  auto index_rule = [&](size_t index) FINEPRINT_OUT_OF_LINE {
     const uint64_t bit = uint64_t{1} << (index % 64);
     std::vector<int> rule_gate;
     if (compiled.rule_roots[index] < 0 || !gate(compiled.rule_roots[index], &rule_gate)) {
       compiled.ungated_rules[index / 64] |= bit;
-      continue;
+      return;
     }
     for (const int atom : rule_gate) compiled.rules_by_atom[atom * words + index / 64] |= bit;
-  }
+  };
+  for (size_t index = 0; index < compiled.rule_roots.size(); ++index) index_rule(index);
   // The built-in pack's automaton comes ready (Prepare), unless it was made
   // for other atoms (another build of this code): building it was a fifth of
   // a prepared pack's start-up.
