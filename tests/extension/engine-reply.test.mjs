@@ -22,9 +22,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, describe, test } from 'node:test';
-import { marked } from 'marked';
 import { buildExtension } from '../../scripts/build-extension.mjs';
-import { corpusRoot } from '../wasm/helpers.mjs';
+import { blocksOfMarkdown, corpusRoot } from '../wasm/helpers.mjs';
 
 const outRoot = mkdtempSync(path.join(os.tmpdir(), 'fineprint-engine-reply-'));
 process.once('exit', () => rmSync(outRoot, { recursive: true, force: true }));
@@ -43,35 +42,10 @@ globalThis.fetch = async (resource) => {
 };
 const { analyzeBlocks, getEngine } = await import(pathToFileURL(path.join(extensionDir, 'background', 'engine.js')).href);
 
-// Inline Markdown tokens as the text a browser shows for them.
-function plainText(tokens) {
-  return tokens.map((token) => (token.tokens ? plainText(token.tokens) : token.type === 'br' ? '\n' : token.text ?? '')).join('');
-}
-
-// The blocks the content script would extract from the page a corpus
-// document renders to: one per heading, paragraph, list item and table cell.
-function blocksOf(markdown) {
-  const blocks = [];
-  const walk = (tokens, listDepth) => {
-    for (const token of tokens) {
-      if (token.type === 'heading') blocks.push({ kind: 'heading', level: token.depth, text: plainText(token.tokens) });
-      else if (token.type === 'paragraph' || token.type === 'text') {
-        blocks.push({ kind: listDepth > 0 ? 'list_item' : 'paragraph', level: listDepth, text: plainText(token.tokens ?? [token]) });
-      } else if (token.type === 'list') for (const item of token.items) walk(item.tokens, listDepth + 1);
-      else if (token.type === 'blockquote') walk(token.tokens, listDepth);
-      else if (token.type === 'table') {
-        for (const cell of [...token.header, ...token.rows.flat()]) blocks.push({ kind: 'table_cell', level: 0, text: plainText(cell.tokens) });
-      }
-    }
-  };
-  walk(marked.lexer(markdown), 0);
-  return blocks.filter((block) => block.text.trim() !== '');
-}
-
 const corpusPage = (document, title, url) => ({
   title,
   url,
-  blocks: blocksOf(readFileSync(path.join(corpusRoot, 'policies', document), 'utf8')),
+  blocks: blocksOfMarkdown(readFileSync(path.join(corpusRoot, 'policies', document), 'utf8')),
 });
 
 // X's privacy policy: its findings are about clauses deep in the document,

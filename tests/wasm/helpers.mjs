@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { marked } from 'marked';
 import { repoRoot, wasmBuildDir } from '../../scripts/build-extension.mjs';
 
 export { repoRoot, wasmBuildDir };
@@ -95,4 +96,31 @@ export function sourcesNewerThan(artifact) {
   };
   for (const dir of ['core', 'wasm']) walk(path.join(repoRoot, dir));
   return newer;
+}
+
+// Inline Markdown tokens as the text a browser shows for them.
+function plainText(tokens) {
+  return tokens.map((token) => (token.tokens ? plainText(token.tokens) : token.type === 'br' ? '\n' : token.text ?? '')).join('');
+}
+
+// The blocks the content script would extract from the page a corpus
+// document renders to: one per heading, paragraph, list item and table cell
+// (what the extension sends the engine; the tests and benchmarks that time
+// the extension's path use it).
+export function blocksOfMarkdown(markdown) {
+  const blocks = [];
+  const walk = (tokens, listDepth) => {
+    for (const token of tokens) {
+      if (token.type === 'heading') blocks.push({ kind: 'heading', level: token.depth, text: plainText(token.tokens) });
+      else if (token.type === 'paragraph' || token.type === 'text') {
+        blocks.push({ kind: listDepth > 0 ? 'list_item' : 'paragraph', level: listDepth, text: plainText(token.tokens ?? [token]) });
+      } else if (token.type === 'list') for (const item of token.items) walk(item.tokens, listDepth + 1);
+      else if (token.type === 'blockquote') walk(token.tokens, listDepth);
+      else if (token.type === 'table') {
+        for (const cell of [...token.header, ...token.rows.flat()]) blocks.push({ kind: 'table_cell', level: 0, text: plainText(cell.tokens) });
+      }
+    }
+  };
+  walk(marked.lexer(markdown), 0);
+  return blocks.filter((block) => block.text.trim() !== '');
 }
