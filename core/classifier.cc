@@ -851,10 +851,62 @@ struct PatternGate {
 };
 
 // Version 3 added the pattern gates ("gates <count>\n", then a line per
-// pattern: a tree, "-", or "=<rule index>").
-constexpr std::string_view kPreparedSchema = "fineprint.prefilters/3";
+// pattern: a tree, "-", or "=<rule index>"); version 4 the flattened filter
+// ("filter <length>\n", that many bytes (Compiled::WriteFilter), "\n").
+constexpr std::string_view kPreparedSchema = "fineprint.prefilters/4";
 constexpr std::string_view kGatesSection = "gates ";
+constexpr std::string_view kFilterSection = "filter ";
 constexpr std::string_view kMatcherSection = "matcher ";
+
+// The flattened filter's numbers: seven bits a byte, low bits first, the
+// top bit set on every byte but the last (most are indices below 128).
+void PutNumber(uint32_t value, std::string* out) {
+  while (value >= 0x80) {
+    *out += static_cast<char>((value & 0x7F) | 0x80);
+    value >>= 7;
+  }
+  *out += static_cast<char>(value);
+}
+
+// Reads the numbers PutNumber wrote, front to back; once a read fails,
+// every later one fails too.
+class NumberReader {
+ public:
+  explicit NumberReader(std::string_view bytes) : bytes_(bytes) {}
+  bool Take(uint32_t* value) {
+    uint64_t result = 0;
+    for (int shift = 0; shift < 35 && !bytes_.empty(); shift += 7) {
+      const unsigned char byte = static_cast<unsigned char>(bytes_.front());
+      bytes_.remove_prefix(1);
+      result |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) {
+        if (result > UINT32_MAX) break;
+        *value = static_cast<uint32_t>(result);
+        return true;
+      }
+    }
+    bytes_ = {};
+    return false;
+  }
+  // A count of items taking `item_bytes` bytes at least each: false when
+  // the bytes left could not hold them (damaged data asks for no more).
+  bool TakeCount(size_t item_bytes, uint32_t* count) {
+    return Take(count) && static_cast<uint64_t>(*count) * item_bytes <= bytes_.size();
+  }
+  bool TakeBytes(size_t size, std::string_view* out) {
+    if (bytes_.size() < size) {
+      bytes_ = {};
+      return false;
+    }
+    *out = bytes_.substr(0, size);
+    bytes_.remove_prefix(size);
+    return true;
+  }
+  bool done() const { return bytes_.empty(); }
+
+ private:
+  std::string_view bytes_;
+};
 
 std::string PreparedHeader(std::string_view rules_json) {
   char hash[17];
@@ -897,13 +949,14 @@ bool ReadGateLine(std::string_view* text, size_t rule_count, PatternGate* gate) 
 // there is a gate per pattern is for Classifier::Build to tell.)
 bool ReadPrepared(std::string_view prepared, std::string_view rules_json, size_t rule_count,
                   std::vector<std::optional<PrefilterTree>>* trees, std::vector<PatternGate>* gates,
-                  std::string* matcher) {
+                  std::string* filter, std::string* matcher) {
   const std::string header = PreparedHeader(rules_json);
   if (prepared.substr(0, header.size()) != header) return false;
   prepared.remove_prefix(header.size());
   trees->clear();
   trees->reserve(rule_count);
   gates->clear();
+  filter->clear();
   matcher->clear();
   bool gates_read = false;
   while (!prepared.empty()) {
@@ -921,6 +974,19 @@ bool ReadPrepared(std::string_view prepared, std::string_view rules_json, size_t
         if (!ReadGateLine(&prepared, rule_count, &gate)) return false;
       }
       gates_read = true;
+      continue;
+    }
+    // After the gates, optionally: "filter <length>\n", that many bytes and
+    // a newline.
+    if (prepared.substr(0, kFilterSection.size()) == kFilterSection) {
+      prepared.remove_prefix(kFilterSection.size());
+      uint64_t length = 0;
+      if (!gates_read || !filter->empty() || !ReadDecimalThen(&prepared, 10, '\n', &length) ||
+          prepared.size() <= length || prepared[length] != '\n') {
+        return false;
+      }
+      filter->assign(prepared.data(), length);
+      prepared.remove_prefix(length + 1);
       continue;
     }
     // Last, optionally: "matcher <length>\n" and that many bytes.
@@ -946,6 +1012,9 @@ struct Classifier::Prefilters {
   // Per distinct pattern, in Compiled::patterns order: its gate
   // (LazyPattern::SetGate).
   std::vector<PatternGate> gates;
+  // The filter flattened from those trees, as Compiled::WriteFilter writes
+  // it; may be empty.
+  std::string filter;
   // The atom automaton those trees give, as AtomMatcher::Build writes it;
   // may be empty.
   std::string matcher;
@@ -1080,10 +1149,167 @@ struct Classifier::Compiled {
   // none. Their match patterns have not run: Decide runs them once, for the
   // evidence span, and only for rules whose label the clause lacks so far.
   bool CandidatesFor(std::string_view text, std::vector<int>* out) const;
+  // The filter above (nodes, child_ids, rule_roots, the rule sets by atom)
+  // and its `atoms`, as bytes for ReadFilter: it depends
+  // on the rules' prefilters alone, so Classifier::Prepare stores it with
+  // the built-in pack, and a new engine flattens no tree (that was over a
+  // third of a prepared pack's load). node_sizes is not written: only
+  // flattening needs it; nor the atom parents, which IndexAtomParents
+  // makes from the nodes in a fraction of what reading them took.
+  void WriteFilter(const std::vector<std::string>& atoms, std::string* out) const;
+  // Fills atom_parents and atom_parent_offsets from the nodes.
+  void IndexAtomParents();
+  // Sets the filter and *atoms from WriteFilter's bytes for a pack of
+  // `rule_count` rules; false, leaving the filter to be flattened afresh,
+  // when they do not check out (a fingerprint of the bytes, and every index
+  // in range, children before their parents).
+  bool ReadFilter(std::string_view bytes, size_t rule_count, std::vector<std::string>* atoms);
   std::vector<CompiledRule> rules;                  // parallel to pack_.rules
   std::vector<const LazyPattern*> slots;            // parallel to pack_.slots
   std::vector<CompiledFinding> findings;            // parallel to pack_.findings
 };
+
+void Classifier::Compiled::IndexAtomParents() {
+  // A counting sort of (atom, node) by atom: each atom's parents come out
+  // in node order.
+  atom_parent_offsets.assign(static_cast<size_t>(atom_count) + 1, 0);
+  for (const FilterNode& node : nodes) {
+    for (uint32_t k = 0; k < node.atoms; ++k) ++atom_parent_offsets[nodes[child_ids[node.first + k]].atom + 1];
+  }
+  for (size_t atom = 1; atom < atom_parent_offsets.size(); ++atom) {
+    atom_parent_offsets[atom] += atom_parent_offsets[atom - 1];
+  }
+  atom_parents.assign(atom_parent_offsets.back(), 0);
+  std::vector<uint32_t> next(atom_parent_offsets.begin(), atom_parent_offsets.end() - 1);
+  for (size_t index = 0; index < nodes.size(); ++index) {
+    const FilterNode& node = nodes[index];
+    for (uint32_t k = 0; k < node.atoms; ++k) {
+      atom_parents[next[nodes[child_ids[node.first + k]].atom]++] = static_cast<int>(index);
+    }
+  }
+}
+
+void Classifier::Compiled::WriteFilter(const std::vector<std::string>& atoms, std::string* out) const {
+  std::string body;
+  PutNumber(static_cast<uint32_t>(atoms.size()), &body);
+  for (const std::string& atom : atoms) {
+    PutNumber(static_cast<uint32_t>(atom.size()), &body);
+    body += atom;
+  }
+  // A node's children follow the children of the nodes before it (see
+  // ReadFilter), and come before it: each as its distance back.
+  PutNumber(static_cast<uint32_t>(nodes.size()), &body);
+  for (size_t index = 0; index < nodes.size(); ++index) {
+    const FilterNode& node = nodes[index];
+    body += static_cast<char>(node.op);
+    if (node.op == re2::Prefilter::ATOM) PutNumber(static_cast<uint32_t>(node.atom), &body);
+    if (node.op != re2::Prefilter::AND && node.op != re2::Prefilter::OR) continue;
+    PutNumber(node.count, &body);
+    PutNumber(node.atoms, &body);
+    for (uint32_t k = 0; k < node.count; ++k) {
+      PutNumber(static_cast<uint32_t>(index - child_ids[node.first + k]), &body);
+    }
+  }
+  for (const int root : rule_roots) PutNumber(static_cast<uint32_t>(root + 1), &body);  // 0: none
+  // The rule sets as lists of rule indices, each after its length: the
+  // ungated rules, then each atom's (most atoms gate a rule or two).
+  auto put_rules = [&](const uint64_t* words) {
+    std::vector<uint32_t> set;
+    for (size_t w = 0; w < rule_words; ++w) {
+      for (uint64_t bits = words[w]; bits != 0; bits &= bits - 1) {
+        set.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(bits)));
+      }
+    }
+    PutNumber(static_cast<uint32_t>(set.size()), &body);
+    for (const uint32_t rule : set) PutNumber(rule, &body);
+  };
+  put_rules(ungated_rules.data());
+  for (size_t atom = 0; atom < atoms.size(); ++atom) put_rules(rules_by_atom.data() + atom * rule_words);
+  const uint64_t fingerprint = Fingerprint64(body);
+  out->clear();
+  for (int k = 0; k < 8; ++k) *out += static_cast<char>((fingerprint >> (8 * k)) & 0xFF);
+  *out += body;
+}
+
+bool Classifier::Compiled::ReadFilter(std::string_view bytes, size_t rule_count, std::vector<std::string>* atoms) {
+  if (bytes.size() < 8) return false;
+  uint64_t fingerprint = 0;
+  for (int k = 0; k < 8; ++k) fingerprint |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[k])) << (8 * k);
+  bytes.remove_prefix(8);
+  if (fingerprint != Fingerprint64(bytes)) return false;
+  // Whatever fails below leaves the filter empty, for Build to flatten.
+  auto fail = [&] {
+    atoms->clear();
+    nodes.clear();
+    child_ids.clear();
+    rule_roots.clear();
+    rules_by_atom.clear();
+    ungated_rules.clear();
+    return false;
+  };
+  NumberReader reader(bytes);
+  uint32_t count = 0;
+  if (!reader.TakeCount(1, &count)) return fail();
+  atoms->resize(count);
+  for (std::string& atom : *atoms) {
+    uint32_t length = 0;
+    std::string_view text;
+    if (!reader.Take(&length) || !reader.TakeBytes(length, &text)) return fail();
+    atom.assign(text.data(), text.size());
+  }
+  const size_t atom_total = atoms->size();
+  if (!reader.TakeCount(1, &count)) return fail();
+  nodes.resize(count);
+  // Every index is checked in range, and each child before its parent: the
+  // filter then has no cycle for Holds to run around.
+  for (size_t index = 0; index < nodes.size(); ++index) {
+    FilterNode& node = nodes[index];
+    std::string_view op;
+    if (!reader.TakeBytes(1, &op) || static_cast<unsigned char>(op[0]) > re2::Prefilter::OR) return fail();
+    node.op = static_cast<re2::Prefilter::Op>(op[0]);
+    if (node.op == re2::Prefilter::ATOM) {
+      uint32_t atom = 0;
+      if (!reader.Take(&atom) || atom >= atom_total) return fail();
+      node.atom = static_cast<int>(atom);
+    }
+    if (node.op != re2::Prefilter::AND && node.op != re2::Prefilter::OR) continue;
+    if (!reader.TakeCount(1, &node.count) || !reader.Take(&node.atoms) || node.atoms > node.count) return fail();
+    node.first = static_cast<uint32_t>(child_ids.size());
+    for (uint32_t k = 0; k < node.count; ++k) {
+      uint32_t back = 0;
+      if (!reader.Take(&back) || back == 0 || back > index) return fail();
+      const size_t child = index - back;
+      if ((k < node.atoms) != (nodes[child].op == re2::Prefilter::ATOM)) return fail();
+      child_ids.push_back(static_cast<int>(child));
+    }
+  }
+  rule_roots.resize(rule_count);
+  for (int& root : rule_roots) {
+    uint32_t id = 0;
+    if (!reader.Take(&id) || id > nodes.size()) return fail();
+    root = static_cast<int>(id) - 1;
+  }
+  rule_words = (rule_count + 63) / 64;
+  ungated_rules.assign(rule_words, 0);
+  rules_by_atom.assign(atom_total * rule_words, 0);
+  auto take_rules = [&](uint64_t* words) {
+    uint32_t size = 0;
+    if (!reader.TakeCount(1, &size)) return false;
+    for (uint32_t k = 0; k < size; ++k) {
+      uint32_t rule = 0;
+      if (!reader.Take(&rule) || rule >= rule_count) return false;
+      words[rule / 64] |= uint64_t{1} << (rule % 64);
+    }
+    return true;
+  };
+  if (!take_rules(ungated_rules.data())) return fail();
+  for (size_t atom = 0; atom < atom_total; ++atom) {
+    if (!take_rules(rules_by_atom.data() + atom * rule_words)) return fail();
+  }
+  if (!reader.done()) return fail();
+  atom_count = static_cast<int>(atom_total);
+  return true;
+}
 
 bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>* out) const {
   out->clear();
@@ -1173,6 +1399,11 @@ Expected<std::string> Classifier::Prepare(std::string_view rules_json) {
       write_line(gate.tree);
     }
   }
+  if (!prefilters.filter.empty()) {
+    prepared += std::string(kFilterSection) + std::to_string(prefilters.filter.size()) + '\n';
+    prepared += prefilters.filter;
+    prepared += '\n';
+  }
   if (!prefilters.matcher.empty()) {
     prepared += std::string(kMatcherSection) + std::to_string(prefilters.matcher.size()) + '\n';
     prepared += prefilters.matcher;
@@ -1186,7 +1417,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::CreateFromJson(std::string_vie
   if (!pack.ok()) return pack.error();
   Prefilters prefilters;
   if (prepared.empty() || !ReadPrepared(prepared, rules_json, pack.value().rules.size(), &prefilters.trees,
-                                        &prefilters.gates, &prefilters.matcher)) {
+                                        &prefilters.gates, &prefilters.filter, &prefilters.matcher)) {
     return Build(std::move(pack).value(), nullptr, nullptr);
   }
   bool misfit = false;
@@ -1366,169 +1597,168 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     return Error{"rule pack: the prepared form has not a gate per pattern"};
   }
   const std::vector<std::optional<PrefilterTree>>& rule_trees = prepared != nullptr ? prepared->trees : trees;
-  // A non-ASCII atom ("you’ve chosen to") still implies its longest ASCII
-  // run ("ve chosen to"): RE2 folds ASCII letters only onto ASCII ones,
-  // KELVIN SIGN and LONG S aside (CandidatesFor handles those). Bytes
-  // outside `kept` split atoms the same way (kMaxAtomBytes).
-  auto longest_run = [](std::string_view whole, const std::array<bool, 256>& kept) {
-    std::string_view run;
-    for (size_t i = 0; i < whole.size();) {
-      size_t end = i;
-      while (end < whole.size() && kept[static_cast<unsigned char>(whole[end])]) ++end;
-      if (end - i > run.size()) run = whole.substr(i, end - i);
-      i = end + 1;
-    }
-    return run;
-  };
-  std::array<bool, 256> kept{};
-  for (int b = 0; b < 0x80; ++b) kept[b] = true;
-  auto keep_common_bytes = [&]() FINEPRINT_OUT_OF_LINE {
-    // The bytes most atoms use are kept (an atom counted each time a
-    // prefilter names it); ties go to the lower byte, so the choice
-    // depends on the pack alone.
-    std::array<int, 256> atoms_using{};
-    std::array<int, 256> last_atom{};  // serial of the last atom counted per byte
-    int serial = 0;
-    std::function<void(const PrefilterTree&)> count = [&](const PrefilterTree& tree) {
-      if (tree.op == re2::Prefilter::ATOM) {
-        const std::string_view run = longest_run(tree.atom, kept);
-        if (run.size() < kMinAtomLength) return;
-        ++serial;
-        for (unsigned char c : run) {
-          if (last_atom[c] == serial) continue;
-          last_atom[c] = serial;
-          ++atoms_using[c];
-        }
-      }
-      for (const PrefilterTree& sub : tree.subs) count(sub);
-    };
-    for (const std::optional<PrefilterTree>& tree : rule_trees) {
-      if (tree) count(*tree);
-    }
-    std::vector<int> bytes;
-    for (int b = 0; b < 256; ++b) {
-      if (atoms_using[b] > 0) bytes.push_back(b);
-    }
-    std::stable_sort(bytes.begin(), bytes.end(), [&](int a, int b) { return atoms_using[a] > atoms_using[b]; });
-    for (size_t k = kMaxAtomBytes; k < bytes.size(); ++k) {
-      kept[bytes[k]] = false;
-    }
-  };
-  keep_common_bytes();
+  // The filter comes ready with a prepared pack (Compiled::ReadFilter),
+  // unless it does not check out; otherwise it is flattened from the trees.
   std::vector<std::string> atoms;
-  std::map<std::string, int> atom_ids;
-  // Flattens a prefilter tree into compiled.nodes; returns the node index.
-  std::function<int(const PrefilterTree&)> flatten = [&](const PrefilterTree& prefilter) -> int {
-    Compiled::FilterNode node;
-    node.op = prefilter.op;
-    if (node.op == re2::Prefilter::ATOM) {
-      const std::string_view atom = longest_run(prefilter.atom, kept).substr(0, kMaxAtomLength);
-      if (atom.size() < kMinAtomLength) {
-        node.op = re2::Prefilter::ALL;
-      } else {
-        auto inserted = atom_ids.emplace(std::string(atom), static_cast<int>(atoms.size()));
-        if (inserted.second) atoms.emplace_back(atom);
-        node.atom = inserted.first->second;
+  auto flatten_filter = [&]() FINEPRINT_OUT_OF_LINE {
+    // A non-ASCII atom ("you’ve chosen to") still implies its longest ASCII
+    // run ("ve chosen to"): RE2 folds ASCII letters only onto ASCII ones,
+    // KELVIN SIGN and LONG S aside (CandidatesFor handles those). Bytes
+    // outside `kept` split atoms the same way (kMaxAtomBytes).
+    auto longest_run = [](std::string_view whole, const std::array<bool, 256>& kept) {
+      std::string_view run;
+      for (size_t i = 0; i < whole.size();) {
+        size_t end = i;
+        while (end < whole.size() && kept[static_cast<unsigned char>(whole[end])]) ++end;
+        if (end - i > run.size()) run = whole.substr(i, end - i);
+        i = end + 1;
       }
-    } else if (node.op == re2::Prefilter::AND || node.op == re2::Prefilter::OR) {
-      // Distinct atoms first (two atoms can share an ASCII run; AND(a, a) is
-      // a), then the subtrees, small ones first: an AND fails, an OR holds,
-      // early.
-      std::vector<int> atom_children, subtrees;
-      for (const PrefilterTree& sub : prefilter.subs) {
-        const int child = flatten(sub);
-        const Compiled::FilterNode& c = compiled.nodes[child];
-        if (c.op != re2::Prefilter::ATOM) {
-          subtrees.push_back(child);
-        } else if (std::none_of(atom_children.begin(), atom_children.end(),
-                                [&](int other) { return compiled.nodes[other].atom == c.atom; })) {
-          atom_children.push_back(child);
-        }
-      }
-      std::stable_sort(subtrees.begin(), subtrees.end(), [&](int a, int b) {
-        return compiled.node_sizes[a] < compiled.node_sizes[b];
-      });
-      node.first = static_cast<uint32_t>(compiled.child_ids.size());
-      node.atoms = static_cast<uint32_t>(atom_children.size());
-      node.count = static_cast<uint32_t>(atom_children.size() + subtrees.size());
-      compiled.child_ids.insert(compiled.child_ids.end(), atom_children.begin(), atom_children.end());
-      compiled.child_ids.insert(compiled.child_ids.end(), subtrees.begin(), subtrees.end());
-    }
-    uint32_t size = 1;
-    for (uint32_t k = 0; k < node.count; ++k) size += compiled.node_sizes[compiled.child_ids[node.first + k]];
-    compiled.nodes.push_back(node);
-    compiled.node_sizes.push_back(size);
-    return static_cast<int>(compiled.nodes.size()) - 1;
-  };
-  for (const std::optional<PrefilterTree>& tree : rule_trees) {
-    compiled.rule_roots.push_back(tree ? flatten(*tree) : -1);
-  }
-  compiled.atom_count = static_cast<int>(atoms.size());
-  // atom -> the AND/OR nodes it is a direct child of, as one flat array.
-  std::vector<std::vector<int>> parents(atoms.size());
-  for (size_t index = 0; index < compiled.nodes.size(); ++index) {
-    const Compiled::FilterNode& node = compiled.nodes[index];
-    for (uint32_t k = 0; k < node.atoms; ++k) {
-      parents[compiled.nodes[compiled.child_ids[node.first + k]].atom].push_back(static_cast<int>(index));
-    }
-  }
-  compiled.atom_parent_offsets.assign(1, 0);
-  for (const std::vector<int>& list : parents) {
-    compiled.atom_parents.insert(compiled.atom_parents.end(), list.begin(), list.end());
-    compiled.atom_parent_offsets.push_back(static_cast<uint32_t>(compiled.atom_parents.size()));
-  }
-  // A gate's expected cost: short atoms ("you", "the ") are in most clauses,
-  // long ones in few.
-  auto cost = [&](const std::vector<int>& atom_list) {
-    double total = 0;
-    for (const int atom : atom_list) total += 1.0 / static_cast<double>(1u << std::min<size_t>(atoms[atom].size(), 12));
-    return total;
-  };
-  // Gates: "no gate" is signalled by returning false.
-  std::function<bool(int, std::vector<int>*)> gate = [&](int index, std::vector<int>* out) -> bool {
-    const Compiled::FilterNode& node = compiled.nodes[index];
-    switch (node.op) {
-      case re2::Prefilter::ATOM:
-        out->push_back(node.atom);
-        return true;
-      case re2::Prefilter::AND: {
-        bool any = false;
-        std::vector<int> best, child;
-        for (uint32_t k = 0; k < node.count; ++k) {
-          child.clear();
-          if (gate(compiled.child_ids[node.first + k], &child) && (!any || cost(child) < cost(best))) {
-            best = child;
-            any = true;
+      return run;
+    };
+    std::array<bool, 256> kept{};
+    for (int b = 0; b < 0x80; ++b) kept[b] = true;
+    auto keep_common_bytes = [&]() FINEPRINT_OUT_OF_LINE {
+      // The bytes most atoms use are kept (an atom counted each time a
+      // prefilter names it); ties go to the lower byte, so the choice
+      // depends on the pack alone.
+      std::array<int, 256> atoms_using{};
+      std::array<int, 256> last_atom{};  // serial of the last atom counted per byte
+      int serial = 0;
+      std::function<void(const PrefilterTree&)> count = [&](const PrefilterTree& tree) {
+        if (tree.op == re2::Prefilter::ATOM) {
+          const std::string_view run = longest_run(tree.atom, kept);
+          if (run.size() < kMinAtomLength) return;
+          ++serial;
+          for (unsigned char c : run) {
+            if (last_atom[c] == serial) continue;
+            last_atom[c] = serial;
+            ++atoms_using[c];
           }
         }
-        if (any) out->insert(out->end(), best.begin(), best.end());
-        return any;
+        for (const PrefilterTree& sub : tree.subs) count(sub);
+      };
+      for (const std::optional<PrefilterTree>& tree : rule_trees) {
+        if (tree) count(*tree);
       }
-      case re2::Prefilter::OR:
-        for (uint32_t k = 0; k < node.count; ++k) {
-          if (!gate(compiled.child_ids[node.first + k], out)) return false;
+      std::vector<int> bytes;
+      for (int b = 0; b < 256; ++b) {
+        if (atoms_using[b] > 0) bytes.push_back(b);
+      }
+      std::stable_sort(bytes.begin(), bytes.end(), [&](int a, int b) { return atoms_using[a] > atoms_using[b]; });
+      for (size_t k = kMaxAtomBytes; k < bytes.size(); ++k) {
+        kept[bytes[k]] = false;
+      }
+    };
+    keep_common_bytes();
+    std::map<std::string, int> atom_ids;
+    // Flattens a prefilter tree into compiled.nodes; returns the node index.
+    std::function<int(const PrefilterTree&)> flatten = [&](const PrefilterTree& prefilter) -> int {
+      Compiled::FilterNode node;
+      node.op = prefilter.op;
+      if (node.op == re2::Prefilter::ATOM) {
+        const std::string_view atom = longest_run(prefilter.atom, kept).substr(0, kMaxAtomLength);
+        if (atom.size() < kMinAtomLength) {
+          node.op = re2::Prefilter::ALL;
+        } else {
+          auto inserted = atom_ids.emplace(std::string(atom), static_cast<int>(atoms.size()));
+          if (inserted.second) atoms.emplace_back(atom);
+          node.atom = inserted.first->second;
         }
-        return true;
-      case re2::Prefilter::NONE:
-        return true;  // never matches: an empty gate
-      default:
-        return false;  // ALL
+      } else if (node.op == re2::Prefilter::AND || node.op == re2::Prefilter::OR) {
+        // Distinct atoms first (two atoms can share an ASCII run; AND(a, a) is
+        // a), then the subtrees, small ones first: an AND fails, an OR holds,
+        // early.
+        std::vector<int> atom_children, subtrees;
+        for (const PrefilterTree& sub : prefilter.subs) {
+          const int child = flatten(sub);
+          const Compiled::FilterNode& c = compiled.nodes[child];
+          if (c.op != re2::Prefilter::ATOM) {
+            subtrees.push_back(child);
+          } else if (std::none_of(atom_children.begin(), atom_children.end(),
+                                  [&](int other) { return compiled.nodes[other].atom == c.atom; })) {
+            atom_children.push_back(child);
+          }
+        }
+        std::stable_sort(subtrees.begin(), subtrees.end(), [&](int a, int b) {
+          return compiled.node_sizes[a] < compiled.node_sizes[b];
+        });
+        node.first = static_cast<uint32_t>(compiled.child_ids.size());
+        node.atoms = static_cast<uint32_t>(atom_children.size());
+        node.count = static_cast<uint32_t>(atom_children.size() + subtrees.size());
+        compiled.child_ids.insert(compiled.child_ids.end(), atom_children.begin(), atom_children.end());
+        compiled.child_ids.insert(compiled.child_ids.end(), subtrees.begin(), subtrees.end());
+      }
+      uint32_t size = 1;
+      for (uint32_t k = 0; k < node.count; ++k) size += compiled.node_sizes[compiled.child_ids[node.first + k]];
+      compiled.nodes.push_back(node);
+      compiled.node_sizes.push_back(size);
+      return static_cast<int>(compiled.nodes.size()) - 1;
+    };
+    for (const std::optional<PrefilterTree>& tree : rule_trees) {
+      compiled.rule_roots.push_back(tree ? flatten(*tree) : -1);
     }
+    compiled.atom_count = static_cast<int>(atoms.size());
+    // A gate's expected cost: short atoms ("you", "the ") are in most clauses,
+    // long ones in few.
+    auto cost = [&](const std::vector<int>& atom_list) {
+      double total = 0;
+      for (const int atom : atom_list) {
+        total += 1.0 / static_cast<double>(1u << std::min<size_t>(atoms[atom].size(), 12));
+      }
+      return total;
+    };
+    // Gates: "no gate" is signalled by returning false.
+    std::function<bool(int, std::vector<int>*)> gate = [&](int index, std::vector<int>* out) -> bool {
+      const Compiled::FilterNode& node = compiled.nodes[index];
+      switch (node.op) {
+        case re2::Prefilter::ATOM:
+          out->push_back(node.atom);
+          return true;
+        case re2::Prefilter::AND: {
+          bool any = false;
+          std::vector<int> best, child;
+          for (uint32_t k = 0; k < node.count; ++k) {
+            child.clear();
+            if (gate(compiled.child_ids[node.first + k], &child) && (!any || cost(child) < cost(best))) {
+              best = child;
+              any = true;
+            }
+          }
+          if (any) out->insert(out->end(), best.begin(), best.end());
+          return any;
+        }
+        case re2::Prefilter::OR:
+          for (uint32_t k = 0; k < node.count; ++k) {
+            if (!gate(compiled.child_ids[node.first + k], out)) return false;
+          }
+          return true;
+        case re2::Prefilter::NONE:
+          return true;  // never matches: an empty gate
+        default:
+          return false;  // ALL
+      }
+    };
+    const size_t words = (compiled.rule_roots.size() + 63) / 64;
+    compiled.rule_words = words;
+    compiled.rules_by_atom.assign(atoms.size() * words, 0);
+    compiled.ungated_rules.assign(words, 0);
+    auto index_rule = [&](size_t index) FINEPRINT_OUT_OF_LINE {
+      const uint64_t bit = uint64_t{1} << (index % 64);
+      std::vector<int> rule_gate;
+      if (compiled.rule_roots[index] < 0 || !gate(compiled.rule_roots[index], &rule_gate)) {
+        compiled.ungated_rules[index / 64] |= bit;
+        return;
+      }
+      for (const int atom : rule_gate) compiled.rules_by_atom[atom * words + index / 64] |= bit;
+    };
+    for (size_t index = 0; index < compiled.rule_roots.size(); ++index) index_rule(index);
   };
-  const size_t words = (compiled.rule_roots.size() + 63) / 64;
-  compiled.rule_words = words;
-  compiled.rules_by_atom.assign(atoms.size() * words, 0);
-  compiled.ungated_rules.assign(words, 0);
-  auto index_rule = [&](size_t index) FINEPRINT_OUT_OF_LINE {
-    const uint64_t bit = uint64_t{1} << (index % 64);
-    std::vector<int> rule_gate;
-    if (compiled.rule_roots[index] < 0 || !gate(compiled.rule_roots[index], &rule_gate)) {
-      compiled.ungated_rules[index / 64] |= bit;
-      return;
-    }
-    for (const int atom : rule_gate) compiled.rules_by_atom[atom * words + index / 64] |= bit;
-  };
-  for (size_t index = 0; index < compiled.rule_roots.size(); ++index) index_rule(index);
+  if (prepared == nullptr || prepared->filter.empty() ||
+      !compiled.ReadFilter(prepared->filter, rule_trees.size(), &atoms)) {
+    flatten_filter();
+  }
+  compiled.IndexAtomParents();
+  if (trees_out != nullptr) compiled.WriteFilter(atoms, &trees_out->filter);
   // The built-in pack's automaton comes ready (Prepare), unless it was made
   // for other atoms (another build of this code): building it was a fifth of
   // a prepared pack's start-up.

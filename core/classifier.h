@@ -19,8 +19,10 @@
 // on a page: of the built-in pack's 240, X's privacy policy compiles 66 (it
 // reaches 127, 61 of them only in clauses lacking their literals). The
 // built-in pack skips even the parse: the build checks its patterns and
-// writes their prefilters and the atom automaton (Prepare,
-// tools/prepare_rules.cc), which CreateFromJson reads back.
+// writes their prefilters, the candidate filter flattened from them and
+// the atom automaton (Prepare, tools/prepare_rules.cc), which
+// CreateFromJson reads back; what a new engine still does is parse the
+// pack's JSON and read those back.
 //
 // A fresh engine's first analysis compiles the patterns it reaches; for
 // the evidence span of a match, RE2 would also compile each pattern's
@@ -89,15 +91,16 @@ class Classifier {
   // and the extension pays start-up each time its WASM engine starts.
   // Prepare does that work once (the build runs it on the built-in pack:
   // tools/prepare_rules.cc) and writes the prefilters (of the match
-  // patterns, and every pattern's gate) as text, and the atom automaton
-  // built from them as bytes, tied to the exact JSON text it read; it fails
-  // as ParseRulePack or Create would.
+  // patterns, and every pattern's gate) as text, and the candidate filter
+  // and atom automaton built from them as bytes, tied to the exact JSON
+  // text it read; it fails as ParseRulePack or Create would.
   static Expected<std::string> Prepare(std::string_view rules_json);
 
   // ParseRulePack(rules_json), then the classifier Create would build,
   // reading the prefilters and gates from `prepared` (Prepare's output for
-  // the same JSON text) instead of parsing any pattern, and its automaton
-  // unless that does not check out (it is then built from the prefilters).
+  // the same JSON text) instead of parsing any pattern, and its filter and
+  // automaton unless they do not check out (they are then built from the
+  // prefilters).
   // A `prepared` made from other text, damaged, or empty, is ignored: every
   // pattern is then checked as in Create.
   static Expected<std::unique_ptr<Classifier>> CreateFromJson(std::string_view rules_json,

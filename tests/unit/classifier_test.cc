@@ -3,11 +3,13 @@
 #include <re2/re2.h>
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/document.h"
+#include "core/normalize.h"
 
 namespace fineprint {
 namespace {
@@ -846,6 +848,76 @@ TEST_CASE("A prepared form brings the atom automaton, which is checked before it
     auto classifier = Classifier::CreateFromJson(json, damaged);
     REQUIRE(classifier.ok());
     CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
+  }
+}
+
+// `prepared` with its flattened filter ("filter <length>\n", the bytes,
+// "\n") replaced by `edit` applied to the filter's body (what follows its
+// 8-byte fingerprint); with `refingerprint`, the fingerprint is remade for
+// the edited body, so only the filter's own checks can tell.
+std::string WithFilterEdited(const std::string& prepared, const std::function<void(std::string*)>& edit,
+                             bool refingerprint) {
+  const std::string section = "\nfilter ";
+  const size_t at = prepared.find(section);
+  REQUIRE(at != std::string::npos);
+  const size_t length_at = at + section.size();
+  const size_t body_at = prepared.find('\n', length_at) + 1;
+  const size_t length = std::stoul(prepared.substr(length_at, body_at - 1 - length_at));
+  std::string fingerprint = prepared.substr(body_at, 8);
+  std::string body = prepared.substr(body_at + 8, length - 8);
+  edit(&body);
+  if (refingerprint) {
+    const uint64_t value = Fingerprint64(body);
+    for (int k = 0; k < 8; ++k) fingerprint[k] = static_cast<char>((value >> (8 * k)) & 0xFF);
+  }
+  return prepared.substr(0, length_at) + std::to_string(8 + body.size()) + "\n" + fingerprint + body +
+         prepared.substr(body_at + length);
+}
+
+TEST_CASE("A prepared form brings the flattened filter, which is checked before it is used",
+          "[classifier][prepared]") {
+  const std::string json = OptOutPackJson();
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  // The filter's atoms renamed ("opt" spelled "qqq"), the automaton then
+  // built for them: the filter is what the classifier goes by, so the
+  // clause no longer reaches the rule (a filter flattened afresh from the
+  // prefilters would let it through).
+  const std::string renamed = WithFilterEdited(
+      prepared.value(),
+      [](std::string* body) {
+        for (size_t at = body->find("opt"); at != std::string::npos; at = body->find("opt", at)) {
+          body->replace(at, 3, "qqq");
+        }
+      },
+      /*refingerprint=*/true);
+  REQUIRE(renamed != prepared.value());
+  auto from_renamed = Classifier::CreateFromJson(json, renamed);
+  REQUIRE(from_renamed.ok());
+  CHECK(from_renamed.value()->Classify("You can opt out.").empty());
+  // A filter whose bytes do not match their fingerprint, that is cut short,
+  // has bytes left over, or names a node as its own child, is not used: the
+  // filter is flattened from the prefilters instead.
+  const std::vector<std::string> damaged = {
+      WithFilterEdited(prepared.value(), [](std::string* body) { (*body)[body->find("opt")] = 'q'; }, false),
+      WithFilterEdited(prepared.value(), [](std::string* body) { body->pop_back(); }, true),
+      WithFilterEdited(prepared.value(), [](std::string* body) { body->push_back('\0'); }, true),
+      // Every 1 made 0: among others, a child one node back becomes the
+      // node itself.
+      WithFilterEdited(
+          prepared.value(),
+          [](std::string* body) {
+            for (char& byte : *body) {
+              if (byte == 1) byte = 0;
+            }
+          },
+          true),
+  };
+  for (const std::string& form : damaged) {
+    auto classifier = Classifier::CreateFromJson(json, form);
+    REQUIRE(classifier.ok());
+    CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
+    CHECK(classifier.value()->Classify("The weather was mild.").empty());
   }
 }
 
