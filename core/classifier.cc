@@ -130,7 +130,8 @@ std::string_view LowerCasedText(std::string_view text) {
 
 struct PrefilterTree;
 // Whether `lowered` (text ASCII-lower-cased) holds what `gate` asks for:
-// false proves that the gate's pattern cannot match the text (see
+// false proves that the gate's pattern cannot match the text, unless the
+// text holds a letter RE2 folds onto ASCII (HasLetterFoldedOntoAscii; see
 // LazyPattern::SetGate).
 bool GateAllows(const PrefilterTree& gate, std::string_view lowered);
 bool HasLetterFoldedOntoAscii(std::string_view text);
@@ -812,19 +813,34 @@ bool ReadTree(std::string_view* text, PrefilterTree* tree, int depth = 0) {
   }
 }
 
-// The longest run of ASCII bytes in `atom`: a prefilter atom is lower-cased
-// by Unicode rules, but ASCII lower-casing of the text keeps only its ASCII
-// runs intact (a clause with "YOU’VE" holds "ve", not "you’ve").
-std::string_view LongestAsciiRun(std::string_view atom) {
+// The longest run of `whole` made only of bytes that `kept` marks.
+std::string_view LongestRun(std::string_view whole, const std::array<bool, 256>& kept) {
   std::string_view run;
-  for (size_t i = 0; i < atom.size();) {
+  for (size_t i = 0; i < whole.size();) {
     size_t end = i;
-    while (end < atom.size() && static_cast<unsigned char>(atom[end]) < 0x80) ++end;
-    if (end - i > run.size()) run = atom.substr(i, end - i);
+    while (end < whole.size() && kept[static_cast<unsigned char>(whole[end])]) ++end;
+    if (end - i > run.size()) run = whole.substr(i, end - i);
     i = end + 1;
   }
   return run;
 }
+
+// The ASCII bytes, for LongestRun.
+const std::array<bool, 256>& AsciiBytes() {
+  static const std::array<bool, 256> ascii = [] {
+    std::array<bool, 256> bytes{};
+    for (int b = 0; b < 0x80; ++b) bytes[b] = true;
+    return bytes;
+  }();
+  return ascii;
+}
+
+// The longest run of ASCII bytes in `atom`: a prefilter atom is lower-cased
+// by Unicode rules and the text only by ASCII ones, so of an atom with a
+// non-ASCII letter only the ASCII runs are sure to be in a matching text
+// ("CAFÉ NOIR" lowers to "cafÉ noir", which holds " noir" but not the atom
+// "café noir").
+std::string_view LongestAsciiRun(std::string_view atom) { return LongestRun(atom, AsciiBytes()); }
 
 // An atom only gets shorter here (its longest ASCII run; an empty one is in
 // every text), so the gate allows more texts than the prefilter, never fewer.
@@ -1045,15 +1061,12 @@ struct Classifier::Compiled {
   // already has): a guard, heading or slot pattern is reached by few
   // clauses (a guard only where its rule matched), while the automaton
   // walks every byte of every clause, one table load per byte, at the
-  // speed of its table's fit in the cache. The built-in pack's other
-  // patterns would add 426 atoms to its 2,261 (11,022 -> 12,808 states, a
-  // 705 -> 820 KB table): the same instructions, but warm Meta classify
-  // went from 4.8 to 5.4 ms (fastest of 5 interleaved runs). The gates'
-  // substring searches cost 6.4M instructions of a fresh engine's 173M for
-  // X's policy (load and first analysis), and 1.4% more classify
-  // instructions on a warm engine, which keeps asking the gates of the
-  // patterns they rule out. Compiling those after 64 rule-outs did not
-  // help: RE2's DFA is no faster than their gates.
+  // speed of its table's fit in the cache: the built-in pack's other
+  // patterns' atoms made its table a sixth larger and a warm classify of
+  // Meta's policy slower by about as much, for the same instructions. A
+  // warm engine keeps asking the gates of the patterns they rule out, which
+  // costs little; compiling those after a number of rule-outs did not help
+  // (RE2's DFA is no faster than their gates).
   std::vector<PatternGate> gates;
   std::vector<std::optional<PrefilterTree>> match_prefilters;  // per rule
   // The literal prefilter in front of the rules: re2::Prefilter derives, per
@@ -1605,18 +1618,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     // run ("ve chosen to"): RE2 folds ASCII letters only onto ASCII ones,
     // KELVIN SIGN and LONG S aside (CandidatesFor handles those). Bytes
     // outside `kept` split atoms the same way (kMaxAtomBytes).
-    auto longest_run = [](std::string_view whole, const std::array<bool, 256>& kept) {
-      std::string_view run;
-      for (size_t i = 0; i < whole.size();) {
-        size_t end = i;
-        while (end < whole.size() && kept[static_cast<unsigned char>(whole[end])]) ++end;
-        if (end - i > run.size()) run = whole.substr(i, end - i);
-        i = end + 1;
-      }
-      return run;
-    };
-    std::array<bool, 256> kept{};
-    for (int b = 0; b < 0x80; ++b) kept[b] = true;
+    std::array<bool, 256> kept = AsciiBytes();
     auto keep_common_bytes = [&]() FINEPRINT_OUT_OF_LINE {
       // The bytes most atoms use are kept (an atom counted each time a
       // prefilter names it); ties go to the lower byte, so the choice
@@ -1626,7 +1628,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       int serial = 0;
       std::function<void(const PrefilterTree&)> count = [&](const PrefilterTree& tree) {
         if (tree.op == re2::Prefilter::ATOM) {
-          const std::string_view run = longest_run(tree.atom, kept);
+          const std::string_view run = LongestRun(tree.atom, kept);
           if (run.size() < kMinAtomLength) return;
           ++serial;
           for (unsigned char c : run) {
@@ -1656,7 +1658,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       Compiled::FilterNode node;
       node.op = prefilter.op;
       if (node.op == re2::Prefilter::ATOM) {
-        const std::string_view atom = longest_run(prefilter.atom, kept).substr(0, kMaxAtomLength);
+        const std::string_view atom = LongestRun(prefilter.atom, kept).substr(0, kMaxAtomLength);
         if (atom.size() < kMinAtomLength) {
           node.op = re2::Prefilter::ALL;
         } else {

@@ -16,8 +16,7 @@
 // the first time a clause needs it and holds the literals RE2's prefilter
 // says any match contains (the pattern's "gate"). The extension pays
 // start-up whenever its WASM engine starts, and not every pattern is needed
-// on a page: of the built-in pack's 240, X's privacy policy compiles 66 (it
-// reaches 127, 61 of them only in clauses lacking their literals). The
+// on a page, and many it reaches are in clauses lacking their literals. The
 // built-in pack skips even the parse: the build checks its patterns and
 // writes their prefilters, the candidate filter flattened from them and
 // the atom automaton (Prepare, tools/prepare_rules.cc), which
@@ -101,8 +100,10 @@ class Classifier {
   // the same JSON text) instead of parsing any pattern, and its filter and
   // automaton unless they do not check out (they are then built from the
   // prefilters).
-  // A `prepared` made from other text, damaged, or empty, is ignored: every
-  // pattern is then checked as in Create.
+  // A `prepared` made from other text, malformed, or empty, is ignored:
+  // every pattern is then checked as in Create. (The filter and automaton
+  // sections also carry fingerprints of their bytes; a gate line changed
+  // into another well-formed one is used as read.)
   static Expected<std::unique_ptr<Classifier>> CreateFromJson(std::string_view rules_json,
                                                               std::string_view prepared);
 
@@ -148,7 +149,7 @@ class Classifier {
   struct Prefilters;  // per rule, its match pattern's prefilter; per pattern, its gate
   explicit Classifier(RulePack pack);
   // Create's work. With `prepared`, patterns are taken as checked and the
-  // prefilters and gates as given (the gates are moved out of it); should
+  // prefilters and gates as given (both are moved out of it); should
   // it not hold a gate per pattern, Build fails and sets *prepared_misfit.
   // Otherwise each pattern is parsed, and *trees_out (when not null)
   // receives the prefilters and gates found.

@@ -728,11 +728,16 @@ TEST_CASE("A gate never rules out a text its pattern matches", "[classifier][gat
   const std::vector<std::pair<std::string, std::string>> excludes = {
       // ASCII case, both ways.
       {"Arbitration", "You can opt out of ARBITRATION."},
-      // A non-ASCII atom: its ASCII run ("ve chosen") is what is sought.
+      // An atom with a non-ASCII character that is not a letter.
       {"you\u2019ve chosen", "You can opt out if YOU\u2019VE CHOSEN to."},
+      // A non-ASCII letter with a case pair: ASCII lower-casing leaves the
+      // text's "\u00C9" as it is, so only " noir" is sure to be there.
+      {"(?i)caf\u00e9 noir", "You can opt out of CAF\u00C9 NOIR."},
       // RE2's Unicode folding matches KELVIN SIGN for k, which
       // ASCII lower-casing does not turn into "k".
       {"(?i)kelvin", "You can opt out of \u212Aelvin."},
+      // ... and LONG S for s.
+      {"(?i)sale", "You can opt out of \u017Fale."},
       // Alternatives and optional parts: the prefilter asks for less.
       {"(?:never|no) (?:sell|share)s?", "You can opt out; we never share."},
       {"x*", "You can opt out."}};
