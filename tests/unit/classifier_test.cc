@@ -722,6 +722,18 @@ TEST_CASE("A pattern is compiled only for a text holding the literals it needs",
   }
 }
 
+TEST_CASE("A pattern its gate keeps ruling out is compiled after 64 texts", "[classifier][gates]") {
+  auto loaded = Classifier::CreateFromJson(GuardedPackJson(), "");
+  REQUIRE(loaded.ok());
+  const Classifier& classifier = *loaded.value();
+  // Match and require compile on the first text; the exclude's gate
+  // ("arbitration") rules it out 64 times, then gives way.
+  for (int i = 0; i < 64; ++i) REQUIRE(classifier.Classify("You can opt out here.").size() == 1);
+  CHECK(classifier.CompiledPatternCount() == 2);
+  CHECK(classifier.Classify("You can opt out here.").size() == 1);
+  CHECK(classifier.CompiledPatternCount() == 3);
+}
+
 TEST_CASE("A gate never rules out a text its pattern matches", "[classifier][gates]") {
   // Each exclude is tried first on the text it must exclude, while it is
   // not compiled, so only its gate stands between the text and the label.
