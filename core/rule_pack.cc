@@ -211,6 +211,23 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
     pack.labels.push_back(std::move(label));
   }
 
+  // Named lists of patterns that rules share ("exclude_sets"), so that one
+  // exclusion written once serves every rule that needs it.
+  std::map<std::string, std::vector<std::string>> pattern_sets;
+  if (auto sets = root.find("pattern_sets"); sets != root.end()) {
+    if (!sets->is_object()) return Error{"rule pack: \"pattern_sets\" must be an object of lists"};
+    for (const auto& [name, patterns] : sets->items()) {
+      if (name.empty()) return Error{"rule pack: a pattern set has an empty name"};
+      const std::string where = "pattern set '" + name + "'";
+      const bool strings = patterns.is_array() && !patterns.empty() &&
+                           std::all_of(patterns.begin(), patterns.end(), [](const json& pattern) {
+                             return pattern.is_string() && !pattern.get_ref<const std::string&>().empty();
+                           });
+      if (!strings) return Error{where + ": must be a non-empty list of non-empty strings"};
+      for (const json& pattern : patterns) pattern_sets[name].push_back(pattern.get<std::string>());
+    }
+  }
+
   auto rules = root.find("rules");
   if (rules == root.end() || !rules->is_array()) {
     return Error{"rule pack: \"rules\" must be a list"};
@@ -233,6 +250,15 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
     }
     if (pack.FindLabel(rule.label) == nullptr) {
       return Error{where + ": label \"" + rule.label + "\" is not declared in \"labels\""};
+    }
+    std::vector<std::string> exclude_sets;
+    if (!ReadStringList(entry, "exclude_sets", where, &exclude_sets, &error)) return error;
+    for (const std::string& name : exclude_sets) {
+      auto set = pattern_sets.find(name);
+      if (set == pattern_sets.end()) {
+        return Error{where + ": exclude set \"" + name + "\" is not declared in \"pattern_sets\""};
+      }
+      rule.exclude.insert(rule.exclude.end(), set->second.begin(), set->second.end());
     }
     if (!ReadContext(entry, pack, where, &rule.context, &error) ||
         !ReadStringList(entry, "unless_labels", where, &rule.unless_labels, &error) ||

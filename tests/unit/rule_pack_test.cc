@@ -41,6 +41,33 @@ TEST_CASE("ParseRulePack names the rule and field that are wrong", "[rule_pack]"
         R"(rule #1: missing field "id")");
 }
 
+TEST_CASE("Rules share exclusions through named pattern sets", "[rule_pack]") {
+  const std::string rules =
+      R"([{"id": "r1", "label": "choice.opt_out", "match": "opt out", "exclude": ["own"],
+           "exclude_sets": ["pointers", "legal"], "why": "w"},
+          {"id": "r2", "label": "choice.opt_out", "match": "object", "exclude_sets": ["legal"], "why": "w"}])";
+  const std::string sets = R"({"pointers": ["^learn more", "^see "], "legal": ["arbitration"]})";
+  auto with_sets = [&](const std::string& the_sets, const std::string& the_rules) {
+    std::string json = Pack(the_rules);
+    json.insert(json.size() - 1, R"(, "pattern_sets": )" + the_sets);
+    return ParseRulePack(json);
+  };
+  auto pack = with_sets(sets, rules);
+  REQUIRE(pack.ok());
+  // The rule's own exclusions first, then each set's in the order listed.
+  CHECK(pack.value().rules[0].exclude == std::vector<std::string>{"own", "^learn more", "^see ", "arbitration"});
+  CHECK(pack.value().rules[1].exclude == std::vector<std::string>{"arbitration"});
+  CHECK(with_sets(sets, R"([{"id": "r3", "label": "choice.opt_out", "match": "x", "exclude_sets": ["nope"],
+                             "why": "w"}])")
+            .error().message == R"(rule 'r3': exclude set "nope" is not declared in "pattern_sets")");
+  CHECK(with_sets(R"({"legal": "arbitration"})", rules).error().message ==
+        "pattern set 'legal': must be a non-empty list of non-empty strings");
+  CHECK(with_sets(R"({"legal": [""]})", rules).error().message ==
+        "pattern set 'legal': must be a non-empty list of non-empty strings");
+  CHECK(with_sets(R"(["arbitration"])", rules).error().message ==
+        R"(rule pack: "pattern_sets" must be an object of lists)");
+}
+
 TEST_CASE("The built-in pack parses and declares every taxonomy label", "[rule_pack]") {
   auto pack = ParseRulePack(BuiltinRulePackJson());
   REQUIRE(pack.ok());
