@@ -13,7 +13,9 @@
 //             engine's analyze() do), fastest of repeat / 4,
 //   cold      `json` once on a freshly compiled pack: the first analysis after
 //             start-up, which also compiles the patterns the document needs
-//             (patterns are compiled on first use).
+//             (patterns are compiled on first use),
+//   patterns  how many of the pack's patterns that first analysis compiled
+//             (a pattern compiles for a clause holding its literals).
 // MB/s is the document's size over its classify time. The rule pack line is
 // parse + compile, fastest of `repeat` (the built-in pack as the CLI and the
 // WASM engine load it, prepared at build time; and, for comparison, checked
@@ -23,7 +25,7 @@
 // more to compile, and 3 when the run did not include it (--only, --corpus).
 //
 // --tsv prints one tab-separated line per document instead (name, bytes,
-// clauses, classify, pipeline, json, cold ms) after a "compile<TAB>ms" line:
+// clauses, classify, pipeline, json, cold ms, patterns) after a "compile<TAB>ms" line:
 // bench/wasm_bench.mjs reads it to compare native and WASM in one run.
 #include <algorithm>
 #include <ctime>
@@ -141,8 +143,8 @@ int main(int argc, char** argv) {
   std::sort(files.begin(), files.end());
 
   if (!tsv) {
-    std::printf("%-55s %7s %7s %9s %9s %9s %9s %7s\n", "document", "KB", "clauses", "classify", "pipeline",
-                "json", "cold", "MB/s");
+    std::printf("%-55s %7s %7s %9s %9s %9s %9s %7s %8s\n", "document", "KB", "clauses", "classify", "pipeline",
+                "json", "cold", "MB/s", "patterns");
   }
   double total_bytes = 0, total_classify = 0, total_pipeline = 0, total_json = 0, total_cold = 0;
   double meta_ms = -1;
@@ -160,6 +162,7 @@ int main(int argc, char** argv) {
     const auto spans = fineprint::SegmentDocument(document.value());
     // The first analysis on a fresh pack: it compiles what it needs.
     double cold_ms = 0;
+    size_t patterns = 0;
     {
       std::unique_ptr<fineprint::Classifier> fresh = compile();
       cold_ms = Fastest(1, [&] {
@@ -167,6 +170,7 @@ int main(int argc, char** argv) {
         std::string json = fineprint::AnalysisToJson(analysis.value(), input);
         (void)json;
       });
+      patterns = fresh->CompiledPatternCount();
     }
     size_t clauses = 0;
     const double classify_ms = Fastest(repeat, [&] {
@@ -182,11 +186,12 @@ int main(int argc, char** argv) {
       (void)json;
     });
     if (tsv) {
-      std::printf("%s\t%zu\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\n", name.c_str(), input.size(), clauses, classify_ms,
-                  pipeline_ms, json_ms, cold_ms);
+      std::printf("%s\t%zu\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%zu\n", name.c_str(), input.size(), clauses, classify_ms,
+                  pipeline_ms, json_ms, cold_ms, patterns);
     } else {
-      std::printf("%-55s %7.1f %7zu %7.2fms %7.2fms %7.2fms %7.2fms %7.1f\n", name.c_str(), input.size() / 1024.0,
-                  clauses, classify_ms, pipeline_ms, json_ms, cold_ms, input.size() / 1e6 / (classify_ms / 1e3));
+      std::printf("%-55s %7.1f %7zu %7.2fms %7.2fms %7.2fms %7.2fms %7.1f %8zu\n", name.c_str(),
+                  input.size() / 1024.0, clauses, classify_ms, pipeline_ms, json_ms, cold_ms,
+                  input.size() / 1e6 / (classify_ms / 1e3), patterns);
     }
     ++documents;
     total_bytes += input.size();
