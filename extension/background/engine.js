@@ -257,13 +257,15 @@ function replyFor(analysis) {
     for (const index of noted) notedClauses[index].findings.push({ severity, explanation });
     return { id, severity, explanation, clauses: noted };
   });
-  // "How other platforms handle this", for the labels this page carries.
-  const labelIds = new Set(notedClauses.flatMap((clause) => clause.labels.map((label) => label.id)));
-  const examples = {};
-  for (const [id, list] of Object.entries(analysis.examples ?? {})) {
-    if (labelIds.has(id)) examples[id] = list;
-  }
-  return { ok: true, clauseCount: analysis.document.clauses, clauses: notedClauses, findings, examples };
+  // "How other platforms handle this": the core lists them for the labels
+  // the page carries only (AnalysisToJson).
+  return {
+    ok: true,
+    clauseCount: analysis.document.clauses,
+    clauses: notedClauses,
+    findings,
+    examples: analysis.examples ?? {},
+  };
 }
 
 // The engine's diff, for the history (history.js).
