@@ -101,13 +101,24 @@ std::string LowerCaseLiterals(std::string_view pattern) {
   return out;
 }
 
-// `text` with ASCII letters lower-cased, from a per-thread cache of the
-// last two texts: a clause's text (and its section heading) is matched
-// against several patterns in a row, so each is lowered once for all of
-// them. The view stays valid until the second call after this one.
-std::string_view LowerCasedText(std::string_view text) {
+bool HasLetterFoldedOntoAscii(std::string_view text);
+
+// A text as the patterns see it: its ASCII letters lower-cased, and whether
+// it holds a letter RE2's Unicode folding maps onto ASCII ones
+// (HasLetterFoldedOntoAscii), which the gates must let through.
+struct LoweredText {
+  std::string_view lowered;
+  bool folds_onto_ascii = false;
+};
+
+// `text` lowered, from a per-thread cache of the last two texts: a clause's
+// text (and its section heading) is matched against several patterns in a
+// row, so each is lowered (and looked through) once for all of them. The
+// view stays valid until the second call after this one.
+LoweredText Lowered(std::string_view text) {
   struct Entry {
     std::string source, lowered;
+    bool folds_onto_ascii = false;
   };
   thread_local Entry entries[2];
   thread_local int next = 0;
@@ -115,7 +126,7 @@ std::string_view LowerCasedText(std::string_view text) {
     // memcmp is undefined on a null pointer, which an empty view may hold.
     if (entry.source.size() == text.size() &&
         (text.empty() || std::memcmp(entry.source.data(), text.data(), text.size()) == 0)) {
-      return entry.lowered;
+      return {entry.lowered, entry.folds_onto_ascii};
     }
   }
   Entry& entry = entries[next];
@@ -125,8 +136,11 @@ std::string_view LowerCasedText(std::string_view text) {
   for (char& c : entry.lowered) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  return entry.lowered;
+  entry.folds_onto_ascii = HasLetterFoldedOntoAscii(text);
+  return {entry.lowered, entry.folds_onto_ascii};
 }
+
+std::string_view LowerCasedText(std::string_view text) { return Lowered(text).lowered; }
 
 struct PrefilterTree;
 // Whether `lowered` (text ASCII-lower-cased) holds what `gate` asks for:
@@ -134,7 +148,6 @@ struct PrefilterTree;
 // text holds a letter RE2 folds onto ASCII (HasLetterFoldedOntoAscii; see
 // LazyPattern::SetGate).
 bool GateAllows(const PrefilterTree& gate, std::string_view lowered);
-bool HasLetterFoldedOntoAscii(std::string_view text);
 
 // A pattern of the pack: parsed (checked) when the pack is loaded, compiled
 // the first time a clause needs it. Most of a pack's patterns are never
@@ -245,16 +258,19 @@ class LazyPattern {
   // A pattern ruled out kMaxRuleOuts times is one many clauses reach, and
   // it is then compiled: on a long-lived engine RE2's DFA, its states
   // built, answers such a pattern faster than the gate, which searches the
-  // text once per literal (a warm classify of Meta's policy, with the
-  // README's callgrind command: gates asked forever cost 6.7% more
-  // instructions than no gates, giving way after 64 rule-outs 2.4%, and a
-  // fresh engine's first X page compiles the same patterns either way).
+  // text once per literal. (Measured with the README's warm-classify
+  // callgrind command, with kMaxRuleOuts changed: asked forever, the gates
+  // cost a warm classify of Meta's policy more than giving way does; and
+  // the patterns column of fineprint_bench_classify shows a fresh engine's
+  // first X page compiling no more patterns with 64 than with no limit.)
   bool RuledOut(std::string_view text) const {
     if (gate_ == nullptr || compiled()) return false;
     if (rule_outs_.load(std::memory_order_relaxed) >= kMaxRuleOuts) return false;
-    const bool ruled_out = !HasLetterFoldedOntoAscii(text) && !GateAllows(*gate_, LowerCasedText(text));
-    if (ruled_out) rule_outs_.fetch_add(1, std::memory_order_relaxed);
-    return ruled_out;
+    const LoweredText lowered = Lowered(text);
+    if (lowered.folds_onto_ascii || GateAllows(*gate_, lowered.lowered)) return false;
+    // A heuristic count: a lost increment between threads does no harm.
+    rule_outs_.store(rule_outs_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return true;
   }
 
   bool FindSpanIn(const RE2& compiled, std::string_view text, std::string_view* span) const {
@@ -1077,10 +1093,9 @@ struct Classifier::Compiled {
   // walks every byte of every clause, one table load per byte, at the
   // speed of its table's fit in the cache: the built-in pack's other
   // patterns' atoms made its table a sixth larger and a warm classify of
-  // Meta's policy slower by about as much, for the same instructions. A
-  // warm engine keeps asking the gates of the patterns they rule out, which
-  // costs little; compiling those after a number of rule-outs did not help
-  // (RE2's DFA is no faster than their gates).
+  // Meta's policy slower by about as much, for the same instructions. (A
+  // pattern its gate keeps ruling out is compiled after a while: see
+  // LazyPattern::RuledOut.)
   std::vector<PatternGate> gates;
   std::vector<std::optional<PrefilterTree>> match_prefilters;  // per rule
   // The literal prefilter in front of the rules: re2::Prefilter derives, per

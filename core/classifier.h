@@ -101,9 +101,10 @@ class Classifier {
   // automaton unless they do not check out (they are then built from the
   // prefilters).
   // A `prepared` made from other text, malformed, or empty, is ignored:
-  // every pattern is then checked as in Create. (The filter and automaton
-  // sections also carry fingerprints of their bytes; a gate line changed
-  // into another well-formed one is used as read.)
+  // every pattern is then checked as in Create. (The filter section also
+  // carries a fingerprint of its bytes and the automaton one of the atoms it
+  // was built for; a gate line changed into another well-formed one is used
+  // as read.)
   static Expected<std::unique_ptr<Classifier>> CreateFromJson(std::string_view rules_json,
                                                               std::string_view prepared);
 
