@@ -442,6 +442,22 @@ bool ReadDecimalThen(std::string_view* text, size_t max_digits, char terminator,
   return true;
 }
 
+// `value` as `size` bytes, little-endian (the prepared form's fixed-width
+// numbers: the automaton's, and the filter's fingerprint).
+void PutBytes(uint64_t value, int size, std::string* out) {
+  for (int k = 0; k < size; ++k) *out += static_cast<char>((value >> (8 * k)) & 0xFF);
+}
+
+// Reads what PutBytes wrote; false when fewer than `size` bytes are left.
+template <typename Number>
+bool TakeBytes(std::string_view* bytes, int size, Number* value) {
+  if (bytes->size() < static_cast<size_t>(size)) return false;
+  *value = 0;
+  for (int k = 0; k < size; ++k) *value |= static_cast<Number>(static_cast<unsigned char>((*bytes)[k])) << (8 * k);
+  bytes->remove_prefix(size);
+  return true;
+}
+
 // Aho-Corasick automaton over the prefilter's lower-cased literal atoms:
 // one table walk per byte finds every atom a clause contains.
 //
@@ -587,12 +603,12 @@ class AtomMatcher {
     // state's atoms as its own then its failure state's, as above: a few
     // bytes per state where the full table is a row of 2-byte entries.
     std::string& out = *written;
-    PutNumber(AtomsFingerprint(atoms), &out);
-    PutNumber(atoms.size(), &out);
-    PutNumber(shift_, &out);
-    PutNumber(first_reporting_, &out);
-    PutNumber(reporting_states_, &out);
-    PutNumber(output_atoms_.size(), &out);
+    PutDecimal(AtomsFingerprint(atoms), &out);
+    PutDecimal(atoms.size(), &out);
+    PutDecimal(shift_, &out);
+    PutDecimal(first_reporting_, &out);
+    PutDecimal(reporting_states_, &out);
+    PutDecimal(output_atoms_.size(), &out);
     out.append(reinterpret_cast<const char*>(columns_.data()), columns_.size());
     for (const int state : order) {
       PutBytes(renumbered[state], 2, &out);
@@ -735,18 +751,7 @@ class AtomMatcher {
 
  private:
   // The written automaton's header numbers: decimal digits and a space.
-  static void PutNumber(uint64_t value, std::string* out) { *out += std::to_string(value) + ' '; }
-  // Its other numbers: `size` bytes, little-endian.
-  static void PutBytes(uint64_t value, int size, std::string* out) {
-    for (int k = 0; k < size; ++k) *out += static_cast<char>((value >> (8 * k)) & 0xFF);
-  }
-  static bool TakeBytes(std::string_view* bytes, int size, uint32_t* value) {
-    if (bytes->size() < static_cast<size_t>(size)) return false;
-    *value = 0;
-    for (int k = 0; k < size; ++k) *value |= static_cast<uint32_t>(static_cast<unsigned char>((*bytes)[k])) << (8 * k);
-    bytes->remove_prefix(size);
-    return true;
-  }
+  static void PutDecimal(uint64_t value, std::string* out) { *out += std::to_string(value) + ' '; }
   // Fingerprint64 of the atoms, each closed by a NUL (atoms are ASCII text).
   static uint64_t AtomsFingerprint(const std::vector<std::string>& atoms) {
     std::string joined;
@@ -1267,18 +1272,14 @@ void Classifier::Compiled::WriteFilter(const std::vector<std::string>& atoms, st
   };
   put_rules(ungated_rules.data());
   for (size_t atom = 0; atom < atoms.size(); ++atom) put_rules(rules_by_atom.data() + atom * rule_words);
-  const uint64_t fingerprint = Fingerprint64(body);
   out->clear();
-  for (int k = 0; k < 8; ++k) *out += static_cast<char>((fingerprint >> (8 * k)) & 0xFF);
+  PutBytes(Fingerprint64(body), 8, out);
   *out += body;
 }
 
 bool Classifier::Compiled::ReadFilter(std::string_view bytes, size_t rule_count, std::vector<std::string>* atoms) {
-  if (bytes.size() < 8) return false;
   uint64_t fingerprint = 0;
-  for (int k = 0; k < 8; ++k) fingerprint |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[k])) << (8 * k);
-  bytes.remove_prefix(8);
-  if (fingerprint != Fingerprint64(bytes)) return false;
+  if (!TakeBytes(&bytes, 8, &fingerprint) || fingerprint != Fingerprint64(bytes)) return false;
   // Whatever fails below leaves the filter empty, for Build to flatten.
   auto fail = [&] {
     atoms->clear();
