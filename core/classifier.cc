@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/little_endian.h"
 #include "core/normalize.h"
 #include "core/out_of_line.h"
 
@@ -439,22 +440,6 @@ bool ReadDecimal(std::string_view* text, size_t max_digits, uint64_t* value) {
 bool ReadDecimalThen(std::string_view* text, size_t max_digits, char terminator, uint64_t* value) {
   if (!ReadDecimal(text, max_digits, value) || text->empty() || text->front() != terminator) return false;
   text->remove_prefix(1);
-  return true;
-}
-
-// `value` as `size` bytes, little-endian (the prepared form's fixed-width
-// numbers: the automaton's, and the filter's fingerprint).
-void PutBytes(uint64_t value, int size, std::string* out) {
-  for (int k = 0; k < size; ++k) *out += static_cast<char>((value >> (8 * k)) & 0xFF);
-}
-
-// Reads what PutBytes wrote; false when fewer than `size` bytes are left.
-template <typename Number>
-bool TakeBytes(std::string_view* bytes, int size, Number* value) {
-  if (bytes->size() < static_cast<size_t>(size)) return false;
-  *value = 0;
-  for (int k = 0; k < size; ++k) *value |= static_cast<Number>(static_cast<unsigned char>((*bytes)[k])) << (8 * k);
-  bytes->remove_prefix(size);
   return true;
 }
 
@@ -903,8 +888,12 @@ struct PatternGate {
 
 // Version 3 added the pattern gates ("gates <count>\n", then a line per
 // pattern: a tree, "-", or "=<rule index>"); version 4 the flattened filter
-// ("filter <length>\n", that many bytes (Compiled::WriteFilter), "\n").
-constexpr std::string_view kPreparedSchema = "fineprint.prefilters/4";
+// ("filter <length>\n", that many bytes (Compiled::WriteFilter), "\n");
+// version 5 the pack itself, first ("pack <length> <fingerprint>\n", that
+// many bytes of RulePackToRecord, "\n"; the fingerprint is the record's
+// Fingerprint64 in hex), so that a new engine parses no JSON.
+constexpr std::string_view kPreparedSchema = "fineprint.prefilters/5";
+constexpr std::string_view kPackSection = "pack ";
 constexpr std::string_view kGatesSection = "gates ";
 constexpr std::string_view kFilterSection = "filter ";
 constexpr std::string_view kMatcherSection = "matcher ";
@@ -994,16 +983,50 @@ bool ReadGateLine(std::string_view* text, size_t rule_count, PatternGate* gate) 
   return true;
 }
 
-// The per-rule trees of `prepared` (from Classifier::Prepare) and its
-// pattern gates, when it was made from exactly `rules_json` and holds one
-// well-formed tree per rule and a gates section; false otherwise. (Whether
-// there is a gate per pattern is for Classifier::Build to tell.)
-bool ReadPrepared(std::string_view prepared, std::string_view rules_json, size_t rule_count,
+// The pack section Classifier::Prepare writes: "pack <length> <hex>\n",
+// the record, "\n".
+std::string PackSection(const RulePack& pack) {
+  const std::string record = RulePackToRecord(pack);
+  char fingerprint[17];
+  std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(Fingerprint64(record)));
+  return std::string(kPackSection) + std::to_string(record.size()) + ' ' + fingerprint + '\n' + record + '\n';
+}
+
+// Reads the pack section at the front of *prepared into *pack; false when
+// it is missing, malformed, or its record does not match its fingerprint.
+bool ReadPackSection(std::string_view* prepared, RulePack* pack) {
+  if (prepared->substr(0, kPackSection.size()) != kPackSection) return false;
+  prepared->remove_prefix(kPackSection.size());
+  uint64_t length = 0;
+  if (!ReadDecimalThen(prepared, 10, ' ', &length) || prepared->size() < 17) return false;
+  char fingerprint[17];
+  std::memcpy(fingerprint, prepared->data(), 16);
+  fingerprint[16] = '\0';
+  prepared->remove_prefix(16);
+  if (prepared->empty() || prepared->front() != '\n') return false;
+  prepared->remove_prefix(1);
+  if (prepared->size() <= length || (*prepared)[length] != '\n') return false;
+  const std::string_view record = prepared->substr(0, length);
+  char expected[17];
+  std::snprintf(expected, sizeof expected, "%016llx", static_cast<unsigned long long>(Fingerprint64(record)));
+  if (std::memcmp(fingerprint, expected, 16) != 0 || !RulePackFromRecord(record, pack)) return false;
+  prepared->remove_prefix(length + 1);
+  return true;
+}
+
+// The pack, per-rule trees and pattern gates of `prepared` (from
+// Classifier::Prepare), when it was made from exactly `rules_json` and
+// holds a sound pack section, one well-formed tree per rule of that pack
+// and a gates section; false otherwise. (Whether there is a gate per
+// pattern is for Classifier::Build to tell.)
+bool ReadPrepared(std::string_view prepared, std::string_view rules_json, RulePack* pack,
                   std::vector<std::optional<PrefilterTree>>* trees, std::vector<PatternGate>* gates,
                   std::string* filter, std::string* matcher) {
   const std::string header = PreparedHeader(rules_json);
   if (prepared.substr(0, header.size()) != header) return false;
   prepared.remove_prefix(header.size());
+  if (!ReadPackSection(&prepared, pack)) return false;
+  const size_t rule_count = pack->rules.size();
   trees->clear();
   trees->reserve(rule_count);
   gates->clear();
@@ -1422,9 +1445,9 @@ Expected<std::string> Classifier::Prepare(std::string_view rules_json) {
   auto pack = ParseRulePack(rules_json);
   if (!pack.ok()) return pack.error();
   Prefilters prefilters;
+  std::string prepared = PreparedHeader(rules_json) + PackSection(pack.value());
   auto built = Build(std::move(pack).value(), nullptr, &prefilters);
   if (!built.ok()) return built.error();
-  std::string prepared = PreparedHeader(rules_json);
   auto write_line = [&](const std::optional<PrefilterTree>& tree) {
     if (tree) {
       WriteTree(*tree, &prepared);
@@ -1456,19 +1479,19 @@ Expected<std::string> Classifier::Prepare(std::string_view rules_json) {
 
 Expected<std::unique_ptr<Classifier>> Classifier::CreateFromJson(std::string_view rules_json,
                                                                  std::string_view prepared) {
-  auto pack = ParseRulePack(rules_json);
-  if (!pack.ok()) return pack.error();
+  // The pack and its prefilters as prepared for this very JSON text; any
+  // damage sends the pack through the full parse and check instead.
+  RulePack prepared_pack;
   Prefilters prefilters;
-  if (prepared.empty() || !ReadPrepared(prepared, rules_json, pack.value().rules.size(), &prefilters.trees,
+  if (!prepared.empty() && ReadPrepared(prepared, rules_json, &prepared_pack, &prefilters.trees,
                                         &prefilters.gates, &prefilters.filter, &prefilters.matcher)) {
-    return Build(std::move(pack).value(), nullptr, nullptr);
+    bool misfit = false;
+    auto built = Build(std::move(prepared_pack), &prefilters, nullptr, &misfit);
+    // Not a gate per pattern: damaged, as the header ties the form to this
+    // very JSON text.
+    if (!misfit) return built;
   }
-  bool misfit = false;
-  auto built = Build(std::move(pack).value(), &prefilters, nullptr, &misfit);
-  if (!misfit) return built;
-  // Not a gate per pattern: damaged, as the header ties the form to this
-  // very JSON text. The pack is then checked in full.
-  pack = ParseRulePack(rules_json);
+  auto pack = ParseRulePack(rules_json);
   if (!pack.ok()) return pack.error();
   return Build(std::move(pack).value(), nullptr, nullptr);
 }

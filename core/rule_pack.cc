@@ -1,9 +1,13 @@
 #include "core/rule_pack.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "core/little_endian.h"
 
 namespace fineprint {
 namespace {
@@ -145,6 +149,124 @@ bool ReadKeyedFile(std::string_view text, const std::string& what, std::string_v
     return false;
   }
   return true;
+}
+
+// The pack record (RulePackToRecord): strings as a 4-byte length and their
+// bytes, counts and ints as 4 bytes, doubles as their 8 IEEE bytes, all
+// little-endian, bools as one byte. Writing and reading share one list of
+// fields (TransferPack), so the two cannot disagree on their order.
+class RecordWriter {
+ public:
+  bool operator()(const std::string& text) {
+    PutBytes(text.size(), 4, &out_);
+    out_.append(text);
+    return true;
+  }
+  bool operator()(int value) {
+    PutBytes(static_cast<uint32_t>(value), 4, &out_);
+    return true;
+  }
+  bool operator()(bool value) {
+    out_ += value ? '\1' : '\0';
+    return true;
+  }
+  bool operator()(double value) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    PutBytes(bits, 8, &out_);
+    return true;
+  }
+  template <typename Item, typename Each>
+  bool List(const std::vector<Item>& items, Each each) {
+    PutBytes(items.size(), 4, &out_);
+    for (const Item& item : items) each(item);
+    return true;
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class RecordReader {
+ public:
+  explicit RecordReader(std::string_view bytes) : bytes_(bytes) {}
+  bool operator()(std::string& text) {
+    uint64_t size = 0;
+    if (!TakeBytes(&bytes_, 4, &size) || size > bytes_.size()) return false;
+    text.assign(bytes_.data(), size);
+    bytes_.remove_prefix(size);
+    return true;
+  }
+  bool operator()(int& value) {
+    uint64_t bits = 0;
+    if (!TakeBytes(&bytes_, 4, &bits)) return false;
+    value = static_cast<int32_t>(static_cast<uint32_t>(bits));
+    return true;
+  }
+  bool operator()(bool& value) {
+    uint64_t byte = 0;
+    if (!TakeBytes(&bytes_, 1, &byte) || byte > 1) return false;
+    value = byte == 1;
+    return true;
+  }
+  bool operator()(double& value) {
+    uint64_t bits = 0;
+    if (!TakeBytes(&bytes_, 8, &bits)) return false;
+    std::memcpy(&value, &bits, sizeof bits);
+    return true;
+  }
+  template <typename Item, typename Each>
+  bool List(std::vector<Item>& items, Each each) {
+    uint64_t count = 0;
+    // Every item takes a byte at least: a larger count is damage, and is
+    // refused before it is allocated.
+    if (!TakeBytes(&bytes_, 4, &count) || count > bytes_.size()) return false;
+    items.resize(count);
+    for (Item& item : items) {
+      if (!each(item)) return false;
+    }
+    return true;
+  }
+  bool AtEnd() const { return bytes_.empty(); }
+
+ private:
+  std::string_view bytes_;
+};
+
+// Every field of `pack`, in record order, through `io` (a RecordWriter with
+// a const pack, or a RecordReader). A field added to RulePack goes here too;
+// rule_pack_test's round trip compares every field.
+template <typename Io, typename Pack>
+bool TransferPack(Io& io, Pack& pack) {
+  auto strings = [&io](auto& list) { return io.List(list, [&io](auto& text) { return io(text); }); };
+  return io(pack.language) && io(pack.version) &&
+         io.List(pack.labels,
+                 [&](auto& label) {
+                   return io(label.id) && io(label.name) && io(label.family) && io(label.primary) &&
+                          io(label.note) && io(label.severity) && io(label.short_slot) && io(label.short_days) &&
+                          io(label.short_severity);
+                 }) &&
+         io.List(pack.rules,
+                 [&](auto& rule) {
+                   return io(rule.id) && io(rule.label) && io(rule.match) && strings(rule.require) &&
+                          strings(rule.exclude) && io(rule.why) && strings(rule.context.previous_labels) &&
+                          io(rule.context.window) && io(rule.context.heading_matches) &&
+                          strings(rule.context.lead_in_labels) && io(rule.context.lead_in_matches) &&
+                          io(rule.context.heading_excludes) && strings(rule.unless_labels) && io(rule.note) &&
+                          io(rule.severity);
+                 }) &&
+         io.List(pack.slots,
+                 [&](auto& slot) {
+                   return io(slot.name) && strings(slot.labels) && io(slot.pattern) && io(slot.kind);
+                 }) &&
+         io.List(pack.findings, [&](auto& finding) {
+           return io(finding.id) && io(finding.severity) && io(finding.explanation) &&
+                  strings(finding.trigger_labels) && io(finding.trigger_matches) &&
+                  strings(finding.companion_labels) && io(finding.companion_slot) &&
+                  io(finding.companion_matches) && io(finding.companion_anywhere_matches) && io(finding.near) &&
+                  io(finding.fires_when_present) && io(finding.min_labelled_clauses);
+         });
 }
 
 }  // namespace
@@ -445,6 +567,18 @@ Expected<ServiceDirectory> ParseServices(std::string_view text) {
     }
   }
   return directory;
+}
+
+std::string RulePackToRecord(const RulePack& pack) {
+  RecordWriter writer;
+  TransferPack(writer, pack);
+  return writer.Take();
+}
+
+bool RulePackFromRecord(std::string_view record, RulePack* pack) {
+  RecordReader reader(record);
+  *pack = RulePack();
+  return TransferPack(reader, *pack) && reader.AtEnd();
 }
 
 }  // namespace fineprint

@@ -169,6 +169,19 @@ Expected<RulePack> ParseRulePack(std::string_view json);
 // The rule pack built into this binary (core/rules/en.json).
 std::string_view BuiltinRulePackJson();
 
+// The pack as a compact record of every field (lengths and bytes, nothing
+// to re-check), for the build-time preparation of the built-in pack
+// (Classifier::Prepare): reading it back costs a small part of parsing the
+// JSON, which was half of a new engine's loading.
+std::string RulePackToRecord(const RulePack& pack);
+
+// The pack RulePackToRecord wrote into `record`; false (*pack then
+// unspecified) when the record is malformed or cut short. Nothing is
+// checked beyond its framing: use it only for a record made from a pack
+// ParseRulePack accepted, tied to that JSON text (the prepared form's
+// header is).
+bool RulePackFromRecord(std::string_view record, RulePack* pack);
+
 // "How other platforms handle this": a short, dated, attributed excerpt of
 // another real policy that carries a label.
 struct PlatformExample {

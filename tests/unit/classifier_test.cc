@@ -618,6 +618,15 @@ std::string OptOutPackJson() {
   return SmallPackJson(R"([{"id": "r", "label": "choice.opt_out", "match": "opt(?:-| )?out", "why": "w"}])");
 }
 
+// Where a prepared form's first rule tree starts: after its header line and
+// its pack section ("pack <length> <fingerprint>\n", the record, "\n").
+size_t FirstTreeAt(const std::string& prepared) {
+  const size_t pack_at = prepared.find('\n') + 1;
+  REQUIRE(prepared.compare(pack_at, 5, "pack ") == 0);
+  const size_t record_at = prepared.find('\n', pack_at) + 1;
+  return record_at + std::stoul(prepared.substr(pack_at + 5)) + 1;
+}
+
 TEST_CASE("The built-in pack's prepared form is the one its JSON gives today", "[classifier][prepared]") {
   // The build remakes it from core/rules/en.json (tools/prepare_rules.cc):
   // this fails if Prepare is not deterministic or the embedding not exact.
@@ -662,7 +671,7 @@ TEST_CASE("A prepared form decides the candidates, and only for the text it was 
   // The rule's prefilter, rewritten to "never": the prepared form is what
   // the classifier goes by (no pattern is parsed to find the prefilter).
   std::string never = prepared.value();
-  const size_t first_tree = never.find('\n') + 1;
+  const size_t first_tree = FirstTreeAt(never);
   never.replace(first_tree, never.find('\n', first_tree) - first_tree, "N");
   auto from_prepared = Classifier::CreateFromJson(json, prepared.value());
   auto from_never = Classifier::CreateFromJson(json, never);
@@ -682,6 +691,41 @@ TEST_CASE("A prepared form decides the candidates, and only for the text it was 
     REQUIRE(classifier.ok());
     CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
   }
+}
+
+TEST_CASE("A prepared form's pack section is the pack, and a damaged one is not used",
+          "[classifier][prepared]") {
+  const std::string json = OptOutPackJson();
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  auto classifier = Classifier::CreateFromJson(json, prepared.value());
+  REQUIRE(classifier.ok());
+  CHECK(RulePackToRecord(classifier.value()->pack()) == RulePackToRecord(ParseRulePack(json).value()));
+  // With the rule's prefilter rewritten to "never", a prepared form is used
+  // only if nothing flags it: a damaged pack record (one byte of the rule's
+  // id changed, so that the record still reads) must send the pack through
+  // the full check, which finds the prefilter afresh.
+  std::string never = prepared.value();
+  const size_t first_tree = FirstTreeAt(never);
+  never.replace(first_tree, never.find('\n', first_tree) - first_tree, "N");
+  auto from_never = Classifier::CreateFromJson(json, never);
+  REQUIRE(from_never.ok());
+  REQUIRE(from_never.value()->Classify("You can opt out.").empty());
+  std::string damaged = never;
+  const size_t rule_id = damaged.find(std::string("\x01\0\0\0r", 5), damaged.find("\npack ")) + 4;
+  REQUIRE(damaged[rule_id] == 'r');
+  damaged[rule_id] = 's';
+  auto from_damaged = Classifier::CreateFromJson(json, damaged);
+  REQUIRE(from_damaged.ok());
+  CHECK(from_damaged.value()->pack().rules.at(0).id == "r");
+  CHECK(from_damaged.value()->Classify("You can opt out.").size() == 1);
+  // A prepared form of version 4 (no pack section) is not read either.
+  std::string old_version = prepared.value();
+  const size_t pack_at = old_version.find('\n') + 1;
+  old_version.erase(pack_at, first_tree - pack_at);
+  auto from_old = Classifier::CreateFromJson(json, old_version);
+  REQUIRE(from_old.ok());
+  CHECK(from_old.value()->Classify("You can opt out.").size() == 1);
 }
 
 // A rule whose require, exclude and slot need literals ("opt out",

@@ -128,6 +128,113 @@ TEST_CASE("ParseRulePack rejects bad context, severities and findings", "[rule_p
   CHECK(bad_finding.error().message == "finding 'f': fires_when must be companion_absent or companion_present");
 }
 
+// Every field of two packs, compared one by one (written apart from the
+// record's own field list, so that a field it leaves out shows here).
+void CheckSamePack(const RulePack& a, const RulePack& b) {
+  CHECK(a.language == b.language);
+  CHECK(a.version == b.version);
+  REQUIRE(a.labels.size() == b.labels.size());
+  for (size_t i = 0; i < a.labels.size(); ++i) {
+    const LabelInfo& x = a.labels[i];
+    const LabelInfo& y = b.labels[i];
+    INFO(x.id);
+    CHECK((x.id == y.id && x.name == y.name && x.family == y.family && x.primary == y.primary &&
+           x.note == y.note && x.severity == y.severity && x.short_slot == y.short_slot &&
+           x.short_days == y.short_days && x.short_severity == y.short_severity));
+  }
+  REQUIRE(a.rules.size() == b.rules.size());
+  for (size_t i = 0; i < a.rules.size(); ++i) {
+    const Rule& x = a.rules[i];
+    const Rule& y = b.rules[i];
+    INFO(x.id);
+    CHECK((x.id == y.id && x.label == y.label && x.match == y.match && x.require == y.require &&
+           x.exclude == y.exclude && x.why == y.why && x.unless_labels == y.unless_labels && x.note == y.note &&
+           x.severity == y.severity));
+    CHECK((x.context.previous_labels == y.context.previous_labels && x.context.window == y.context.window &&
+           x.context.heading_matches == y.context.heading_matches &&
+           x.context.lead_in_labels == y.context.lead_in_labels &&
+           x.context.lead_in_matches == y.context.lead_in_matches &&
+           x.context.heading_excludes == y.context.heading_excludes));
+  }
+  REQUIRE(a.slots.size() == b.slots.size());
+  for (size_t i = 0; i < a.slots.size(); ++i) {
+    const SlotRule& x = a.slots[i];
+    const SlotRule& y = b.slots[i];
+    INFO(x.name);
+    CHECK((x.name == y.name && x.labels == y.labels && x.pattern == y.pattern && x.kind == y.kind));
+  }
+  REQUIRE(a.findings.size() == b.findings.size());
+  for (size_t i = 0; i < a.findings.size(); ++i) {
+    const FindingRule& x = a.findings[i];
+    const FindingRule& y = b.findings[i];
+    INFO(x.id);
+    CHECK((x.id == y.id && x.severity == y.severity && x.explanation == y.explanation &&
+           x.trigger_labels == y.trigger_labels && x.trigger_matches == y.trigger_matches &&
+           x.companion_labels == y.companion_labels && x.companion_slot == y.companion_slot &&
+           x.companion_matches == y.companion_matches &&
+           x.companion_anywhere_matches == y.companion_anywhere_matches && x.near == y.near &&
+           x.fires_when_present == y.fires_when_present && x.min_labelled_clauses == y.min_labelled_clauses));
+  }
+}
+
+TEST_CASE("A pack's record reads back as the same pack, every field", "[rule_pack]") {
+  auto builtin = ParseRulePack(BuiltinRulePackJson());
+  REQUIRE(builtin.ok());
+  // A pack whose fields all differ from their defaults, so that a field the
+  // record drops cannot pass by both sides holding the default.
+  RulePack every_field;
+  every_field.language = "nl";
+  every_field.version = "9";
+  every_field.labels.push_back({"a.b", "Naam", "a", true, "Noot {x} \xF0\x9F\x98\x80", "good", "duration", 90.5, "alert"});
+  Rule rule;
+  rule.id = "r";
+  rule.label = "a.b";
+  rule.match = "m";
+  rule.require = {"q1", ""};
+  rule.exclude = {"e"};
+  rule.why = "w";
+  rule.context = {{"p"}, 3, "h", {"l"}, "lm", "he"};
+  rule.unless_labels = {"u"};
+  rule.note = "n";
+  rule.severity = "caution";
+  every_field.rules.push_back(rule);
+  every_field.slots.push_back({"s", {"a.b"}, "(x)", "duration"});
+  every_field.findings.push_back(
+      {"f", "alert", "x", {"t"}, "tm", {"c"}, "cs", "cm", "cam", 4, true, 2});
+  for (const RulePack* pack : {&builtin.value(), &every_field}) {
+    const std::string record = RulePackToRecord(*pack);
+    RulePack read;
+    REQUIRE(RulePackFromRecord(record, &read));
+    CheckSamePack(read, *pack);
+  }
+}
+
+TEST_CASE("A record cut short, overlong or damaged in its framing is refused", "[rule_pack]") {
+  auto builtin = ParseRulePack(BuiltinRulePackJson());
+  REQUIRE(builtin.ok());
+  const std::string record = RulePackToRecord(builtin.value());
+  RulePack read;
+  // Cut anywhere (every 97th length, and the last few bytes).
+  for (size_t length = 0; length < record.size(); length += (length + 8 < record.size() ? 97 : 1)) {
+    INFO(length);
+    CHECK_FALSE(RulePackFromRecord(record.substr(0, length), &read));
+  }
+  CHECK_FALSE(RulePackFromRecord(record + "x", &read));
+  // A count that could not fit in what is left: refused, not allocated.
+  std::string huge = record;
+  const size_t labels_count_at = 4 + builtin.value().language.size() + 4 + builtin.value().version.size();
+  huge.replace(labels_count_at, 4, "\xff\xff\xff\x7f");
+  CHECK_FALSE(RulePackFromRecord(huge, &read));
+  // A bool that is neither 0 nor 1.
+  RulePack one_label;
+  one_label.labels.push_back({"a", "b", "c", true, "", "info", "", -1, ""});
+  std::string bad_bool = RulePackToRecord(one_label);
+  const size_t primary_at = 4 + 4 + 4 + (4 + 1) + (4 + 1) + (4 + 1);
+  REQUIRE(bad_bool[primary_at] == '\x01');
+  bad_bool[primary_at] = '\x02';
+  CHECK_FALSE(RulePackFromRecord(bad_bool, &read));
+}
+
 TEST_CASE("Every built-in label has a short plain-language note", "[rule_pack]") {
   auto pack = ParseRulePack(BuiltinRulePackJson());
   REQUIRE(pack.ok());
