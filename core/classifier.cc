@@ -737,11 +737,11 @@ class AtomMatcher {
  private:
   // The written automaton's header numbers: decimal digits and a space.
   static void PutDecimal(uint64_t value, std::string* out) { *out += std::to_string(value) + ' '; }
-  // Fingerprint64 of the atoms, each closed by a NUL (atoms are ASCII text).
+  // WordFingerprint64 of the atoms, each closed by a NUL (atoms are ASCII text).
   static uint64_t AtomsFingerprint(const std::vector<std::string>& atoms) {
     std::string joined;
     for (const std::string& atom : atoms) (joined += atom) += '\0';
-    return Fingerprint64(joined);
+    return WordFingerprint64(joined);
   }
 
   bool built_ = false;
@@ -891,7 +891,7 @@ struct PatternGate {
 // ("filter <length>\n", that many bytes (Compiled::WriteFilter), "\n");
 // version 5 the pack itself, first ("pack <length> <fingerprint>\n", that
 // many bytes of RulePackToRecord, "\n"; the fingerprint is the record's
-// Fingerprint64 in hex), so that a new engine parses no JSON.
+// WordFingerprint64 in hex), so that a new engine parses no JSON.
 constexpr std::string_view kPreparedSchema = "fineprint.prefilters/5";
 constexpr std::string_view kPackSection = "pack ";
 constexpr std::string_view kGatesSection = "gates ";
@@ -950,7 +950,7 @@ class NumberReader {
 
 std::string PreparedHeader(std::string_view rules_json) {
   char hash[17];
-  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Fingerprint64(rules_json)));
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(WordFingerprint64(rules_json)));
   return std::string(kPreparedSchema) + ' ' + hash + '\n';
 }
 
@@ -988,7 +988,7 @@ bool ReadGateLine(std::string_view* text, size_t rule_count, PatternGate* gate) 
 std::string PackSection(const RulePack& pack) {
   const std::string record = RulePackToRecord(pack);
   char fingerprint[17];
-  std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(Fingerprint64(record)));
+  std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(WordFingerprint64(record)));
   return std::string(kPackSection) + std::to_string(record.size()) + ' ' + fingerprint + '\n' + record + '\n';
 }
 
@@ -1008,7 +1008,7 @@ bool ReadPackSection(std::string_view* prepared, RulePack* pack) {
   if (prepared->size() <= length || (*prepared)[length] != '\n') return false;
   const std::string_view record = prepared->substr(0, length);
   char expected[17];
-  std::snprintf(expected, sizeof expected, "%016llx", static_cast<unsigned long long>(Fingerprint64(record)));
+  std::snprintf(expected, sizeof expected, "%016llx", static_cast<unsigned long long>(WordFingerprint64(record)));
   if (std::memcmp(fingerprint, expected, 16) != 0 || !RulePackFromRecord(record, pack)) return false;
   prepared->remove_prefix(length + 1);
   return true;
@@ -1296,13 +1296,13 @@ void Classifier::Compiled::WriteFilter(const std::vector<std::string>& atoms, st
   put_rules(ungated_rules.data());
   for (size_t atom = 0; atom < atoms.size(); ++atom) put_rules(rules_by_atom.data() + atom * rule_words);
   out->clear();
-  PutBytes(Fingerprint64(body), 8, out);
+  PutBytes(WordFingerprint64(body), 8, out);
   *out += body;
 }
 
 bool Classifier::Compiled::ReadFilter(std::string_view bytes, size_t rule_count, std::vector<std::string>* atoms) {
   uint64_t fingerprint = 0;
-  if (!TakeBytes(&bytes, 8, &fingerprint) || fingerprint != Fingerprint64(bytes)) return false;
+  if (!TakeBytes(&bytes, 8, &fingerprint) || fingerprint != WordFingerprint64(bytes)) return false;
   // Whatever fails below leaves the filter empty, for Build to flatten.
   auto fail = [&] {
     atoms->clear();

@@ -1,5 +1,7 @@
 #include "core/normalize.h"
 
+#include <cstring>
+
 #include "core/utf8.h"
 
 namespace fineprint {
@@ -284,6 +286,20 @@ uint64_t Fingerprint64(std::string_view bytes) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 0x100000001b3ull;
   }
+  return hash;
+}
+
+uint64_t WordFingerprint64(std::string_view bytes) {
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "words are read little-endian");
+  uint64_t hash = 0xcbf29ce484222325ull;
+  size_t at = 0;
+  for (; at + 8 <= bytes.size(); at += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, bytes.data() + at, sizeof word);
+    hash = (hash ^ word) * 0x100000001b3ull;
+    hash ^= hash >> 29;
+  }
+  for (; at < bytes.size(); ++at) hash = (hash ^ static_cast<unsigned char>(bytes[at])) * 0x100000001b3ull;
   return hash;
 }
 

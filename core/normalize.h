@@ -58,6 +58,16 @@ std::string ComparisonKey(std::string_view text);
 // store it), not cryptographic.
 uint64_t Fingerprint64(std::string_view bytes);
 
+// A fingerprint for integrity checks of data the build prepares (the rule
+// pack's prepared form: its tie to the JSON, its pack record, filter and
+// atoms): FNV-1a's multiply applied to eight bytes at a time, with a shift
+// that carries the high bits down. A new engine hashes ~330 KB this way, in
+// a sixth of Fingerprint64's steps; Fingerprint64 stays the snapshots'
+// clause fingerprint, on which stored histories depend. Reads words
+// little-endian (both targets are), so the build's tool and the engine
+// agree.
+uint64_t WordFingerprint64(std::string_view bytes);
+
 }  // namespace fineprint
 
 #endif  // FINEPRINT_CORE_NORMALIZE_H_

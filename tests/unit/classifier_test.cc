@@ -929,7 +929,7 @@ std::string WithFilterEdited(const std::string& prepared, const std::function<vo
   std::string body = prepared.substr(body_at + 8, length - 8);
   edit(&body);
   if (refingerprint) {
-    const uint64_t value = Fingerprint64(body);
+    const uint64_t value = WordFingerprint64(body);
     for (int k = 0; k < 8; ++k) fingerprint[k] = static_cast<char>((value >> (8 * k)) & 0xFF);
   }
   return prepared.substr(0, length_at) + std::to_string(8 + body.size()) + "\n" + fingerprint + body +

@@ -82,5 +82,24 @@ TEST_CASE("Fingerprints are stable FNV-1a", "[normalize]") {
   CHECK(Fingerprint64("abc") != Fingerprint64("acb"));
 }
 
+TEST_CASE("WordFingerprint64 changes when any one byte does, in whole words and in the tail", "[normalize]") {
+  std::string text;
+  for (int i = 0; i < 29; ++i) text += static_cast<char>('a' + i % 26);  // three words and a 5-byte tail
+  const uint64_t original = WordFingerprint64(text);
+  CHECK(WordFingerprint64(text) == original);
+  for (size_t at = 0; at < text.size(); ++at) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string changed = text;
+      changed[at] = static_cast<char>(changed[at] ^ (1 << bit));
+      INFO(at << " bit " << bit);
+      CHECK(WordFingerprint64(changed) != original);
+    }
+  }
+  // Words swapped, a byte appended or dropped.
+  CHECK(WordFingerprint64(text.substr(8, 8) + text.substr(0, 8) + text.substr(16)) != original);
+  CHECK(WordFingerprint64(text + '\0') != original);
+  CHECK(WordFingerprint64(text.substr(0, text.size() - 1)) != original);
+}
+
 }  // namespace
 }  // namespace fineprint
