@@ -948,10 +948,15 @@ class NumberReader {
   std::string_view bytes_;
 };
 
+// WordFingerprint64 of `bytes` as 16 lower-case hex digits.
+std::string HexFingerprint(std::string_view bytes) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(WordFingerprint64(bytes)));
+  return std::string(hex, 16);
+}
+
 std::string PreparedHeader(std::string_view rules_json) {
-  char hash[17];
-  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(WordFingerprint64(rules_json)));
-  return std::string(kPreparedSchema) + ' ' + hash + '\n';
+  return std::string(kPreparedSchema) + ' ' + HexFingerprint(rules_json) + '\n';
 }
 
 // One line of a prepared form: a tree as WriteTree wrote it, or "-" (none),
@@ -987,9 +992,8 @@ bool ReadGateLine(std::string_view* text, size_t rule_count, PatternGate* gate) 
 // the record, "\n".
 std::string PackSection(const RulePack& pack) {
   const std::string record = RulePackToRecord(pack);
-  char fingerprint[17];
-  std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(WordFingerprint64(record)));
-  return std::string(kPackSection) + std::to_string(record.size()) + ' ' + fingerprint + '\n' + record + '\n';
+  return std::string(kPackSection) + std::to_string(record.size()) + ' ' + HexFingerprint(record) + '\n' + record +
+         '\n';
 }
 
 // Reads the pack section at the front of *prepared into *pack; false when
@@ -998,18 +1002,14 @@ bool ReadPackSection(std::string_view* prepared, RulePack* pack) {
   if (prepared->substr(0, kPackSection.size()) != kPackSection) return false;
   prepared->remove_prefix(kPackSection.size());
   uint64_t length = 0;
-  if (!ReadDecimalThen(prepared, 10, ' ', &length) || prepared->size() < 17) return false;
-  char fingerprint[17];
-  std::memcpy(fingerprint, prepared->data(), 16);
-  fingerprint[16] = '\0';
-  prepared->remove_prefix(16);
-  if (prepared->empty() || prepared->front() != '\n') return false;
-  prepared->remove_prefix(1);
+  if (!ReadDecimalThen(prepared, 10, ' ', &length) || prepared->size() < 17 || (*prepared)[16] != '\n') {
+    return false;
+  }
+  const std::string_view fingerprint = prepared->substr(0, 16);
+  prepared->remove_prefix(17);
   if (prepared->size() <= length || (*prepared)[length] != '\n') return false;
   const std::string_view record = prepared->substr(0, length);
-  char expected[17];
-  std::snprintf(expected, sizeof expected, "%016llx", static_cast<unsigned long long>(WordFingerprint64(record)));
-  if (std::memcmp(fingerprint, expected, 16) != 0 || !RulePackFromRecord(record, pack)) return false;
+  if (fingerprint != HexFingerprint(record) || !RulePackFromRecord(record, pack)) return false;
   prepared->remove_prefix(length + 1);
   return true;
 }

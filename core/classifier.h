@@ -18,10 +18,10 @@
 // start-up whenever its WASM engine starts, and not every pattern is needed
 // on a page, and many it reaches are in clauses lacking their literals. The
 // built-in pack skips even the parse: the build checks its patterns and
-// writes their prefilters, the candidate filter flattened from them and
-// the atom automaton (Prepare, tools/prepare_rules.cc), which
-// CreateFromJson reads back; what a new engine still does is parse the
-// pack's JSON and read those back.
+// writes the pack itself as a record of its fields, their prefilters, the
+// candidate filter flattened from them and the atom automaton (Prepare,
+// tools/prepare_rules.cc), which CreateFromJson reads back; a new engine
+// parses neither JSON nor patterns.
 //
 // A fresh engine's first analysis compiles the patterns it reaches; for
 // the evidence span of a match, RE2 would also compile each pattern's
@@ -89,22 +89,24 @@ class Classifier {
   // check and for the match patterns' prefilter; that is most of start-up,
   // and the extension pays start-up each time its WASM engine starts.
   // Prepare does that work once (the build runs it on the built-in pack:
-  // tools/prepare_rules.cc) and writes the prefilters (of the match
+  // tools/prepare_rules.cc), and the JSON parse too: it writes the parsed
+  // pack as a record (RulePackToRecord), the prefilters (of the match
   // patterns, and every pattern's gate) as text, and the candidate filter
-  // and atom automaton built from them as bytes, tied to the exact JSON
+  // and atom automaton built from them as bytes, all tied to the exact JSON
   // text it read; it fails as ParseRulePack or Create would.
   static Expected<std::string> Prepare(std::string_view rules_json);
 
-  // ParseRulePack(rules_json), then the classifier Create would build,
-  // reading the prefilters and gates from `prepared` (Prepare's output for
-  // the same JSON text) instead of parsing any pattern, and its filter and
-  // automaton unless they do not check out (they are then built from the
-  // prefilters).
-  // A `prepared` made from other text, malformed, or empty, is ignored:
-  // every pattern is then checked as in Create. (The filter section also
-  // carries a fingerprint of its bytes and the automaton one of the atoms it
-  // was built for; a gate line changed into another well-formed one is used
-  // as read.)
+  // The classifier ParseRulePack(rules_json) and Create would give, read
+  // from `prepared` (Prepare's output for the same JSON text): the pack
+  // from its record, the prefilters and gates instead of parsing any
+  // pattern, and the filter and automaton unless they do not check out
+  // (they are then built from the prefilters).
+  // A `prepared` made from other text, malformed, or empty, or whose pack
+  // record is damaged, is ignored: the JSON is then parsed and every
+  // pattern checked as in Create. (The pack record and the filter carry a
+  // fingerprint of their bytes and the automaton one of the atoms it was
+  // built for; a gate line changed into another well-formed one is used as
+  // read.)
   static Expected<std::unique_ptr<Classifier>> CreateFromJson(std::string_view rules_json,
                                                               std::string_view prepared);
 

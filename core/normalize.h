@@ -60,12 +60,11 @@ uint64_t Fingerprint64(std::string_view bytes);
 
 // A fingerprint for integrity checks of data the build prepares (the rule
 // pack's prepared form: its tie to the JSON, its pack record, filter and
-// atoms): FNV-1a's multiply applied to eight bytes at a time, with a shift
-// that carries the high bits down. A new engine hashes ~330 KB this way, in
-// a sixth of Fingerprint64's steps; Fingerprint64 stays the snapshots'
-// clause fingerprint, on which stored histories depend. Reads words
-// little-endian (both targets are), so the build's tool and the engine
-// agree.
+// atoms, hashed by every new engine): FNV-1a's multiply applied to eight
+// bytes at a time instead of one, with a shift that carries the high bits
+// down. Fingerprint64 stays the snapshots' clause fingerprint, on which
+// stored histories depend. Reads words little-endian (both targets are),
+// so the build's tool and the engine agree.
 uint64_t WordFingerprint64(std::string_view bytes);
 
 }  // namespace fineprint

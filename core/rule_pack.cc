@@ -219,12 +219,15 @@ class RecordReader {
   template <typename Item, typename Each>
   bool List(std::vector<Item>& items, Each each) {
     uint64_t count = 0;
-    // Every item takes a byte at least: a larger count is damage, and is
-    // refused before it is allocated.
-    if (!TakeBytes(&bytes_, 4, &count) || count > bytes_.size()) return false;
-    items.resize(count);
-    for (Item& item : items) {
-      if (!each(item)) return false;
+    // Every item takes four bytes at least (a string's length): a larger
+    // count is damage, refused before anything is allocated; and items are
+    // added as they are read, so a count that fits the bytes but not the
+    // items allocates no more than the bytes could hold.
+    if (!TakeBytes(&bytes_, 4, &count) || count > bytes_.size() / 4) return false;
+    items.clear();
+    for (uint64_t n = 0; n < count; ++n) {
+      items.emplace_back();
+      if (!each(items.back())) return false;
     }
     return true;
   }
@@ -235,8 +238,9 @@ class RecordReader {
 };
 
 // Every field of `pack`, in record order, through `io` (a RecordWriter with
-// a const pack, or a RecordReader). A field added to RulePack goes here too;
-// rule_pack_test's round trip compares every field.
+// a const pack, or a RecordReader). A field added to RulePack goes here too:
+// rule_pack_test counts each struct's fields at compile time and compares
+// every one after a round trip.
 template <typename Io, typename Pack>
 bool TransferPack(Io& io, Pack& pack) {
   auto strings = [&io](auto& list) { return io.List(list, [&io](auto& text) { return io(text); }); };

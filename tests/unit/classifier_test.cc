@@ -10,6 +10,7 @@
 
 #include "core/document.h"
 #include "core/normalize.h"
+#include "tests/unit/rule_pack_test_util.h"
 
 namespace fineprint {
 namespace {
@@ -700,7 +701,7 @@ TEST_CASE("A prepared form's pack section is the pack, and a damaged one is not 
   REQUIRE(prepared.ok());
   auto classifier = Classifier::CreateFromJson(json, prepared.value());
   REQUIRE(classifier.ok());
-  CHECK(RulePackToRecord(classifier.value()->pack()) == RulePackToRecord(ParseRulePack(json).value()));
+  CheckSamePack(classifier.value()->pack(), ParseRulePack(json).value());
   // With the rule's prefilter rewritten to "never", a prepared form is used
   // only if nothing flags it: a damaged pack record (one byte of the rule's
   // id changed, so that the record still reads) must send the pack through
@@ -719,6 +720,13 @@ TEST_CASE("A prepared form's pack section is the pack, and a damaged one is not 
   REQUIRE(from_damaged.ok());
   CHECK(from_damaged.value()->pack().rules.at(0).id == "r");
   CHECK(from_damaged.value()->Classify("You can opt out.").size() == 1);
+  // A record not closed by its newline (the section's framing) is not read.
+  std::string unclosed = never;
+  REQUIRE(unclosed[first_tree - 1] == '\n');
+  unclosed[first_tree - 1] = 'x';
+  auto from_unclosed = Classifier::CreateFromJson(json, unclosed);
+  REQUIRE(from_unclosed.ok());
+  CHECK(from_unclosed.value()->Classify("You can opt out.").size() == 1);
   // A prepared form of version 4 (no pack section) is not read either.
   std::string old_version = prepared.value();
   const size_t pack_at = old_version.find('\n') + 1;

@@ -95,6 +95,12 @@ TEST_CASE("WordFingerprint64 changes when any one byte does, in whole words and 
       CHECK(WordFingerprint64(changed) != original);
     }
   }
+  // The top bit flipped in two words at once: without the shift that
+  // carries high bits down, the two flips cancel out.
+  std::string two_top_bits = text;
+  two_top_bits[7] = static_cast<char>(two_top_bits[7] ^ 0x80);
+  two_top_bits[15] = static_cast<char>(two_top_bits[15] ^ 0x80);
+  CHECK(WordFingerprint64(two_top_bits) != original);
   // Words swapped, a byte appended or dropped.
   CHECK(WordFingerprint64(text.substr(8, 8) + text.substr(0, 8) + text.substr(16)) != original);
   CHECK(WordFingerprint64(text + '\0') != original);

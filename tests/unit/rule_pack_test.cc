@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "tests/unit/rule_pack_test_util.h"
+
 namespace fineprint {
 namespace {
 
@@ -126,55 +128,6 @@ TEST_CASE("ParseRulePack rejects bad context, severities and findings", "[rule_p
                     "companion_labels": ["choice.opt_out"]}]})");
   REQUIRE_FALSE(bad_finding.ok());
   CHECK(bad_finding.error().message == "finding 'f': fires_when must be companion_absent or companion_present");
-}
-
-// Every field of two packs, compared one by one (written apart from the
-// record's own field list, so that a field it leaves out shows here).
-void CheckSamePack(const RulePack& a, const RulePack& b) {
-  CHECK(a.language == b.language);
-  CHECK(a.version == b.version);
-  REQUIRE(a.labels.size() == b.labels.size());
-  for (size_t i = 0; i < a.labels.size(); ++i) {
-    const LabelInfo& x = a.labels[i];
-    const LabelInfo& y = b.labels[i];
-    INFO(x.id);
-    CHECK((x.id == y.id && x.name == y.name && x.family == y.family && x.primary == y.primary &&
-           x.note == y.note && x.severity == y.severity && x.short_slot == y.short_slot &&
-           x.short_days == y.short_days && x.short_severity == y.short_severity));
-  }
-  REQUIRE(a.rules.size() == b.rules.size());
-  for (size_t i = 0; i < a.rules.size(); ++i) {
-    const Rule& x = a.rules[i];
-    const Rule& y = b.rules[i];
-    INFO(x.id);
-    CHECK((x.id == y.id && x.label == y.label && x.match == y.match && x.require == y.require &&
-           x.exclude == y.exclude && x.why == y.why && x.unless_labels == y.unless_labels && x.note == y.note &&
-           x.severity == y.severity));
-    CHECK((x.context.previous_labels == y.context.previous_labels && x.context.window == y.context.window &&
-           x.context.heading_matches == y.context.heading_matches &&
-           x.context.lead_in_labels == y.context.lead_in_labels &&
-           x.context.lead_in_matches == y.context.lead_in_matches &&
-           x.context.heading_excludes == y.context.heading_excludes));
-  }
-  REQUIRE(a.slots.size() == b.slots.size());
-  for (size_t i = 0; i < a.slots.size(); ++i) {
-    const SlotRule& x = a.slots[i];
-    const SlotRule& y = b.slots[i];
-    INFO(x.name);
-    CHECK((x.name == y.name && x.labels == y.labels && x.pattern == y.pattern && x.kind == y.kind));
-  }
-  REQUIRE(a.findings.size() == b.findings.size());
-  for (size_t i = 0; i < a.findings.size(); ++i) {
-    const FindingRule& x = a.findings[i];
-    const FindingRule& y = b.findings[i];
-    INFO(x.id);
-    CHECK((x.id == y.id && x.severity == y.severity && x.explanation == y.explanation &&
-           x.trigger_labels == y.trigger_labels && x.trigger_matches == y.trigger_matches &&
-           x.companion_labels == y.companion_labels && x.companion_slot == y.companion_slot &&
-           x.companion_matches == y.companion_matches &&
-           x.companion_anywhere_matches == y.companion_anywhere_matches && x.near == y.near &&
-           x.fires_when_present == y.fires_when_present && x.min_labelled_clauses == y.min_labelled_clauses));
-  }
 }
 
 TEST_CASE("A pack's record reads back as the same pack, every field", "[rule_pack]") {
