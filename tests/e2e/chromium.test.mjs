@@ -8,18 +8,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Message } from '../../extension/shared/messages.js';
 import { repoRoot } from '../../scripts/build-extension.mjs';
-import { launchChromiumWithExtension, readHighlights } from './support/chromium.mjs';
+import { KNOWN_URLS, launchChromiumWithExtension, readHighlights, routeKnownUrls } from './support/chromium.mjs';
 import { AI_TRAINING_LABELS, AI_TRAINING_PHRASE, X_PRIVACY_2024, startPageServer } from './support/pages.mjs';
 import { describeTiming, findMarkedPhraseInPage, isSettled, lastStartToPaintedInPage } from './support/status.mjs';
 
 const artifactsDir = path.join(repoRoot, 'test-artifacts');
 
-// Known policy URLs (manifest content_scripts[0]) and the test page each
-// one is answered with.
-const KNOWN_URLS = {
-  'https://x.com/en/privacy': '/x-privacy',
-  'https://www.facebook.com/privacy/policy/': '/meta-privacy',
-};
 
 const findMarkedPhrase = (page, phrase) => page.evaluate(findMarkedPhraseInPage, phrase);
 
@@ -51,11 +45,7 @@ describe('Fineprint in Chromium', () => {
     await mkdir(artifactsDir, { recursive: true });
     server = await startPageServer();
     browser = await launchChromiumWithExtension();
-    for (const [url, pathname] of Object.entries(KNOWN_URLS)) {
-      await browser.context.route(url, (route) =>
-        route.fulfill({ contentType: 'text/html; charset=utf-8', body: server.renderedPage(pathname) }),
-      );
-    }
+    await routeKnownUrls(browser.context, server);
   });
 
   after(async () => {

@@ -14,6 +14,23 @@ import { readHighlightsInPage } from './status.mjs';
 const CHROMIUM_BINARIES = [process.env.FINEPRINT_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'];
 
 
+// Known policy URLs (manifest content_scripts[0]) and the test page each
+// is answered with (startPageServer's pathnames): nothing reaches the
+// network.
+export const KNOWN_URLS = {
+  'https://x.com/en/privacy': '/x-privacy',
+  'https://www.facebook.com/privacy/policy/': '/meta-privacy',
+};
+
+// Answers each of KNOWN_URLS in `context` with the page `server` renders.
+export async function routeKnownUrls(context, server) {
+  for (const [url, pathname] of Object.entries(KNOWN_URLS)) {
+    await context.route(url, (route) =>
+      route.fulfill({ contentType: 'text/html; charset=utf-8', body: server.renderedPage(pathname) }),
+    );
+  }
+}
+
 export async function launchChromiumWithExtension() {
   // dist/chromium-test: the Chromium build plus host access to 127.0.0.1,
   // standing in for the activeTab grant a real click on the toolbar gives.
