@@ -25,7 +25,7 @@
 // more to compile, and 3 when the run did not include it (--only, --corpus).
 //
 // --tsv prints one tab-separated line per document instead (name, bytes,
-// clauses, classify, pipeline, json, cold ms, patterns) after a "compile<TAB>ms" line:
+// clauses, classify, pipeline, json, cold ms) after a "compile<TAB>ms" line:
 // bench/wasm_bench.mjs reads it to compare native and WASM in one run.
 #include <algorithm>
 #include <ctime>
@@ -186,8 +186,8 @@ int main(int argc, char** argv) {
       (void)json;
     });
     if (tsv) {
-      std::printf("%s\t%zu\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%zu\n", name.c_str(), input.size(), clauses, classify_ms,
-                  pipeline_ms, json_ms, cold_ms, patterns);
+      std::printf("%s\t%zu\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\n", name.c_str(), input.size(), clauses, classify_ms,
+                  pipeline_ms, json_ms, cold_ms);
     } else {
       std::printf("%-55s %7.1f %7zu %7.2fms %7.2fms %7.2fms %7.2fms %7.1f %8zu\n", name.c_str(),
                   input.size() / 1024.0, clauses, classify_ms, pipeline_ms, json_ms, cold_ms,

@@ -15,16 +15,17 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { corpusRoot, nativeCli, repoRoot } from '../tests/wasm/helpers.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE = 'usage: node scripts/audit-precision.mjs [--rules PACK.json]';
+const args = process.argv.slice(2);
+if (args.includes('--help') || !(args.length === 0 || (args.length === 2 && args[0] === '--rules'))) {
+  console.log(USAGE);
+  process.exit(args.includes('--help') ? 0 : 2);
+}
 const auditDir = path.join(repoRoot, 'tests/data/precision-audit');
-const corpusPolicies = path.resolve(repoRoot, '../shared/corpus/policies');
-const nativeBuildDir = process.env.FINEPRINT_NATIVE_BUILD_DIR
-  ? path.resolve(process.env.FINEPRINT_NATIVE_BUILD_DIR)
-  : path.join(repoRoot, 'build/native');
-const rulesAt = process.argv.indexOf('--rules');
-const pack = rulesAt > 0 ? path.resolve(process.argv[rulesAt + 1]) : path.join(repoRoot, 'core/rules/en.json');
+const corpusPolicies = path.join(corpusRoot, 'policies');
+const pack = args.length === 2 ? path.resolve(args[1]) : path.join(repoRoot, 'core/rules/en.json');
 
 // Clause texts as the audit holds them: white space folded.
 const fold = (text) => text.replace(/\s+/g, ' ').trim();
@@ -56,7 +57,7 @@ const count = (label) => {
 const given = new Set();
 for (const document of documents) {
   const analysis = JSON.parse(
-    execFileSync(path.join(nativeBuildDir, 'fineprint'), ['analyze', '--format', 'json', '--rules', pack,
+    execFileSync(nativeCli, ['analyze', '--format', 'json', '--rules', pack,
       path.join(corpusPolicies, document)], { encoding: 'utf8', maxBuffer: 64 << 20 }),
   );
   for (const clause of analysis.clauses) {
@@ -88,4 +89,4 @@ for (const label of [...counts.keys()].sort()) {
 }
 row('ALL primary', total);
 console.log(`audited labels no longer given: ${lost.correct} correct, ${lost.wrong} wrong, ${lost.unsure} unsure`);
-console.log(`${documents.length} documents (${wholeDocuments.size} audited whole), ${verdicts.size} audited labels`);
+console.log(`${documents.length} documents (${wholeDocuments.size} audited whole), ${audit.length} audit rows, ${verdicts.size} distinct (document, label, clause)`);

@@ -14,7 +14,6 @@ import { describeTiming, findMarkedPhraseInPage, isSettled, lastStartToPaintedIn
 
 const artifactsDir = path.join(repoRoot, 'test-artifacts');
 
-
 const findMarkedPhrase = (page, phrase) => page.evaluate(findMarkedPhraseInPage, phrase);
 
 async function waitForValue(check, { timeoutMs = 20_000, intervalMs = 50, what = 'a condition' } = {}) {

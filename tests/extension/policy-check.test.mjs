@@ -12,8 +12,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { describe, test } from 'node:test';
-import { marked } from 'marked';
 import { repoRoot } from '../../scripts/build-extension.mjs';
+import { blocksOfMarkdown } from '../wasm/helpers.mjs';
 
 const corpusRoot = path.resolve(repoRoot, '..', 'shared', 'corpus', 'policies');
 
@@ -26,49 +26,6 @@ function loadPolicyCheck() {
 const looksLikePolicy = loadPolicyCheck();
 // The length gate, as the check defines it: the tests below sit on either side of it.
 const MIN_CHARS = Number(/const MIN_CHARS = ([\d_]+);/.exec(policyCheckSource)[1].replace(/_/g, ''));
-
-// Inline Markdown tokens as the text a browser shows for them.
-function plainText(tokens) {
-  return tokens.map((token) => (token.tokens ? plainText(token.tokens) : token.type === 'br' ? '\n' : token.text ?? '')).join('');
-}
-
-// The blocks extractBlocks would make of the page Markdown renders to: one
-// per heading, paragraph, list item (with its nesting depth) and table cell.
-function blocksOf(markdown) {
-  const blocks = [];
-  const walk = (tokens, listDepth) => {
-    for (const token of tokens) {
-      switch (token.type) {
-        case 'heading':
-          blocks.push({ kind: 'heading', level: token.depth, text: plainText(token.tokens) });
-          break;
-        case 'paragraph':
-        case 'text':
-          blocks.push({ kind: listDepth > 0 ? 'list_item' : 'paragraph', level: listDepth, text: plainText(token.tokens ?? [token]) });
-          break;
-        case 'list':
-          for (const item of token.items) walk(item.tokens, listDepth + 1);
-          break;
-        case 'blockquote':
-          walk(token.tokens, listDepth);
-          break;
-        case 'table':
-          for (const cell of [...token.header, ...token.rows.flat()]) {
-            blocks.push({ kind: 'table_cell', level: 0, text: plainText(cell.tokens) });
-          }
-          break;
-        case 'code':
-        case 'html':
-          blocks.push({ kind: 'paragraph', level: 0, text: token.text });
-          break;
-        default:
-          break; // space, hr
-      }
-    }
-  };
-  walk(marked.lexer(markdown), 0);
-  return blocks.filter((block) => block.text.trim() !== '');
-}
 
 const paragraphs = (...texts) => texts.map((text) => ({ kind: 'paragraph', level: 0, text }));
 const heading = (text, level = 1) => ({ kind: 'heading', level, text });
@@ -93,7 +50,7 @@ describe('every corpus document passes', () => {
       const title = `${service} ${type}`.replace(/-/g, ' ');
       for (const version of versions) {
         const markdown = readFileSync(path.join(corpusRoot, service, type, version), 'utf8');
-        const verdict = looksLikePolicy(title, blocksOf(markdown));
+        const verdict = looksLikePolicy(title, blocksOfMarkdown(markdown));
         t.diagnostic(`${version}: ${verdict.why}`);
         assert.deepEqual({ version, policy: verdict.policy }, { version, policy: true }, verdict.why);
         assert.match(verdict.why, /^policy language \d+\.\d\d per 1000 characters$/);
@@ -259,7 +216,7 @@ describe('pages that are not policies fail, at the gate meant for them', () => {
 });
 
 describe('each gate decides on its own', () => {
-  const xPrivacy = blocksOf(readFileSync(path.join(corpusRoot, 'x-twitter/privacy-policy/2024-11-16.md'), 'utf8'));
+  const xPrivacy = blocksOfMarkdown(readFileSync(path.join(corpusRoot, 'x-twitter/privacy-policy/2024-11-16.md'), 'utf8'));
 
   test('a real policy under a title and headings that name no policy fails', () => {
     const unnamed = xPrivacy.filter((block) => block.kind !== 'heading');

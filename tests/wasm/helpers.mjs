@@ -103,21 +103,39 @@ function plainText(tokens) {
   return tokens.map((token) => (token.tokens ? plainText(token.tokens) : token.type === 'br' ? '\n' : token.text ?? '')).join('');
 }
 
-// The blocks the content script would extract from the page a corpus
-// document renders to: one per heading, paragraph, list item and table cell
-// (what the extension sends the engine; the tests and benchmarks that time
-// the extension's path use it).
+// The blocks the content script's extractBlocks would make of the page a
+// corpus document renders to: one per heading, paragraph, list item (with
+// its nesting depth), table cell, and code or HTML block. What the extension
+// sends the engine; the tests and benchmarks of that path use it.
 export function blocksOfMarkdown(markdown) {
   const blocks = [];
   const walk = (tokens, listDepth) => {
     for (const token of tokens) {
-      if (token.type === 'heading') blocks.push({ kind: 'heading', level: token.depth, text: plainText(token.tokens) });
-      else if (token.type === 'paragraph' || token.type === 'text') {
-        blocks.push({ kind: listDepth > 0 ? 'list_item' : 'paragraph', level: listDepth, text: plainText(token.tokens ?? [token]) });
-      } else if (token.type === 'list') for (const item of token.items) walk(item.tokens, listDepth + 1);
-      else if (token.type === 'blockquote') walk(token.tokens, listDepth);
-      else if (token.type === 'table') {
-        for (const cell of [...token.header, ...token.rows.flat()]) blocks.push({ kind: 'table_cell', level: 0, text: plainText(cell.tokens) });
+      switch (token.type) {
+        case 'heading':
+          blocks.push({ kind: 'heading', level: token.depth, text: plainText(token.tokens) });
+          break;
+        case 'paragraph':
+        case 'text':
+          blocks.push({ kind: listDepth > 0 ? 'list_item' : 'paragraph', level: listDepth, text: plainText(token.tokens ?? [token]) });
+          break;
+        case 'list':
+          for (const item of token.items) walk(item.tokens, listDepth + 1);
+          break;
+        case 'blockquote':
+          walk(token.tokens, listDepth);
+          break;
+        case 'table':
+          for (const cell of [...token.header, ...token.rows.flat()]) {
+            blocks.push({ kind: 'table_cell', level: 0, text: plainText(cell.tokens) });
+          }
+          break;
+        case 'code':
+        case 'html':
+          blocks.push({ kind: 'paragraph', level: 0, text: token.text });
+          break;
+        default:
+          break; // space, hr
       }
     }
   };
