@@ -104,22 +104,13 @@ std::string LowerCaseLiterals(std::string_view pattern) {
 
 bool HasLetterFoldedOntoAscii(std::string_view text);
 
-// A text as the patterns see it: its ASCII letters lower-cased, and whether
-// it holds a letter RE2's Unicode folding maps onto ASCII ones
-// (HasLetterFoldedOntoAscii), which the gates must let through.
-struct LoweredText {
-  std::string_view lowered;
-  bool folds_onto_ascii = false;
-};
-
-// `text` lowered, from a per-thread cache of the last two texts: a clause's
-// text (and its section heading) is matched against several patterns in a
-// row, so each is lowered (and looked through) once for all of them. The
-// view stays valid until the second call after this one.
-LoweredText Lowered(std::string_view text) {
+// `text` with its ASCII letters lower-cased, from a per-thread cache of the
+// last two texts: a clause's text (and its section heading) is matched
+// against several patterns in a row, so each is lowered once for all of
+// them. The view stays valid until the second call after this one.
+std::string_view LowerCasedText(std::string_view text) {
   struct Entry {
     std::string source, lowered;
-    bool folds_onto_ascii = false;
   };
   thread_local Entry entries[2];
   thread_local int next = 0;
@@ -127,7 +118,7 @@ LoweredText Lowered(std::string_view text) {
     // memcmp is undefined on a null pointer, which an empty view may hold.
     if (entry.source.size() == text.size() &&
         (text.empty() || std::memcmp(entry.source.data(), text.data(), text.size()) == 0)) {
-      return {entry.lowered, entry.folds_onto_ascii};
+      return entry.lowered;
     }
   }
   Entry& entry = entries[next];
@@ -137,11 +128,8 @@ LoweredText Lowered(std::string_view text) {
   for (char& c : entry.lowered) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  entry.folds_onto_ascii = HasLetterFoldedOntoAscii(text);
-  return {entry.lowered, entry.folds_onto_ascii};
+  return entry.lowered;
 }
-
-std::string_view LowerCasedText(std::string_view text) { return Lowered(text).lowered; }
 
 struct PrefilterTree;
 // Whether `lowered` (text ASCII-lower-cased) holds what `gate` asks for:
@@ -267,8 +255,10 @@ class LazyPattern {
   bool RuledOut(std::string_view text) const {
     if (gate_ == nullptr || compiled()) return false;
     if (rule_outs_.load(std::memory_order_relaxed) >= kMaxRuleOuts) return false;
-    const LoweredText lowered = Lowered(text);
-    if (lowered.folds_onto_ascii || GateAllows(*gate_, lowered.lowered)) return false;
+    // The letters folded onto ASCII are looked for only when the gate
+    // would rule the text out: at most kMaxRuleOuts times a pattern, not
+    // for every clause a compiled pattern runs on.
+    if (GateAllows(*gate_, LowerCasedText(text)) || HasLetterFoldedOntoAscii(text)) return false;
     // A heuristic count: a lost increment between threads does no harm.
     rule_outs_.store(rule_outs_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return true;
@@ -1485,11 +1475,10 @@ Expected<std::unique_ptr<Classifier>> Classifier::CreateFromJson(std::string_vie
   Prefilters prefilters;
   if (!prepared.empty() && ReadPrepared(prepared, rules_json, &prepared_pack, &prefilters.trees,
                                         &prefilters.gates, &prefilters.filter, &prefilters.matcher)) {
-    bool misfit = false;
-    auto built = Build(std::move(prepared_pack), &prefilters, nullptr, &misfit);
-    // Not a gate per pattern: damaged, as the header ties the form to this
-    // very JSON text.
-    if (!misfit) return built;
+    // With a prepared form, Build fails only when there is not a gate per
+    // pattern: damaged, as the header ties the form to this very JSON text.
+    auto built = Build(std::move(prepared_pack), &prefilters, nullptr);
+    if (built.ok()) return built;
   }
   auto pack = ParseRulePack(rules_json);
   if (!pack.ok()) return pack.error();
@@ -1502,7 +1491,7 @@ size_t Classifier::CompiledPatternCount() const {
 }
 
 Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilters* prepared,
-                                                        Prefilters* trees_out, bool* prepared_misfit) {
+                                                        Prefilters* trees_out) {
   std::unique_ptr<Classifier> classifier(new Classifier(std::move(pack)));
   Compiled& compiled = *classifier->compiled_;
 
@@ -1570,18 +1559,15 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       if (want_prefilter) trees.push_back(std::move(tree));
       if (capture_groups != nullptr) *capture_groups = parsed.Regexp()->NumCaptures();
     } else {
-      // RE2's own parse step, as RE2 runs it, and its error text
-      // (RE2::error() is RegexpStatus::Text()): an RE2 would go on to
-      // simplify and start compiling, a third of the check's cost.
+      // A pattern met (and checked) before, whose capture groups a slot
+      // needs counted: RE2's parse step alone counts them.
       re2::RegexpStatus status;
       re2::Regexp* parsed = re2::Regexp::Parse(
           pattern, static_cast<re2::Regexp::ParseFlags>(parse_only.ParseFlags()), &status);
-      if (parsed == nullptr) {
-        if (shared == nullptr) pool.erase({pattern, captures});
-        return Error{owner + ": " + field + " pattern does not compile: " + status.Text()};
+      if (parsed != nullptr) {
+        *capture_groups = parsed->NumCaptures();
+        parsed->Decref();
       }
-      if (capture_groups != nullptr) *capture_groups = parsed->NumCaptures();
-      parsed->Decref();
     }
     if (shared == nullptr) {
       compiled.patterns.push_back(
@@ -1659,7 +1645,6 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     if (auto ok = add_finding(finding); !ok.ok()) return ok.error();
   }
   if (prepared != nullptr && prepared->gates.size() != compiled.patterns.size()) {
-    if (prepared_misfit != nullptr) *prepared_misfit = true;
     return Error{"rule pack: the prepared form has not a gate per pattern"};
   }
   const std::vector<std::optional<PrefilterTree>>& rule_trees = prepared != nullptr ? prepared->trees : trees;

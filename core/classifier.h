@@ -152,12 +152,11 @@ class Classifier {
   struct Prefilters;  // per rule, its match pattern's prefilter; per pattern, its gate
   explicit Classifier(RulePack pack);
   // Create's work. With `prepared`, patterns are taken as checked and the
-  // prefilters and gates as given (both are moved out of it); should
-  // it not hold a gate per pattern, Build fails and sets *prepared_misfit.
-  // Otherwise each pattern is parsed, and *trees_out (when not null)
-  // receives the prefilters and gates found.
-  static Expected<std::unique_ptr<Classifier>> Build(RulePack pack, Prefilters* prepared, Prefilters* trees_out,
-                                                     bool* prepared_misfit = nullptr);
+  // prefilters and gates as given (both are moved out of it), and Build
+  // fails only if it does not hold a gate per pattern. Otherwise each
+  // pattern is parsed, and *trees_out (when not null) receives the
+  // prefilters and gates found.
+  static Expected<std::unique_ptr<Classifier>> Build(RulePack pack, Prefilters* prepared, Prefilters* trees_out);
   // Text-only labels of one clause from its candidate rules; context rules
   // are skipped and their indices appended to *context_candidates.
   // `heading` is the text of the clause's section heading ("" when none).

@@ -727,8 +727,9 @@ TEST_CASE("A prepared form's pack section is the pack, and a damaged one is not 
   auto from_unclosed = Classifier::CreateFromJson(json, unclosed);
   REQUIRE(from_unclosed.ok());
   CHECK(from_unclosed.value()->Classify("You can opt out.").size() == 1);
-  // A prepared form of version 4 (no pack section) is not read either.
-  std::string old_version = prepared.value();
+  // A prepared form without its pack section (as version 4 had) is not
+  // read either: made from `never`, it would lose the opt-out if it were.
+  std::string old_version = never;
   const size_t pack_at = old_version.find('\n') + 1;
   old_version.erase(pack_at, first_tree - pack_at);
   auto from_old = Classifier::CreateFromJson(json, old_version);
@@ -856,8 +857,9 @@ TEST_CASE("A prepared form brings the pattern gates, and a damaged one is not us
   std::string unreadable = prepared.value();
   unreadable.replace(exclude_at, exclude_length, "N a11:arbitration");  // "never", then left-over bytes
   // The match pattern's gate names its rule's prefilter: here a rule the
-  // pack lacks.
-  std::string no_rule = prepared.value();
+  // pack lacks (from `never` too, so that a form used despite it would lose
+  // the exclusion rather than pass).
+  std::string no_rule = never;
   const auto [match_at, match_length] = GateLine(no_rule, 0);
   REQUIRE(no_rule.substr(match_at, match_length) == "=0");
   no_rule.replace(match_at, match_length, "=1");
