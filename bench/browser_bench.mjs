@@ -18,6 +18,12 @@
 // performance.measure, of the analysis in the engine and of the engine's
 // creation. Targets (issue 5): X < 150 ms, Meta < 500 ms, WASM start-up
 // included.
+//
+// FINEPRINT_CHROMIUM_ARGS adds Chromium switches, for experiments: with
+// "--js-flags=--liftoff-only" (V8 never recompiles WebAssembly with its
+// optimising compiler) a cold X page painted about 55 ms sooner on this
+// machine, which is how we learned that recompiling one-shot functions
+// competes with the first page for the 2 cores (core/out_of_line.h).
 import { KNOWN_URLS, launchChromiumWithExtension, routeKnownUrls } from '../tests/e2e/support/chromium.mjs';
 import { startPageServer } from '../tests/e2e/support/pages.mjs';
 import { isSettled, lastStartToPaintedInPage } from '../tests/e2e/support/status.mjs';

@@ -446,7 +446,8 @@ class AtomMatcher {
   // Builds the automaton for `atoms`; *written (when not null) receives
   // it as bytes for Read, tied to `atoms`: Classifier::Prepare stores them
   // with the built-in pack, so a new engine builds no automaton.
-  void Build(const std::vector<std::string>& atoms, std::string* written = nullptr) {
+  // Out of line, as Read: see core/out_of_line.h.
+  FINEPRINT_OUT_OF_LINE void Build(const std::vector<std::string>& atoms, std::string* written = nullptr) {
     if (written != nullptr) written->clear();
     std::array<uint8_t, 256> classes{};  // byte -> column (0: no atom has it)
     int next_class = 1;
@@ -603,7 +604,12 @@ class AtomMatcher {
   // describe a sound automaton (every state once, after its failure state;
   // every next state, column and reported atom in range), so damaged bytes
   // cannot make Find read out of bounds.
-  bool Read(std::string_view bytes, const std::vector<std::string>& atoms) {
+  //
+  // Runs once per engine and walks every state (about 10,000), so it stays
+  // out of its caller and each state is read by a function of its own
+  // (ReadState): V8 then optimises that small step, not the caller whose
+  // loop it would otherwise be (core/out_of_line.h).
+  FINEPRINT_OUT_OF_LINE bool Read(std::string_view bytes, const std::vector<std::string>& atoms) {
     built_ = false;
     uint64_t fingerprint = 0, atom_count = 0, shift = 0, first_reporting = 0, reporting = 0, output_size = 0;
     for (uint64_t* number : {&fingerprint, &atom_count, &shift, &first_reporting, &reporting, &output_size}) {
@@ -625,44 +631,9 @@ class AtomMatcher {
     output_offsets_.assign(1, 0);
     output_atoms_.clear();
     std::vector<bool> done(states, false);
+    const StateBounds bounds{states, first_reporting, atom_count, output_size, static_cast<uint32_t>(shift)};
     for (uint64_t n = 0; n < states; ++n) {
-      uint32_t state = 0, fail = 0, edge_count = 0, own = 0;
-      if (!TakeBytes(&bytes, 2, &state) || !TakeBytes(&bytes, 2, &fail) || !TakeBytes(&bytes, 2, &edge_count) ||
-          state >= states || done[state] || (n == 0) != (state == 0) || fail >= states || (n > 0 && !done[fail])) {
-        return false;
-      }
-      uint16_t* row = &delta_[static_cast<size_t>(state) << shift];
-      if (n > 0) std::copy_n(&delta_[static_cast<size_t>(fail) << shift], row_width, row);
-      for (uint32_t k = 0; k < edge_count; ++k) {
-        uint32_t column = 0, child = 0;
-        if (!TakeBytes(&bytes, 1, &column) || !TakeBytes(&bytes, 2, &child) || column >= row_width ||
-            child >= states) {
-          return false;
-        }
-        row[column] = static_cast<uint16_t>(child);
-      }
-      if (!TakeBytes(&bytes, 4, &own)) return false;
-      const size_t first = output_atoms_.size();
-      for (uint32_t k = 0; k < own; ++k) {
-        uint32_t atom = 0;
-        if (!TakeBytes(&bytes, 4, &atom) || atom >= atom_count) return false;
-        output_atoms_.push_back(static_cast<int>(atom));
-      }
-      if (n > 0 && fail >= first_reporting) {
-        const uint32_t inherited = fail - static_cast<uint32_t>(first_reporting);
-        for (uint32_t k = output_offsets_[inherited]; k < output_offsets_[inherited + 1]; ++k) {
-          const int atom = output_atoms_[k];
-          output_atoms_.push_back(atom);
-        }
-      }
-      // Reporting states are numbered in this same order, after the others.
-      const bool reports = output_atoms_.size() > first;
-      if (reports != (state >= first_reporting) ||
-          (reports && state - first_reporting != output_offsets_.size() - 1) || output_atoms_.size() > output_size) {
-        return false;
-      }
-      if (reports) output_offsets_.push_back(static_cast<uint32_t>(output_atoms_.size()));
-      done[state] = true;
+      if (!ReadState(bounds, n, &bytes, &done)) return false;
     }
     if (!bytes.empty() || output_atoms_.size() != output_size) return false;
     atom_count_ = atom_count;
@@ -725,6 +696,63 @@ class AtomMatcher {
   }
 
  private:
+  // The header numbers Read checked, for ReadState.
+  struct StateBounds {
+    uint64_t states;
+    uint64_t first_reporting;
+    uint64_t atom_count;
+    uint64_t output_size;
+    uint32_t shift;
+  };
+
+  // Reads the n-th state Read meets (see Build's Write step) from the front
+  // of *bytes into its row of delta_ and, when it reports atoms, into
+  // output_atoms_; false when it breaks a rule Read states.
+  FINEPRINT_OUT_OF_LINE bool ReadState(const StateBounds& bounds, uint64_t n, std::string_view* bytes,
+                                       std::vector<bool>* done) {
+    const uint32_t row_width = 1u << bounds.shift;
+    uint32_t state = 0, fail = 0, edge_count = 0, own = 0;
+    if (!TakeBytes(bytes, 2, &state) || !TakeBytes(bytes, 2, &fail) || !TakeBytes(bytes, 2, &edge_count) ||
+        state >= bounds.states || (*done)[state] || (n == 0) != (state == 0) || fail >= bounds.states ||
+        (n > 0 && !(*done)[fail])) {
+      return false;
+    }
+    uint16_t* row = &delta_[static_cast<size_t>(state) << bounds.shift];
+    if (n > 0) std::copy_n(&delta_[static_cast<size_t>(fail) << bounds.shift], row_width, row);
+    for (uint32_t k = 0; k < edge_count; ++k) {
+      uint32_t column = 0, child = 0;
+      if (!TakeBytes(bytes, 1, &column) || !TakeBytes(bytes, 2, &child) || column >= row_width ||
+          child >= bounds.states) {
+        return false;
+      }
+      row[column] = static_cast<uint16_t>(child);
+    }
+    if (!TakeBytes(bytes, 4, &own)) return false;
+    const size_t first = output_atoms_.size();
+    for (uint32_t k = 0; k < own; ++k) {
+      uint32_t atom = 0;
+      if (!TakeBytes(bytes, 4, &atom) || atom >= bounds.atom_count) return false;
+      output_atoms_.push_back(static_cast<int>(atom));
+    }
+    if (n > 0 && fail >= bounds.first_reporting) {
+      const uint32_t inherited = fail - static_cast<uint32_t>(bounds.first_reporting);
+      for (uint32_t k = output_offsets_[inherited]; k < output_offsets_[inherited + 1]; ++k) {
+        const int atom = output_atoms_[k];
+        output_atoms_.push_back(atom);
+      }
+    }
+    // Reporting states are numbered in this same order, after the others.
+    const bool reports = output_atoms_.size() > first;
+    if (reports != (state >= bounds.first_reporting) ||
+        (reports && state - bounds.first_reporting != output_offsets_.size() - 1) ||
+        output_atoms_.size() > bounds.output_size) {
+      return false;
+    }
+    if (reports) output_offsets_.push_back(static_cast<uint32_t>(output_atoms_.size()));
+    (*done)[state] = true;
+    return true;
+  }
+
   // The written automaton's header numbers: decimal digits and a space.
   static void PutDecimal(uint64_t value, std::string* out) { *out += std::to_string(value) + ' '; }
   // WordFingerprint64 of the atoms, each closed by a NUL (atoms are ASCII text).
@@ -1304,40 +1332,50 @@ bool Classifier::Compiled::ReadFilter(std::string_view bytes, size_t rule_count,
     return false;
   };
   NumberReader reader(bytes);
+  // Each item is read out of line: this runs once per engine, over
+  // thousands of items (core/out_of_line.h).
+  auto read_atom = [&](std::string* atom) FINEPRINT_OUT_OF_LINE {
+    uint32_t length = 0;
+    std::string_view text;
+    if (!reader.Take(&length) || !reader.TakeBytes(length, &text)) return false;
+    atom->assign(text.data(), text.size());
+    return true;
+  };
   uint32_t count = 0;
   if (!reader.TakeCount(1, &count)) return fail();
   atoms->resize(count);
   for (std::string& atom : *atoms) {
-    uint32_t length = 0;
-    std::string_view text;
-    if (!reader.Take(&length) || !reader.TakeBytes(length, &text)) return fail();
-    atom.assign(text.data(), text.size());
+    if (!read_atom(&atom)) return fail();
   }
   const size_t atom_total = atoms->size();
-  if (!reader.TakeCount(1, &count)) return fail();
-  nodes.resize(count);
   // Every index is checked in range, and each child before its parent: the
   // filter then has no cycle for Holds to run around.
-  for (size_t index = 0; index < nodes.size(); ++index) {
+  auto read_node = [&](size_t index) FINEPRINT_OUT_OF_LINE {
     FilterNode& node = nodes[index];
     std::string_view op;
-    if (!reader.TakeBytes(1, &op) || static_cast<unsigned char>(op[0]) > re2::Prefilter::OR) return fail();
+    if (!reader.TakeBytes(1, &op) || static_cast<unsigned char>(op[0]) > re2::Prefilter::OR) return false;
     node.op = static_cast<re2::Prefilter::Op>(op[0]);
     if (node.op == re2::Prefilter::ATOM) {
       uint32_t atom = 0;
-      if (!reader.Take(&atom) || atom >= atom_total) return fail();
+      if (!reader.Take(&atom) || atom >= atom_total) return false;
       node.atom = static_cast<int>(atom);
     }
-    if (node.op != re2::Prefilter::AND && node.op != re2::Prefilter::OR) continue;
-    if (!reader.TakeCount(1, &node.count) || !reader.Take(&node.atoms) || node.atoms > node.count) return fail();
+    if (node.op != re2::Prefilter::AND && node.op != re2::Prefilter::OR) return true;
+    if (!reader.TakeCount(1, &node.count) || !reader.Take(&node.atoms) || node.atoms > node.count) return false;
     node.first = static_cast<uint32_t>(child_ids.size());
     for (uint32_t k = 0; k < node.count; ++k) {
       uint32_t back = 0;
-      if (!reader.Take(&back) || back == 0 || back > index) return fail();
+      if (!reader.Take(&back) || back == 0 || back > index) return false;
       const size_t child = index - back;
-      if ((k < node.atoms) != (nodes[child].op == re2::Prefilter::ATOM)) return fail();
+      if ((k < node.atoms) != (nodes[child].op == re2::Prefilter::ATOM)) return false;
       child_ids.push_back(static_cast<int>(child));
     }
+    return true;
+  };
+  if (!reader.TakeCount(1, &count)) return fail();
+  nodes.resize(count);
+  for (size_t index = 0; index < nodes.size(); ++index) {
+    if (!read_node(index)) return fail();
   }
   rule_roots.resize(rule_count);
   for (int& root : rule_roots) {
@@ -1348,7 +1386,7 @@ bool Classifier::Compiled::ReadFilter(std::string_view bytes, size_t rule_count,
   rule_words = (rule_count + 63) / 64;
   ungated_rules.assign(rule_words, 0);
   rules_by_atom.assign(atom_total * rule_words, 0);
-  auto take_rules = [&](uint64_t* words) {
+  auto take_rules = [&](uint64_t* words) FINEPRINT_OUT_OF_LINE {
     uint32_t size = 0;
     if (!reader.TakeCount(1, &size)) return false;
     for (uint32_t k = 0; k < size; ++k) {

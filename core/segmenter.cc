@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "core/out_of_line.h"
 #include "core/reader_util.h"
 
 namespace fineprint {
@@ -390,6 +391,9 @@ class Segmenter {
   void Run();
 
  private:
+  // Where scanning resumes after the byte at `i`, which may start a stop
+  // (kMayStop); adds the sentence it ends, if it ends one.
+  size_t AfterPossibleStop(size_t i, DepthCursor* depth, size_t* sentence_start);
   bool PeriodEndsSentence(size_t stop, size_t next);
   void AddSentence(size_t start, size_t end);
   void AddClause(size_t start, size_t end);
@@ -468,6 +472,9 @@ void Segmenter::AddSentence(size_t start, size_t end) {
   semicolons_.clear();
 }
 
+// The scan for possible stops stays in Run; what follows one is out of line,
+// so that V8 optimises the small scanning loop that every byte of a page
+// goes through, not the whole decision (core/out_of_line.h).
 void Segmenter::Run() {
   FindPairs(text_, &pairs_);
   DepthCursor depth(pairs_);
@@ -482,81 +489,83 @@ void Segmenter::Run() {
       ++i;
       continue;
     }
-    const auto byte = static_cast<unsigned char>(text_[i]);
-    size_t length = 1;
-    const uint32_t cp = byte < 0x80 ? byte : DecodeUtf8(text_, i, &length);
-    Stop stop = StopOf(cp);
-    if (stop == Stop::kNone) {
-      i += length;
-      continue;
-    }
-    const size_t stop_pos = i;
-    // The whole run of stops ("?!", "...", ".”)") and closing marks.
-    size_t after = i + length;
-    size_t stops = 1;
-    bool closed = false;  // a closing quote or bracket follows the stop
-    while (after < size) {
-      size_t next_length = 1;
-      const uint32_t next = DecodeUtf8(text_, after, &next_length);
-      const Stop next_stop = StopOf(next);
-      if (next_stop != Stop::kNone && next_stop != Stop::kSemicolon) {
-        if (stop == Stop::kSemicolon) break;
-        ++stops;
-        if (next_stop == Stop::kPeriod || next_stop == Stop::kEllipsis) {
-          if (stop == Stop::kPeriod) stop = Stop::kEllipsis;
-        }
-        after += next_length;
-        continue;
-      }
-      if (!IsClosingMark(next)) break;
-      closed = true;
-      after += next_length;
-    }
-    i = after;
-    if (depth.DepthAt(static_cast<uint32_t>(after)) > 0) continue;
-    if (stop == Stop::kSemicolon) {
-      if (IsSpaceAt(text_, after)) {
-        const size_t next = SkipSpace(text_, after);
-        if (next < size && StartsLikeSentence(text_, next)) {
-          // "; Subscription Fees; Payment;", "; PROVIDED, HOWEVER": what
-          // follows starts like a sentence of its own.
-          AddSentence(sentence_start, after);
-          sentence_start = after;
-        } else {
-          semicolons_.push_back(stop_pos);
-        }
-      }
-      continue;
-    }
-    const bool space_after = IsSpaceAt(text_, after);
-    // CJK stops need no space after them, except after a closing quote:
-    // in "「注意。」を読んで" the quoted sentence is part of a longer one.
-    if ((stop != Stop::kCjk || closed) && !space_after) continue;
-    const size_t next = SkipSpace(text_, after);
-    if (next >= size) continue;  // the block's end is a boundary anyway
-    if (stop != Stop::kCjk && stop != Stop::kCaseless) {
-      // Look past opening marks to the first letter of the next word.
-      size_t first = next;
-      size_t first_length = 1;
-      uint32_t first_cp = DecodeUtf8(text_, first, &first_length);
-      while (IsOpeningMark(first_cp) && first + first_length < size) {
-        first += first_length;
-        first_cp = DecodeUtf8(text_, first, &first_length);
-      }
-      // A lower-case word continues the sentence, except "(b) ..." after a
-      // period: the next item of an enumeration.
-      if (CaseOf(first_cp) == Case::kLower &&
-          !(stop == Stop::kPeriod && IsParenthesizedEnumerator(text_, next))) {
-        continue;
-      }
-      if (stop == Stop::kPeriod && stops == 1 && !PeriodEndsSentence(stop_pos, next)) {
-        continue;
-      }
-    }
-    AddSentence(sentence_start, after);
-    sentence_start = after;
+    i = AfterPossibleStop(i, &depth, &sentence_start);
   }
   AddSentence(sentence_start, size);
+}
+
+FINEPRINT_OUT_OF_LINE size_t Segmenter::AfterPossibleStop(size_t i, DepthCursor* depth, size_t* sentence_start) {
+  const size_t size = text_.size();
+  const auto byte = static_cast<unsigned char>(text_[i]);
+  size_t length = 1;
+  const uint32_t cp = byte < 0x80 ? byte : DecodeUtf8(text_, i, &length);
+  Stop stop = StopOf(cp);
+  if (stop == Stop::kNone) return i + length;
+  const size_t stop_pos = i;
+  // The whole run of stops ("?!", "...", ".”)") and closing marks.
+  size_t after = i + length;
+  size_t stops = 1;
+  bool closed = false;  // a closing quote or bracket follows the stop
+  while (after < size) {
+    size_t next_length = 1;
+    const uint32_t next = DecodeUtf8(text_, after, &next_length);
+    const Stop next_stop = StopOf(next);
+    if (next_stop != Stop::kNone && next_stop != Stop::kSemicolon) {
+      if (stop == Stop::kSemicolon) break;
+      ++stops;
+      if (next_stop == Stop::kPeriod || next_stop == Stop::kEllipsis) {
+        if (stop == Stop::kPeriod) stop = Stop::kEllipsis;
+      }
+      after += next_length;
+      continue;
+    }
+    if (!IsClosingMark(next)) break;
+    closed = true;
+    after += next_length;
+  }
+  if (depth->DepthAt(static_cast<uint32_t>(after)) > 0) return after;
+  if (stop == Stop::kSemicolon) {
+    if (IsSpaceAt(text_, after)) {
+      const size_t next = SkipSpace(text_, after);
+      if (next < size && StartsLikeSentence(text_, next)) {
+        // "; Subscription Fees; Payment;", "; PROVIDED, HOWEVER": what
+        // follows starts like a sentence of its own.
+        AddSentence(*sentence_start, after);
+        *sentence_start = after;
+      } else {
+        semicolons_.push_back(stop_pos);
+      }
+    }
+    return after;
+  }
+  const bool space_after = IsSpaceAt(text_, after);
+  // CJK stops need no space after them, except after a closing quote:
+  // in "「注意。」を読んで" the quoted sentence is part of a longer one.
+  if ((stop != Stop::kCjk || closed) && !space_after) return after;
+  const size_t next = SkipSpace(text_, after);
+  if (next >= size) return after;  // the block's end is a boundary anyway
+  if (stop != Stop::kCjk && stop != Stop::kCaseless) {
+    // Look past opening marks to the first letter of the next word.
+    size_t first = next;
+    size_t first_length = 1;
+    uint32_t first_cp = DecodeUtf8(text_, first, &first_length);
+    while (IsOpeningMark(first_cp) && first + first_length < size) {
+      first += first_length;
+      first_cp = DecodeUtf8(text_, first, &first_length);
+    }
+    // A lower-case word continues the sentence, except "(b) ..." after a
+    // period: the next item of an enumeration.
+    if (CaseOf(first_cp) == Case::kLower &&
+        !(stop == Stop::kPeriod && IsParenthesizedEnumerator(text_, next))) {
+      return after;
+    }
+    if (stop == Stop::kPeriod && stops == 1 && !PeriodEndsSentence(stop_pos, next)) {
+      return after;
+    }
+  }
+  AddSentence(*sentence_start, after);
+  *sentence_start = after;
+  return after;
 }
 
 }  // namespace

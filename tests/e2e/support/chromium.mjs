@@ -60,6 +60,9 @@ export async function launchChromiumWithExtension() {
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
       `--log-net-log=${netLogFile}`,
       '--net-log-capture-mode=Default',
+      // For experiments only (bench/browser_bench.mjs): more switches,
+      // space-separated, e.g. "--js-flags=--liftoff-only".
+      ...(process.env.FINEPRINT_CHROMIUM_ARGS ? process.env.FINEPRINT_CHROMIUM_ARGS.split(' ') : []),
     ],
   });
   // Every request the context makes from here on, as Playwright reports
