@@ -22,6 +22,7 @@
 #include <emscripten/bind.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -94,12 +95,6 @@ class Engine {
       error_ = "rules: " + classifier.error().message;
       return;
     }
-    auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
-    if (!notes.ok()) {
-      error_ = "change notes: " + notes.error().message;
-      return;
-    }
-    notes_ = std::move(notes).value();
     classifier_ = std::move(classifier).value();
   }
 
@@ -167,8 +162,16 @@ class Engine {
     if (!before.ok()) return ErrorJson(before.error().message + " (before)");
     auto after = fineprint::ParseSnapshot(after_json);
     if (!after.ok()) return ErrorJson(after.error().message + " (after)");
+    // The built-in change notes are read on the first diff, not when the
+    // engine starts: a page's first analysis, which a new engine is usually
+    // made for, does not wait for them (a diff comes after the reply).
+    if (!notes_) {
+      auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
+      if (!notes.ok()) return ErrorJson("change notes: " + notes.error().message);
+      notes_ = std::move(notes).value();
+    }
     const fineprint::DocumentDiff diff =
-        fineprint::DiffSnapshots(before.value(), after.value(), notes_, classifier_.get());
+        fineprint::DiffSnapshots(before.value(), after.value(), *notes_, classifier_.get());
     return fineprint::DocumentDiffToJson(diff, before.value(), after.value());
   }
 
@@ -211,7 +214,7 @@ class Engine {
 
   // Shared with the PageAnalysis handles made from it.
   std::shared_ptr<const fineprint::Classifier> classifier_;
-  fineprint::ChangeNotes notes_;
+  mutable std::optional<fineprint::ChangeNotes> notes_;  // read by the first Diff
   std::string error_;
 };
 
