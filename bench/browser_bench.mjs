@@ -19,11 +19,12 @@
 // creation. Targets (issue 5): X < 150 ms, Meta < 500 ms, WASM start-up
 // included.
 //
-// FINEPRINT_CHROMIUM_ARGS adds Chromium switches, for experiments: with
-// "--js-flags=--liftoff-only" (V8 never recompiles WebAssembly with its
-// optimising compiler) a cold X page painted about 55 ms sooner on this
-// machine, which is how we learned that recompiling one-shot functions
-// competes with the first page for the 2 cores (core/out_of_line.h).
+// FINEPRINT_CHROMIUM_ARGS adds Chromium switches (a JSON list), for
+// experiments: with '["--js-flags=--liftoff-only"]' V8 never recompiles
+// WebAssembly with its optimising compiler, and a cold X page painted
+// 57-68 ms sooner on this machine (medians of 16 visits, 2026-12-06): that
+// recompiling competes with the first page for the 2 cores
+// (core/out_of_line.h).
 import { KNOWN_URLS, launchChromiumWithExtension, routeKnownUrls } from '../tests/e2e/support/chromium.mjs';
 import { startPageServer } from '../tests/e2e/support/pages.mjs';
 import { isSettled, lastStartToPaintedInPage } from '../tests/e2e/support/status.mjs';

@@ -347,7 +347,7 @@ bool HasAnyLabel(const std::vector<LabelMatch>& labels, const std::vector<std::s
   return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) { return HasLabel(labels, id); });
 }
 
-// Orders one clause's labels by taxonomy id, keeping the order of equal ids.
+// Orders one clause's labels by taxonomy id (each id once per clause).
 // A clause has a handful of labels at most: an insertion sort is small code,
 // where std::sort's cases for short ranges, each moving strings, came to
 // 3.4 KB that V8 recompiled during a fresh engine's first page
@@ -718,9 +718,10 @@ class AtomMatcher {
     uint32_t shift;
   };
 
-  // Reads the n-th state Read meets (see Build's Write step) from the front
-  // of *bytes into its row of delta_ and, when it reports atoms, into
-  // output_atoms_; false when it breaks a rule Read states.
+  // Reads the n-th state record, in the order Build wrote them (each after
+  // its failure state), from the front of *bytes into its row of delta_
+  // and, when it reports atoms, into output_atoms_; false when it breaks a
+  // rule Read states.
   FINEPRINT_OUT_OF_LINE bool ReadState(const StateBounds& bounds, uint64_t n, std::string_view* bytes,
                                        std::vector<bool>* done) {
     const uint32_t row_width = 1u << bounds.shift;

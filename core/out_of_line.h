@@ -16,13 +16,12 @@
 // What V8 optimised during a fresh engine's first analysis, and how long
 // each took: `node --trace-wasm-compilation-times bench/wasm_bench.mjs
 // --one-cold-start` (names: link with --profiling-funcs and read the name
-// section). The loops that matter are the ones that run over thousands of
-// items once per engine or page: reading the prepared automaton (about
-// 10,000 states) and filter, and the segmenter's scan of every byte. Before
-// their steps went out of line, V8 recompiled Classifier::Build (10 KB of
-// code, 87 ms of a compile thread), Segmenter::Run (68 ms) and ReadFilter
-// (29 ms) during a fresh engine's first page; in headless Chromium a cold X
-// page painted about 50 ms sooner without them (bench/browser_bench.mjs).
+// section). The loops that matter run over thousands of items once per
+// engine or page: reading the prepared automaton (about 11,000 states) and
+// filter, the segmenter's scan of every byte. What moving such steps out of
+// line gains shows in `node bench/browser_bench.mjs --only x` (a cold X
+// page's median, against the previous build's WebAssembly through
+// FINEPRINT_WASM_BUILD_DIR).
 #ifndef FINEPRINT_CORE_OUT_OF_LINE_H_
 #define FINEPRINT_CORE_OUT_OF_LINE_H_
 

@@ -392,7 +392,8 @@ class Segmenter {
 
  private:
   // Where scanning resumes after the byte at `i`, which may start a stop
-  // (kMayStop); adds the sentence it ends, if it ends one.
+  // (kMayStop); adds the sentence it ends, if it ends one, or notes a
+  // semicolon at which AddSentence may split the sentence.
   size_t AfterPossibleStop(size_t i, DepthCursor* depth, size_t* sentence_start);
   bool PeriodEndsSentence(size_t stop, size_t next);
   void AddSentence(size_t start, size_t end);

@@ -155,7 +155,8 @@ class Engine {
 
   // What changed between two snapshots, as `fineprint diff --format json`
   // prints it. A damaged snapshot is an error ("corrupt snapshot: ..."),
-  // never repaired.
+  // never repaired. The first call also reads the built-in change notes;
+  // notes that do not parse (a broken build) are the error of every call.
   std::string Diff(const std::string& before_json, const std::string& after_json) const {
     if (!classifier_) return ErrorJson(error_);
     auto before = fineprint::ParseSnapshot(before_json);
@@ -167,7 +168,7 @@ class Engine {
     // made for, does not wait for them (a diff comes after the reply).
     if (!notes_) {
       auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
-      if (!notes.ok()) return ErrorJson("change notes: " + notes.error().message);
+      if (!notes.ok()) return ErrorJson(notes.error().message);
       notes_ = std::move(notes).value();
     }
     const fineprint::DocumentDiff diff =

@@ -4,12 +4,16 @@
 
 #include <catch2/catch.hpp>
 #include <functional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/document.h"
 #include "core/normalize.h"
+#include "core/readers.h"
+#include "core/segmenter.h"
+#include "tests/unit/reader_test_util.h"
 #include "tests/unit/rule_pack_test_util.h"
 
 namespace fineprint {
@@ -289,6 +293,26 @@ TEST_CASE("Context: retention list items inherit from their lead-in", "[classifi
   CHECK(Has(Ids(labels[3]), "retention.vague"));
   CHECK(situations[4].heading_like);
   CHECK_FALSE(Has(Ids(labels[6]), "retention.vague"));  // not a retention lead-in or section
+}
+
+TEST_CASE("Each clause's labels come ordered by taxonomy id", "[classifier][context]") {
+  // Context labels are decided after text labels and appended to them; the
+  // order callers (notes, JSON, snapshots) see is still by id.
+  auto classifier = Builtin();
+  const std::string markdown =
+      testing::ReadFileOrEmpty(testing::CorpusPath("policies/x-twitter/privacy-policy/2024-11-16.md"));
+  REQUIRE_FALSE(markdown.empty());
+  auto document = ReadDocument(markdown, DocumentFormat::kMarkdown);
+  REQUIRE(document.ok());
+  const std::vector<ClauseSpan> spans = SegmentDocument(document.value());
+  const auto labels = classifier->ClassifyClauses(document.value(), spans);
+  size_t with_several = 0;
+  for (const std::vector<LabelMatch>& clause : labels) {
+    const std::vector<std::string> ids = Ids(clause);
+    CHECK(std::is_sorted(ids.begin(), ids.end()));
+    if (ids.size() > 1) ++with_several;
+  }
+  CHECK(with_several >= 5);
 }
 
 TEST_CASE("Context rules are data: a pack rule with heading_matches", "[classifier][context]") {
@@ -923,6 +947,101 @@ TEST_CASE("A prepared form brings the atom automaton, which is checked before it
   }
 }
 
+// Where each part of a prepared form's automaton sits (byte offsets into the
+// form): its header numbers (decimal, each closed by a space) and, per state
+// record as Build writes it, its number, failure state, edges' columns and
+// own atoms.
+struct MatcherLayout {
+  std::vector<size_t> header;  // fingerprint, atoms, shift, first reporting, reporting, outputs
+  struct State {
+    size_t number = 0, fail = 0;
+    std::vector<size_t> edge_columns;
+    std::vector<size_t> atoms;
+  };
+  std::vector<State> states;
+};
+
+uint32_t LittleEndianAt(const std::string& bytes, size_t at, int size) {
+  uint32_t value = 0;
+  for (int k = 0; k < size; ++k) value |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + k])) << (8 * k);
+  return value;
+}
+
+MatcherLayout LayoutOfMatcher(const std::string& prepared) {
+  MatcherLayout layout;
+  size_t at = prepared.find("\nmatcher ");
+  REQUIRE(at != std::string::npos);
+  at = prepared.find('\n', at + 1) + 1;
+  for (int number = 0; number < 6; ++number) {
+    layout.header.push_back(at);
+    at = prepared.find(' ', at) + 1;
+  }
+  const uint64_t states = std::stoull(prepared.substr(layout.header[3])) + std::stoull(prepared.substr(layout.header[4]));
+  at += 256;
+  for (uint64_t n = 0; n < states; ++n) {
+    MatcherLayout::State state;
+    state.number = at;
+    state.fail = at + 2;
+    const uint32_t edges = LittleEndianAt(prepared, at + 4, 2);
+    at += 6;
+    for (uint32_t k = 0; k < edges; ++k, at += 3) state.edge_columns.push_back(at);
+    const uint32_t own = LittleEndianAt(prepared, at, 4);
+    at += 4;
+    for (uint32_t k = 0; k < own; ++k, at += 4) state.atoms.push_back(at);
+    layout.states.push_back(state);
+  }
+  return layout;
+}
+
+TEST_CASE("A prepared automaton that breaks any of its rules is rebuilt, not used", "[classifier][prepared]") {
+  const std::string json = OptOutPackJson();
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  // Each damage is made to a deaf automaton (no atom found, so no rule a
+  // candidate, as above): used, it would leave the clause unlabelled;
+  // refused, the automaton is rebuilt and the clause is labelled.
+  std::string deaf = prepared.value();
+  for (size_t offset : RootEdgeChildOffsets(deaf)) deaf[offset] = deaf[offset + 1] = 0;
+  const MatcherLayout layout = LayoutOfMatcher(deaf);
+  REQUIRE(layout.states.size() > 2);
+  const auto reporting = std::find_if(layout.states.begin(), layout.states.end(),
+                                      [](const MatcherLayout::State& state) { return !state.atoms.empty(); });
+  REQUIRE(reporting != layout.states.end());
+  const auto put16 = [](std::string* form, size_t at, uint32_t value) {
+    (*form)[at] = static_cast<char>(value & 0xFF);
+    (*form)[at + 1] = static_cast<char>(value >> 8);
+  };
+  std::map<std::string, std::string> damaged;
+  damaged["column past the row"] = deaf;
+  damaged["column past the row"][layout.states[0].edge_columns.at(0)] = static_cast<char>(0xFF);
+  damaged["atom past the atoms"] = deaf;
+  for (int k = 0; k < 4; ++k) damaged["atom past the atoms"][reporting->atoms[0] + k] = static_cast<char>(0xFF);
+  damaged["a state twice"] = deaf;
+  put16(&damaged["a state twice"], layout.states[2].number, LittleEndianAt(deaf, layout.states[1].number, 2));
+  damaged["failure state not yet read"] = deaf;
+  put16(&damaged["failure state not yet read"], layout.states[1].fail,
+        LittleEndianAt(deaf, layout.states.back().number, 2));
+  damaged["a reporting state renumbered"] = deaf;
+  put16(&damaged["a reporting state renumbered"], reporting->number, 1);
+  // The outputs count, one more (same digits: the section keeps its length).
+  std::string& outputs = damaged["outputs miscounted"] = deaf;
+  const size_t outputs_at = layout.header[5];
+  REQUIRE(outputs[outputs_at] >= '1');
+  REQUIRE(outputs[outputs_at] < '9');
+  ++outputs[outputs_at];
+  for (const auto& [what, form] : damaged) {
+    INFO(what);
+    REQUIRE(form != deaf);
+    auto classifier = Classifier::CreateFromJson(json, form);
+    REQUIRE(classifier.ok());
+    CHECK(classifier.value()->Classify("You can opt out.").size() == 1);
+  }
+  // And the deaf automaton itself is used.
+  auto from_deaf = Classifier::CreateFromJson(json, deaf);
+  REQUIRE(from_deaf.ok());
+  CHECK(from_deaf.value()->Classify("You can opt out.").empty());
+}
+
 // `prepared` with its flattened filter ("filter <length>\n", the bytes,
 // "\n") replaced by `edit` applied to the filter's body (what follows its
 // 8-byte fingerprint); with `refingerprint`, the fingerprint is remade for
@@ -974,6 +1093,16 @@ TEST_CASE("A prepared form brings the flattened filter, which is checked before 
       WithFilterEdited(prepared.value(), rename, false),
       WithFilterEdited(prepared.value(), [&](std::string* body) { rename(body); body->pop_back(); }, true),
       WithFilterEdited(prepared.value(), [&](std::string* body) { rename(body); body->push_back('\0'); }, true),
+      // The first atom's length past the end of the filter (counts and
+      // lengths here are one byte each).
+      WithFilterEdited(
+          prepared.value(),
+          [&](std::string* body) {
+            rename(body);
+            REQUIRE(static_cast<unsigned char>((*body)[1]) < body->size());
+            (*body)[1] = 0x7F;
+          },
+          true),
       // Every 1 made 0: among others, a child one node back becomes the
       // node itself.
       WithFilterEdited(

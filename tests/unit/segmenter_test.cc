@@ -159,6 +159,31 @@ TEST_CASE("Segmenter: semicolons split only long clauses", "[segmenter]") {
   }
 }
 
+TEST_CASE("Segmenter: what follows a stop decides", "[segmenter]") {
+  SECTION("full-width stops") {
+    CHECK(Clauses("データを集めます！次に進みます？終わり．") ==
+          Strings{"データを集めます！", "次に進みます？", "終わり．"});
+  }
+  SECTION("a closing quote and a space after a CJK stop end the sentence") {
+    CHECK(Clauses("「注意。」 次の文です。") == Strings{"「注意。」", "次の文です。"});
+  }
+  SECTION("a lower-case word after opening marks continues the sentence") {
+    CHECK(Clauses("We said so. “and then” we left. Done.") ==
+          Strings{"We said so. “and then” we left.", "Done."});
+  }
+  SECTION("a semicolon needs a space after it, and ends a run of stops") {
+    const std::string long_left =
+        "We may suspend or terminate your account at any time and for any reason, or for no "
+        "reason at all, without liability to you";
+    const std::string long_right =
+        "however, we will try to give you notice in advance wherever that is reasonably "
+        "practical and lawful to do.";
+    CHECK(Clauses(long_left + ";" + long_right) == Strings{long_left + ";" + long_right});
+    CHECK(Clauses(long_left + ";") == Strings{long_left + ";"});
+    CHECK(Clauses("Keep this;. Next one.") == Strings{"Keep this;.", "Next one."});
+  }
+}
+
 TEST_CASE("Segmenter: headings and blocks without punctuation are one clause",
           "[segmenter]") {
   CHECK(Clauses("How We Use Information") == Strings{"How We Use Information"});

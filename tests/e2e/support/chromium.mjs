@@ -31,6 +31,19 @@ export async function routeKnownUrls(context, server) {
   }
 }
 
+// FINEPRINT_CHROMIUM_ARGS, a JSON list of switches, for experiments: e.g.
+// '["--js-flags=--liftoff-only --no-wasm-tier-up"]' (V8's flags are one
+// switch, space-separated inside it, which is why this is not a plain list).
+function extraChromiumArgs() {
+  const text = process.env.FINEPRINT_CHROMIUM_ARGS;
+  if (!text) return [];
+  const args = JSON.parse(text);
+  if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) {
+    throw new Error('FINEPRINT_CHROMIUM_ARGS must be a JSON list of strings');
+  }
+  return args;
+}
+
 export async function launchChromiumWithExtension() {
   // dist/chromium-test: the Chromium build plus host access to 127.0.0.1,
   // standing in for the activeTab grant a real click on the toolbar gives.
@@ -60,9 +73,8 @@ export async function launchChromiumWithExtension() {
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
       `--log-net-log=${netLogFile}`,
       '--net-log-capture-mode=Default',
-      // For experiments only (bench/browser_bench.mjs): more switches,
-      // space-separated, e.g. "--js-flags=--liftoff-only".
-      ...(process.env.FINEPRINT_CHROMIUM_ARGS ? process.env.FINEPRINT_CHROMIUM_ARGS.split(' ') : []),
+      // For experiments only (bench/browser_bench.mjs): more switches.
+      ...extraChromiumArgs(),
     ],
   });
   // Every request the context makes from here on, as Playwright reports
