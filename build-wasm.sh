@@ -2,6 +2,8 @@
 # Builds the core as WebAssembly with Debian's Emscripten:
 #   build/wasm/fineprint_wasm.js    ES module, default export createFineprintModule
 #   build/wasm/fineprint_wasm.wasm
+# With --names, the same code with its function names kept, in
+# build/wasm-names (for bench/wasm_tierup.mjs).
 # Incremental: rerunning rebuilds only what changed. A clean build (RE2 and
 # Abseil included) takes two to three minutes on two cores.
 set -euo pipefail
@@ -16,10 +18,16 @@ for tool in emcmake emcc cmake; do
 done
 
 build=build/wasm
+names=OFF
+case "${1:-}" in
+  "") ;;
+  --names) build=build/wasm-names; names=ON ;;
+  *) echo "usage: ./build-wasm.sh [--names]" >&2; exit 2 ;;
+esac
 # Configuring is cheap (~2 s) and idempotent; doing it every time also
 # recovers a build dir left half-configured.
 mkdir -p "$build"
-if ! emcmake cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >"$build/configure.log" 2>&1; then
+if ! emcmake cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DFINEPRINT_WASM_FUNCTION_NAMES=$names >"$build/configure.log" 2>&1; then
   cat "$build/configure.log" >&2
   echo "build-wasm: configuring $build failed" >&2
   exit 1

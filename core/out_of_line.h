@@ -14,9 +14,8 @@
 // that gets optimised.
 //
 // What V8 optimised during a fresh engine's first analysis, and how long
-// each took: `node --trace-wasm-compilation-times bench/wasm_bench.mjs
-// --one-cold-start` (names: link with --profiling-funcs and read the name
-// section). The loops that matter run over thousands of items once per
+// each took: `./build-wasm.sh --names && node bench/wasm_tierup.mjs`.
+// The loops that matter run over thousands of items once per
 // engine or page: reading the prepared automaton (about 11,000 states) and
 // filter, the segmenter's scan of every byte. What moving such steps out of
 // line gains shows in `node bench/browser_bench.mjs --only x` (a cold X
