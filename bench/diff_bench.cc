@@ -62,9 +62,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rule pack: %s\n", classifier.error().message.c_str());
     return 1;
   }
-  auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
+  const auto& notes = fineprint::BuiltinChangeNotes();
   if (!notes.ok()) {
-    std::fprintf(stderr, "change notes: %s\n", notes.error().message.c_str());
+    std::fprintf(stderr, "%s\n", notes.error().message.c_str());
     return 1;
   }
 

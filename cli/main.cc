@@ -280,7 +280,7 @@ int Diff(const std::vector<std::string>& args) {
   std::string error;
   std::unique_ptr<fineprint::Classifier> classifier;
   if (!LoadClassifier(rules_path, &classifier, &error)) return BadInput(error);
-  auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
+  const auto& notes = fineprint::BuiltinChangeNotes();
   if (!notes.ok()) return BadInput(notes.error().message);
   fineprint::Snapshot before, after;
   if (!LoadVersion(paths[0], *classifier, DateFromPath(paths[0]), source_url, &before, &error) ||

@@ -312,6 +312,11 @@ Expected<ChangeNotes> ParseChangeNotes(std::string_view text) {
   return notes;
 }
 
+const Expected<ChangeNotes>& BuiltinChangeNotes() {
+  static const Expected<ChangeNotes> notes = ParseChangeNotes(BuiltinChangeNotesJson());
+  return notes;
+}
+
 std::string ExtractAmount(std::string_view text) {
   // Currency signs as UTF-8: $, €, £.
   static const std::string_view kSigns[] = {"$", "\xE2\x82\xAC", "\xC2\xA3"};

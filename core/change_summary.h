@@ -64,6 +64,11 @@ Expected<ChangeNotes> ParseChangeNotes(std::string_view json);
 // The change notes built into this binary (core/rules/en.changes.json).
 std::string_view BuiltinChangeNotesJson();
 
+// BuiltinChangeNotesJson() parsed, on the first call only (thread-safe):
+// every diff in a process reads the same notes, and a process that never
+// diffs (an engine made for a page's first analysis) never parses them.
+const Expected<ChangeNotes>& BuiltinChangeNotes();
+
 // A sum of money in `text` and what it is per: "$15,000 USD per 1,000,000
 // posts" -> "$15,000 per 1,000,000 posts"; "" when there is none.
 std::string ExtractAmount(std::string_view text);

@@ -22,7 +22,6 @@
 #include <emscripten/bind.h>
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -155,24 +154,19 @@ class Engine {
 
   // What changed between two snapshots, as `fineprint diff --format json`
   // prints it. A damaged snapshot is an error ("corrupt snapshot: ..."),
-  // never repaired. The first call also reads the built-in change notes;
-  // notes that do not parse (a broken build) are the error of every call.
+  // never repaired. The built-in change notes are read by the first call
+  // (BuiltinChangeNotes): a new engine is usually made for a page, whose
+  // reply does not wait for them.
   std::string Diff(const std::string& before_json, const std::string& after_json) const {
     if (!classifier_) return ErrorJson(error_);
     auto before = fineprint::ParseSnapshot(before_json);
     if (!before.ok()) return ErrorJson(before.error().message + " (before)");
     auto after = fineprint::ParseSnapshot(after_json);
     if (!after.ok()) return ErrorJson(after.error().message + " (after)");
-    // The built-in change notes are read on the first diff, not when the
-    // engine starts: a page's first analysis, which a new engine is usually
-    // made for, does not wait for them (a diff comes after the reply).
-    if (!notes_) {
-      auto notes = fineprint::ParseChangeNotes(fineprint::BuiltinChangeNotesJson());
-      if (!notes.ok()) return ErrorJson(notes.error().message);
-      notes_ = std::move(notes).value();
-    }
+    const auto& notes = fineprint::BuiltinChangeNotes();
+    if (!notes.ok()) return ErrorJson(notes.error().message);
     const fineprint::DocumentDiff diff =
-        fineprint::DiffSnapshots(before.value(), after.value(), *notes_, classifier_.get());
+        fineprint::DiffSnapshots(before.value(), after.value(), notes.value(), classifier_.get());
     return fineprint::DocumentDiffToJson(diff, before.value(), after.value());
   }
 
@@ -215,7 +209,6 @@ class Engine {
 
   // Shared with the PageAnalysis handles made from it.
   std::shared_ptr<const fineprint::Classifier> classifier_;
-  mutable std::optional<fineprint::ChangeNotes> notes_;  // read by the first Diff
   std::string error_;
 };
 

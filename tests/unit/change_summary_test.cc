@@ -11,12 +11,9 @@ namespace fineprint {
 namespace {
 
 const ChangeNotes& Notes() {
-  static const ChangeNotes notes = [] {
-    auto parsed = ParseChangeNotes(BuiltinChangeNotesJson());
-    REQUIRE(parsed.ok());
-    return std::move(parsed).value();
-  }();
-  return notes;
+  const auto& notes = BuiltinChangeNotes();
+  REQUIRE(notes.ok());
+  return notes.value();
 }
 
 // Snapshots built by hand: the summary is tested apart from the classifier.

@@ -131,7 +131,7 @@ void Expect(bool met, const json& want, const std::string& what) {
 }
 
 TEST_CASE("Golden diffs over real version history", "[diff][golden]") {
-  const auto notes = ParseChangeNotes(BuiltinChangeNotesJson());
+  const auto& notes = BuiltinChangeNotes();
   REQUIRE(notes.ok());
   std::vector<std::filesystem::path> files;
   for (const auto& entry :
