@@ -12,10 +12,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { describe, test } from 'node:test';
-import { repoRoot } from '../../scripts/build-extension.mjs';
-import { blocksOfMarkdown } from '../wasm/helpers.mjs';
+import { blocksOfMarkdown, corpusRoot, repoRoot } from '../wasm/helpers.mjs';
 
-const corpusRoot = path.resolve(repoRoot, '..', 'shared', 'corpus', 'policies');
+const corpusPolicies = path.join(corpusRoot, 'policies');
 
 const policyCheckSource = readFileSync(path.join(repoRoot, 'extension/content/policy-check.js'), 'utf8');
 function loadPolicyCheck() {
@@ -32,9 +31,9 @@ const heading = (text, level = 1) => ({ kind: 'heading', level, text });
 
 describe('every corpus document passes', () => {
   const documents = [];
-  for (const service of readdirSync(corpusRoot, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
-    for (const type of readdirSync(path.join(corpusRoot, service.name))) {
-      const versions = readdirSync(path.join(corpusRoot, service.name, type)).filter((file) => file.endsWith('.md'));
+  for (const service of readdirSync(corpusPolicies, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
+    for (const type of readdirSync(path.join(corpusPolicies, service.name))) {
+      const versions = readdirSync(path.join(corpusPolicies, service.name, type)).filter((file) => file.endsWith('.md'));
       documents.push({ service: service.name, type, versions });
     }
   }
@@ -49,7 +48,7 @@ describe('every corpus document passes', () => {
       // The page title as sites write it: "Discord privacy policy".
       const title = `${service} ${type}`.replace(/-/g, ' ');
       for (const version of versions) {
-        const markdown = readFileSync(path.join(corpusRoot, service, type, version), 'utf8');
+        const markdown = readFileSync(path.join(corpusPolicies, service, type, version), 'utf8');
         const verdict = looksLikePolicy(title, blocksOfMarkdown(markdown));
         t.diagnostic(`${version}: ${verdict.why}`);
         assert.deepEqual({ version, policy: verdict.policy }, { version, policy: true }, verdict.why);
@@ -216,7 +215,7 @@ describe('pages that are not policies fail, at the gate meant for them', () => {
 });
 
 describe('each gate decides on its own', () => {
-  const xPrivacy = blocksOfMarkdown(readFileSync(path.join(corpusRoot, 'x-twitter/privacy-policy/2024-11-16.md'), 'utf8'));
+  const xPrivacy = blocksOfMarkdown(readFileSync(path.join(corpusPolicies, 'x-twitter/privacy-policy/2024-11-16.md'), 'utf8'));
 
   test('a real policy under a title and headings that name no policy fails', () => {
     const unnamed = xPrivacy.filter((block) => block.kind !== 'heading');

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/document.h"
+#include "core/little_endian.h"
 #include "core/normalize.h"
 #include "core/readers.h"
 #include "core/segmenter.h"
@@ -900,19 +901,73 @@ TEST_CASE("A prepared form brings the pattern gates, and a damaged one is not us
   }
 }
 
-// The prepared form's atom automaton (after "matcher <length>\n"): its
-// root's trie edges, as (column, child) byte offsets into `prepared`.
-std::vector<size_t> RootEdgeChildOffsets(const std::string& prepared) {
+// `size` bytes of `form` at `at` overwritten with `value`, as the prepared
+// form writes numbers (PutBytes).
+void OverwriteNumber(std::string* form, size_t at, uint64_t value, int size) {
+  std::string bytes;
+  PutBytes(value, size, &bytes);
+  form->replace(at, bytes.size(), bytes);
+}
+
+// The number of `size` bytes at `at` in `form`, as the prepared form reads
+// them (TakeBytes).
+uint64_t NumberAt(const std::string& form, size_t at, int size) {
+  std::string_view bytes = std::string_view(form).substr(at);
+  uint64_t value = 0;
+  REQUIRE(TakeBytes(&bytes, size, &value));
+  return value;
+}
+
+// Where each part of a prepared form's automaton ("matcher <length>\n",
+// then the bytes AtomMatcher::Build writes) sits, as byte offsets into the
+// form: its header numbers (decimal, each closed by a space) and, per state
+// record, its number, failure state, edges' columns (each followed by its
+// 2-byte child) and own atoms.
+struct MatcherLayout {
+  std::vector<size_t> header;  // fingerprint, atoms, shift, first reporting, reporting, outputs
+  struct State {
+    size_t number = 0, fail = 0;
+    std::vector<size_t> edge_columns;
+    std::vector<size_t> atoms;
+  };
+  std::vector<State> states;  // the root first
+};
+
+MatcherLayout LayoutOfMatcher(const std::string& prepared) {
+  MatcherLayout layout;
   size_t at = prepared.find("\nmatcher ");
   REQUIRE(at != std::string::npos);
   at = prepared.find('\n', at + 1) + 1;
-  for (int number = 0; number < 6; ++number) at = prepared.find(' ', at) + 1;  // header
-  at += 256 + 4;  // byte -> column map; the root's number and failure state
-  const size_t edges = static_cast<unsigned char>(prepared[at]) | static_cast<unsigned char>(prepared[at + 1]) << 8;
-  at += 2;
-  std::vector<size_t> children;
-  for (size_t k = 0; k < edges; ++k) children.push_back(at + 3 * k + 1);
-  return children;
+  for (int number = 0; number < 6; ++number) {
+    layout.header.push_back(at);
+    at = prepared.find(' ', at) + 1;
+  }
+  const uint64_t states = std::stoull(prepared.substr(layout.header[3])) + std::stoull(prepared.substr(layout.header[4]));
+  at += 256;  // byte -> column map
+  for (uint64_t n = 0; n < states; ++n) {
+    MatcherLayout::State state;
+    state.number = at;
+    state.fail = at + 2;
+    const uint64_t edges = NumberAt(prepared, at + 4, 2);
+    at += 6;
+    for (uint64_t k = 0; k < edges; ++k, at += 3) state.edge_columns.push_back(at);
+    const uint64_t own = NumberAt(prepared, at, 4);
+    at += 4;
+    for (uint64_t k = 0; k < own; ++k, at += 4) state.atoms.push_back(at);
+    layout.states.push_back(state);
+  }
+  return layout;
+}
+
+// `prepared` with every edge out of the automaton's root led back to the
+// root: a sound automaton that finds no atom, so that no rule is a
+// candidate. A damaged copy of it shows whether the damage is caught: used,
+// it leaves every clause unlabelled; refused, the automaton is rebuilt.
+std::string WithDeafAutomaton(std::string prepared) {
+  const MatcherLayout layout = LayoutOfMatcher(prepared);
+  REQUIRE_FALSE(layout.states.at(0).edge_columns.empty());
+  for (size_t column : layout.states[0].edge_columns) OverwriteNumber(&prepared, column + 1, 0, 2);
+  return prepared;
 }
 
 TEST_CASE("A prepared form brings the atom automaton, which is checked before it is used",
@@ -920,19 +975,16 @@ TEST_CASE("A prepared form brings the atom automaton, which is checked before it
   const std::string json = OptOutPackJson();
   auto prepared = Classifier::Prepare(json);
   REQUIRE(prepared.ok());
-  const std::vector<size_t> children = RootEdgeChildOffsets(prepared.value());
-  REQUIRE_FALSE(children.empty());
-  // Every edge out of the root led back to it: a sound automaton that finds
-  // no atom, so no rule is a candidate. The classifier goes by it.
-  std::string deaf = prepared.value();
-  for (size_t offset : children) deaf[offset] = deaf[offset + 1] = 0;
+  // The deaf automaton (every root edge back to the root) is sound: the
+  // classifier goes by it.
+  const std::string deaf = WithDeafAutomaton(prepared.value());
   auto from_deaf = Classifier::CreateFromJson(json, deaf);
   REQUIRE(from_deaf.ok());
   CHECK(from_deaf.value()->Classify("You can opt out.").empty());
   // A child out of range, or an automaton cut short, is not used: the
   // automaton is built from the prefilters instead.
   std::string out_of_range = prepared.value();
-  out_of_range[children[0]] = out_of_range[children[0] + 1] = static_cast<char>(0xFF);
+  OverwriteNumber(&out_of_range, LayoutOfMatcher(out_of_range).states[0].edge_columns[0] + 1, 0xFFFF, 2);
   std::string cut = prepared.value();
   cut.pop_back();
   const std::string length_line = "\nmatcher ";
@@ -947,82 +999,31 @@ TEST_CASE("A prepared form brings the atom automaton, which is checked before it
   }
 }
 
-// Where each part of a prepared form's automaton sits (byte offsets into the
-// form): its header numbers (decimal, each closed by a space) and, per state
-// record as Build writes it, its number, failure state, edges' columns and
-// own atoms.
-struct MatcherLayout {
-  std::vector<size_t> header;  // fingerprint, atoms, shift, first reporting, reporting, outputs
-  struct State {
-    size_t number = 0, fail = 0;
-    std::vector<size_t> edge_columns;
-    std::vector<size_t> atoms;
-  };
-  std::vector<State> states;
-};
-
-uint32_t LittleEndianAt(const std::string& bytes, size_t at, int size) {
-  uint32_t value = 0;
-  for (int k = 0; k < size; ++k) value |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + k])) << (8 * k);
-  return value;
-}
-
-MatcherLayout LayoutOfMatcher(const std::string& prepared) {
-  MatcherLayout layout;
-  size_t at = prepared.find("\nmatcher ");
-  REQUIRE(at != std::string::npos);
-  at = prepared.find('\n', at + 1) + 1;
-  for (int number = 0; number < 6; ++number) {
-    layout.header.push_back(at);
-    at = prepared.find(' ', at) + 1;
-  }
-  const uint64_t states = std::stoull(prepared.substr(layout.header[3])) + std::stoull(prepared.substr(layout.header[4]));
-  at += 256;
-  for (uint64_t n = 0; n < states; ++n) {
-    MatcherLayout::State state;
-    state.number = at;
-    state.fail = at + 2;
-    const uint32_t edges = LittleEndianAt(prepared, at + 4, 2);
-    at += 6;
-    for (uint32_t k = 0; k < edges; ++k, at += 3) state.edge_columns.push_back(at);
-    const uint32_t own = LittleEndianAt(prepared, at, 4);
-    at += 4;
-    for (uint32_t k = 0; k < own; ++k, at += 4) state.atoms.push_back(at);
-    layout.states.push_back(state);
-  }
-  return layout;
-}
-
 TEST_CASE("A prepared automaton that breaks any of its rules is rebuilt, not used", "[classifier][prepared]") {
   const std::string json = OptOutPackJson();
   auto prepared = Classifier::Prepare(json);
   REQUIRE(prepared.ok());
-  // Each damage is made to a deaf automaton (no atom found, so no rule a
-  // candidate, as above): used, it would leave the clause unlabelled;
-  // refused, the automaton is rebuilt and the clause is labelled.
-  std::string deaf = prepared.value();
-  for (size_t offset : RootEdgeChildOffsets(deaf)) deaf[offset] = deaf[offset + 1] = 0;
+  // Each damage is made to a deaf automaton (WithDeafAutomaton): used, it
+  // would leave the clause unlabelled; refused, the automaton is rebuilt
+  // and the clause is labelled.
+  const std::string deaf = WithDeafAutomaton(prepared.value());
   const MatcherLayout layout = LayoutOfMatcher(deaf);
   REQUIRE(layout.states.size() > 2);
   const auto reporting = std::find_if(layout.states.begin(), layout.states.end(),
                                       [](const MatcherLayout::State& state) { return !state.atoms.empty(); });
   REQUIRE(reporting != layout.states.end());
-  const auto put16 = [](std::string* form, size_t at, uint32_t value) {
-    (*form)[at] = static_cast<char>(value & 0xFF);
-    (*form)[at + 1] = static_cast<char>(value >> 8);
-  };
   std::map<std::string, std::string> damaged;
   damaged["column past the row"] = deaf;
   damaged["column past the row"][layout.states[0].edge_columns.at(0)] = static_cast<char>(0xFF);
   damaged["atom past the atoms"] = deaf;
-  for (int k = 0; k < 4; ++k) damaged["atom past the atoms"][reporting->atoms[0] + k] = static_cast<char>(0xFF);
+  OverwriteNumber(&damaged["atom past the atoms"], reporting->atoms[0], 0xFFFFFFFF, 4);
   damaged["a state twice"] = deaf;
-  put16(&damaged["a state twice"], layout.states[2].number, LittleEndianAt(deaf, layout.states[1].number, 2));
+  OverwriteNumber(&damaged["a state twice"], layout.states[2].number, NumberAt(deaf, layout.states[1].number, 2), 2);
   damaged["failure state not yet read"] = deaf;
-  put16(&damaged["failure state not yet read"], layout.states[1].fail,
-        LittleEndianAt(deaf, layout.states.back().number, 2));
+  OverwriteNumber(&damaged["failure state not yet read"], layout.states[1].fail,
+                  NumberAt(deaf, layout.states.back().number, 2), 2);
   damaged["a reporting state renumbered"] = deaf;
-  put16(&damaged["a reporting state renumbered"], reporting->number, 1);
+  OverwriteNumber(&damaged["a reporting state renumbered"], reporting->number, 1, 2);
   // The outputs count, one more (same digits: the section keeps its length).
   std::string& outputs = damaged["outputs miscounted"] = deaf;
   const size_t outputs_at = layout.header[5];
@@ -1057,10 +1058,7 @@ std::string WithFilterEdited(const std::string& prepared, const std::function<vo
   std::string fingerprint = prepared.substr(body_at, 8);
   std::string body = prepared.substr(body_at + 8, length - 8);
   edit(&body);
-  if (refingerprint) {
-    const uint64_t value = WordFingerprint64(body);
-    for (int k = 0; k < 8; ++k) fingerprint[k] = static_cast<char>((value >> (8 * k)) & 0xFF);
-  }
+  if (refingerprint) OverwriteNumber(&fingerprint, 0, WordFingerprint64(body), 8);
   return prepared.substr(0, length_at) + std::to_string(8 + body.size()) + "\n" + fingerprint + body +
          prepared.substr(body_at + length);
 }
@@ -1129,8 +1127,7 @@ TEST_CASE("The built-in pack's stored automaton is the one loading uses", "[clas
   auto stored = Classifier::CreateFromJson(BuiltinRulePackJson(), BuiltinPreparedRulePack());
   REQUIRE(stored.ok());
   REQUIRE_FALSE(stored.value()->Classify(text).empty());
-  std::string deaf(BuiltinPreparedRulePack());
-  for (size_t offset : RootEdgeChildOffsets(deaf)) deaf[offset] = deaf[offset + 1] = 0;
+  const std::string deaf = WithDeafAutomaton(std::string(BuiltinPreparedRulePack()));
   auto from_deaf = Classifier::CreateFromJson(BuiltinRulePackJson(), deaf);
   REQUIRE(from_deaf.ok());
   CHECK(from_deaf.value()->Classify(text).size() < stored.value()->Classify(text).size());

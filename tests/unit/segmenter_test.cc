@@ -27,6 +27,15 @@ std::vector<std::string> Clauses(std::string_view text) {
 
 using Strings = std::vector<std::string>;
 
+// Two halves of a sentence, each long enough for a semicolon between them
+// to split it (kMinSemicolonBytes, kMinSemicolonWords).
+const std::string kLongLeft =
+    "We may suspend or terminate your account at any time and for any reason, or for no "
+    "reason at all, without liability to you";
+const std::string kLongRight =
+    "however, we will try to give you notice in advance wherever that is reasonably "
+    "practical and lawful to do.";
+
 TEST_CASE("Segmenter: sentences end at . ? ! before a new sentence", "[segmenter]") {
   CHECK(Clauses("We collect data. We share it! Do we sell it? No.") ==
         Strings{"We collect data.", "We share it!", "Do we sell it?", "No."});
@@ -138,15 +147,9 @@ TEST_CASE("Segmenter: no split inside brackets and quotes that close later",
 TEST_CASE("Segmenter: semicolons split only long clauses", "[segmenter]") {
   CHECK(Clauses("We collect your name; your email; and your phone number.") ==
         Strings{"We collect your name; your email; and your phone number."});
-  const std::string long_left =
-      "We may suspend or terminate your account at any time and for any reason, or for no "
-      "reason at all, without liability to you";
-  const std::string long_right =
-      "however, we will try to give you notice in advance wherever that is reasonably "
-      "practical and lawful to do.";
-  CHECK(Clauses(long_left + "; " + long_right) == Strings{long_left + ";", long_right});
+  CHECK(Clauses(kLongLeft + "; " + kLongRight) == Strings{kLongLeft + ";", kLongRight});
   SECTION("not inside parentheses") {
-    const std::string text = "We share data (" + long_left + "; " + long_right + ") today.";
+    const std::string text = "We share data (" + kLongLeft + "; " + kLongRight + ") today.";
     CHECK(Clauses(text).size() == 1);
   }
   SECTION("what follows a semicolon may start like a sentence of its own") {
@@ -172,14 +175,8 @@ TEST_CASE("Segmenter: what follows a stop decides", "[segmenter]") {
           Strings{"We said so. “and then” we left.", "Done."});
   }
   SECTION("a semicolon needs a space after it, and ends a run of stops") {
-    const std::string long_left =
-        "We may suspend or terminate your account at any time and for any reason, or for no "
-        "reason at all, without liability to you";
-    const std::string long_right =
-        "however, we will try to give you notice in advance wherever that is reasonably "
-        "practical and lawful to do.";
-    CHECK(Clauses(long_left + ";" + long_right) == Strings{long_left + ";" + long_right});
-    CHECK(Clauses(long_left + ";") == Strings{long_left + ";"});
+    CHECK(Clauses(kLongLeft + ";" + kLongRight) == Strings{kLongLeft + ";" + kLongRight});
+    CHECK(Clauses(kLongLeft + ";") == Strings{kLongLeft + ";"});
     CHECK(Clauses("Keep this;. Next one.") == Strings{"Keep this;.", "Next one."});
   }
 }
