@@ -2,7 +2,7 @@
 // times over: the end-to-end test's speed figure (tests/e2e), with enough
 // visits for a median to mean something on a noisy 2-core machine.
 //
-//   node bench/browser_bench.mjs [--visits N] [--only SUBSTRING]
+//   node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]
 //
 // One browser with the extension built from this checkout (and the WASM
 // build of FINEPRINT_WASM_BUILD_DIR, default build/wasm). For each known
@@ -19,29 +19,43 @@
 // creation. Targets (issue 5): X < 150 ms, Meta < 500 ms, WASM start-up
 // included.
 //
+// --runs R repeats that R times, each in a new browser. --against DIR
+// compares two engines in the same runs: DIR holds another build's
+// fineprint_wasm.{js,wasm} (e.g. ./build-wasm.sh at an older commit, copied
+// aside); each run then starts a browser with that engine first and one
+// with this checkout's engine after it, and the medians are given per
+// engine. On this machine milliseconds drift by a quarter between hours, so
+// only engines compared this way, in the same runs, can be told apart.
+//
 // FINEPRINT_CHROMIUM_ARGS adds Chromium switches (a JSON list), for
 // experiments: with '["--js-flags=--liftoff-only"]' V8 never recompiles
 // WebAssembly with its optimising compiler, and a cold X page painted
 // 57-68 ms sooner on this machine (medians of 16 visits, 2026-12-06): that
 // recompiling competes with the first page for the 2 cores
 // (core/out_of_line.h).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { defaultEngineFiles, wasmBuildDir } from '../scripts/build-extension.mjs';
 import { KNOWN_URLS, launchChromiumWithExtension, routeKnownUrls } from '../tests/e2e/support/chromium.mjs';
 import { startPageServer } from '../tests/e2e/support/pages.mjs';
 import { isSettled, lastStartToPaintedInPage } from '../tests/e2e/support/status.mjs';
 
-const USAGE = 'usage: node bench/browser_bench.mjs [--visits N] [--only SUBSTRING]';
+const USAGE = 'usage: node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]';
 
 function parseArguments(args) {
-  const options = { visits: 8, only: '' };
+  const options = { visits: 8, only: '', runs: 1, against: null };
   for (let i = 0; i < args.length; i += 2) {
     const [name, value] = [args[i], args[i + 1]];
     if (name === '--help') {
       console.log(USAGE);
       process.exit(0);
     }
-    if (name === '--visits' && /^[1-9][0-9]*$/.test(value ?? '')) options.visits = Number(value);
+    if ((name === '--visits' || name === '--runs') && /^[1-9][0-9]*$/.test(value ?? '')) options[name.slice(2)] = Number(value);
     else if (name === '--only' && value !== undefined) options.only = value;
-    else throw new Error(`${name === '--visits' ? `--visits wants a positive whole number, not ${value}` : `unknown argument ${name}`}\n${USAGE}`);
+    else if (name === '--against' && value !== undefined) options.against = path.resolve(value);
+    else if (name === '--visits' || name === '--runs') throw new Error(`${name} wants a positive whole number, not ${value}\n${USAGE}`);
+    else throw new Error(`unknown argument ${name}\n${USAGE}`);
   }
   return options;
 }
@@ -111,39 +125,60 @@ function summary(values) {
   return `${fixed(median)} (${fixed(rank(0.25))}-${fixed(rank(0.75))})`;
 }
 
+// The engines compared: another build's first in each run, this checkout's
+// after it. Each is built into a directory of its own.
+const engines = [
+  ...(options.against ? [{ name: 'against', wasmDir: options.against }] : []),
+  { name: options.against ? 'this' : '', wasmDir: wasmBuildDir },
+];
+const outRoot = await mkdtemp(path.join(os.tmpdir(), 'fineprint-bench-'));
 const server = await startPageServer();
-let browser = null;
+const results = new Map();
 try {
-  browser = await launchChromiumWithExtension();
-  await routeKnownUrls(browser.context, server);
-  const results = new Map();
-  for (let round = 1; round <= options.visits; round++) {
-    for (const url of urls) {
-      for (const cold of [true, false]) {
-        const key = `${url} ${cold ? 'cold (service worker stopped)' : 'warm'}`;
-        const result = await visit(browser, url, cold);
-        if (!results.has(key)) results.set(key, []);
-        results.get(key).push(result);
-        console.log(
-          `visit ${round} ${key}: painted ${fixed(result.paintedMs)} ms, analysis ${result.analysisMs} ms ` +
-            `(extract ${result.extractMs}, round trip ${result.roundTripMs}, paint ${result.paintMs})` +
-            (result.createdMs === null
-              ? ''
-              : `, engine created in ${result.createdMs} ms, ` +
-                `begun ${result.headStartMs} ms before the request, which waited ${result.waitMs} ms`),
-        );
+  for (let run = 1; run <= options.runs; run++) {
+    for (const [index, engine] of engines.entries()) {
+      const browser = await launchChromiumWithExtension({
+        engineFiles: {
+          wrapper: defaultEngineFiles.wrapper,
+          artifacts: ['fineprint_wasm.js', 'fineprint_wasm.wasm'].map((file) => path.join(engine.wasmDir, file)),
+        },
+        outRoot: path.join(outRoot, String(index)),
+      });
+      try {
+        await routeKnownUrls(browser.context, server);
+        for (let round = 1; round <= options.visits; round++) {
+          for (const url of urls) {
+            for (const cold of [true, false]) {
+              const key = `${engine.name ? `${engine.name} ` : ''}${url} ${cold ? 'cold (service worker stopped)' : 'warm'}`;
+              const result = await visit(browser, url, cold);
+              if (!results.has(key)) results.set(key, []);
+              results.get(key).push(result);
+              console.log(
+                `visit ${round} ${key}: painted ${fixed(result.paintedMs)} ms, analysis ${result.analysisMs} ms ` +
+                  `(extract ${result.extractMs}, round trip ${result.roundTripMs}, paint ${result.paintMs})` +
+                  (result.createdMs === null
+                    ? ''
+                    : `, engine created in ${result.createdMs} ms, ` +
+                      `begun ${result.headStartMs} ms before the request, which waited ${result.waitMs} ms`),
+              );
+            }
+          }
+        }
+      } finally {
+        await browser.close();
       }
     }
   }
-  console.log(`\nmedian (quartiles) of ${options.visits} visits, ms:`);
-  console.log(`${'page'.padEnd(70)} ${'painted'.padStart(20)} ${'analysis'.padStart(20)} ${'engine created'.padStart(20)}`);
-  for (const [key, runs] of results) {
+  console.log(`\nmedian (quartiles) of ${options.runs * options.visits} visits, ms` +
+    (options.against ? ` (against: ${options.against}; this: ${wasmBuildDir})` : '') + ':');
+  console.log(`${'page'.padEnd(78)} ${'painted'.padStart(20)} ${'analysis'.padStart(20)} ${'engine created'.padStart(20)}`);
+  for (const [key, runs] of [...results].sort(([a], [b]) => a.localeCompare(b))) {
     console.log(
-      `${key.padEnd(70)} ${summary(runs.map((r) => r.paintedMs)).padStart(20)} ` +
+      `${key.padEnd(78)} ${summary(runs.map((r) => r.paintedMs)).padStart(20)} ` +
         `${summary(runs.map((r) => r.analysisMs)).padStart(20)} ${summary(runs.map((r) => r.createdMs)).padStart(20)}`,
     );
   }
 } finally {
-  await browser?.close();
   await server.close();
+  await rm(outRoot, { recursive: true, force: true });
 }

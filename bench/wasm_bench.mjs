@@ -29,7 +29,8 @@
 // and "cold" columns do the same work: read, segment, classify, notes,
 // findings, JSON); ratio = WASM / native. Native times are thread CPU time,
 // WASM times wall-clock time (performance.now), so on a loaded machine the
-// ratio leans against WASM.
+// ratio leans against WASM. Last, memory: the linear memory of one engine
+// that has read those documents three times.
 //
 // FINEPRINT_WASM_BUILD_DIR and FINEPRINT_NATIVE_BUILD_DIR (tests/wasm/helpers.mjs)
 // point it at other builds.
@@ -38,7 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { blocksOfMarkdown, corpusRoot, createRawModule, nativeBuildDir } from '../tests/wasm/helpers.mjs';
+import { FLAGSHIP, corpusRoot, createRawModule, flagshipBlocksJson, nativeBuildDir, readFlagship } from '../tests/wasm/helpers.mjs';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`Usage: node bench/wasm_bench.mjs [--repeat N] [--startups N] [--cold-starts N] [--only SUBSTRING]
@@ -55,7 +56,9 @@ Prints, in ms:
   - the same for further fresh instances in this process;
   - per document: the first analysis on a fresh instance, the steady time
     (median), MB/s, the native cold and steady times, the WASM/native ratios;
-  - totals over the documents.
+  - totals over the documents;
+  - memory (MiB): a new engine's linear memory, and one engine's after it
+    has read those documents three times.
 
 Options:
   --repeat N        runs per document for the steady time (default 5)
@@ -80,7 +83,6 @@ const only = option('--only', '');
 const coldStarts = Math.max(0, Number(option('--cold-starts', 5)));
 
 const policies = path.join(corpusRoot, 'policies');
-const FLAGSHIP = 'x-twitter/privacy-policy/2024-11-16.md';
 
 function corpusDocuments() {
   const documents = [];
@@ -148,7 +150,7 @@ function nativeFigures() {
 }
 
 // Read on its own: each --one-cold-start process needs only this one.
-const flagship = { name: FLAGSHIP, bytes: new Uint8Array(readFileSync(path.join(policies, FLAGSHIP))) };
+const flagship = readFlagship();
 
 // The extension's path: the blocks a content script extracts, analysed into
 // a page whose labelled clauses are written out (engine.js analyzeBlocks).
@@ -170,13 +172,7 @@ if (process.argv.includes('--one-cold-start')) {
   const blocksPath = option('--one-cold-start', 'markdown') === 'blocks';
   // Made before the clock starts, and its CPU time (the Markdown lexer) is
   // taken out of cpuMs, so that both paths' cpuMs count the engine alone.
-  const blocksJson = blocksPath
-    ? JSON.stringify({
-      title: 'X Privacy Policy',
-      url: 'https://x.com/en/privacy',
-      blocks: blocksOfMarkdown(new TextDecoder().decode(flagship.bytes)),
-    })
-    : null;
+  const blocksJson = blocksPath ? flagshipBlocksJson(flagship) : null;
   const beforeEngine = process.cpuUsage();
   const { engine, instantiateMs, rulesMs } = await freshEngine();
   const { ms: firstMs } = timed(() =>
@@ -270,3 +266,18 @@ console.log(
         `${(totals.first / totals.nativeCold).toFixed(1)}x, steady ${(totals.steady / totals.nativeJson).toFixed(1)}x`
       : ''),
 );
+
+// Memory: one long-lived engine (as the extension keeps one) reads every
+// document above three times; its WebAssembly linear memory only grows, so
+// its size afterwards is the most the engine needed.
+{
+  const { module, engine } = await freshEngine();
+  const linearMemory = () => module.HEAPU8.buffer.byteLength;
+  const created = linearMemory();
+  for (let round = 0; round < 3; round++) {
+    for (const document of documents) analyze(engine, document.bytes);
+  }
+  engine.delete();
+  console.log(`memory: a new engine's linear memory ${(created / 2 ** 20).toFixed(1)} MiB; after reading the ` +
+    `${documents.length} documents three times on one engine ${(linearMemory() / 2 ** 20).toFixed(1)} MiB`);
+}

@@ -27,7 +27,6 @@ import { fileURLToPath } from 'node:url';
 const self = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(self), '..');
 const USAGE = 'usage: node bench/wasm_tierup.mjs [--runs N] [--top K]';
-const FLAGSHIP = 'x-twitter/privacy-policy/2024-11-16.md';
 const PHASES = ['creating the engine', 'the first page', 'after it'];
 
 function parseArguments(args) {
@@ -57,9 +56,8 @@ const buildDir = process.env.FINEPRINT_WASM_BUILD_DIR
 // The child: one fresh engine, its first page, with phase marks between the
 // trace's lines (stdout, in order).
 if (options.child) {
-  const { createRawModule, blocksOfMarkdown, corpusRoot } = await import('../tests/wasm/helpers.mjs');
-  const markdown = readFileSync(path.join(corpusRoot, 'policies', FLAGSHIP), 'utf8');
-  const blocksJson = JSON.stringify({ title: 'X Privacy Policy', url: 'https://x.com/en/privacy', blocks: blocksOfMarkdown(markdown) });
+  const { createRawModule, flagshipBlocksJson, readFlagship } = await import('../tests/wasm/helpers.mjs');
+  const blocksJson = flagshipBlocksJson(readFlagship());
   console.log('PHASE 0');
   const module = await createRawModule();
   const engine = new module.Engine('');

@@ -142,3 +142,20 @@ export function blocksOfMarkdown(markdown) {
   walk(marked.lexer(markdown), 0);
   return blocks.filter((block) => block.text.trim() !== '');
 }
+
+// X's privacy policy of 2024-11-16, the extension's flagship page, as the
+// benchmarks of a fresh engine's first page read it: its path under the
+// corpus policies and its bytes.
+export const FLAGSHIP = 'x-twitter/privacy-policy/2024-11-16.md';
+export function readFlagship() {
+  return { name: FLAGSHIP, bytes: new Uint8Array(readFileSync(path.join(corpusRoot, 'policies', FLAGSHIP))) };
+}
+
+// What the content script sends the engine for that page (on x.com).
+export function flagshipBlocksJson(flagship) {
+  return JSON.stringify({
+    title: 'X Privacy Policy',
+    url: 'https://x.com/en/privacy',
+    blocks: blocksOfMarkdown(new TextDecoder().decode(flagship.bytes)),
+  });
+}

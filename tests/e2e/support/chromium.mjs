@@ -44,10 +44,12 @@ function extraChromiumArgs() {
   return args;
 }
 
-export async function launchChromiumWithExtension() {
+// `build`: buildExtension's options (another engine's files, another output
+// root), for a benchmark comparing two engines; the test build otherwise.
+export async function launchChromiumWithExtension(build = {}) {
   // dist/chromium-test: the Chromium build plus host access to 127.0.0.1,
   // standing in for the activeTab grant a real click on the toolbar gives.
-  const extensionDir = await buildExtension('chromium-test');
+  const extensionDir = await buildExtension('chromium-test', build);
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'fineprint-e2e-'));
   const executablePath = CHROMIUM_BINARIES.find((binary) => binary && existsSync(binary));
   // Chromium's own record of every request its network stack starts, from
