@@ -40,6 +40,7 @@ import { defaultEngineFiles, wasmBuildDir } from '../scripts/build-extension.mjs
 import { KNOWN_URLS, launchChromiumWithExtension, routeKnownUrls } from '../tests/e2e/support/chromium.mjs';
 import { startPageServer } from '../tests/e2e/support/pages.mjs';
 import { isSettled, lastStartToPaintedInPage } from '../tests/e2e/support/status.mjs';
+import { median, quantile } from './stats.mjs';
 
 const USAGE = 'usage: node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]';
 
@@ -114,15 +115,10 @@ async function visit(browser, url, cold) {
 
 const fixed = (ms) => (typeof ms === 'number' ? ms.toFixed(1) : '-');
 
-// Median (the mean of the middle two for an even count) and quartiles
-// (nearest rank) of the numbers among `values`.
+// Median and quartiles of the numbers among `values`.
 function summary(values) {
-  const sorted = values.filter((value) => typeof value === 'number').sort((a, b) => a - b);
-  if (sorted.length === 0) return '-';
-  const middle = sorted.length / 2;
-  const median = sorted.length % 2 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2;
-  const rank = (q) => sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
-  return `${fixed(median)} (${fixed(rank(0.25))}-${fixed(rank(0.75))})`;
+  const middle = median(values);
+  return middle === undefined ? '-' : `${fixed(middle)} (${fixed(quantile(values, 0.25))}-${fixed(quantile(values, 0.75))})`;
 }
 
 // The engines compared: another build's first in each run, this checkout's

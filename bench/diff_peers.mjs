@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { diffSentences, diffWords } from 'diff';
 import DiffMatchPatch from 'diff-match-patch';
 import { corpusRoot, createTestEngine } from '../tests/wasm/helpers.mjs';
+import { median } from './stats.mjs';
 
 const repeatArg = process.argv.indexOf('--repeat');
 const repeat = repeatArg > 0 ? Number(process.argv[repeatArg + 1]) : 5;
@@ -57,8 +58,7 @@ function time(fn) {
     times.push(performance.now() - started);
     if (times[0] > 1000) break;
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], result };
+  return { ms: median(times), result };
 }
 
 const changedParts = (parts) => (parts ? parts.filter((p) => p.added || p.removed).length : null);

@@ -39,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './stats.mjs';
 import { FLAGSHIP, corpusRoot, createRawModule, flagshipBlocksJson, nativeBuildDir, readFlagship } from '../tests/wasm/helpers.mjs';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -98,11 +99,6 @@ function corpusDocuments() {
   walk(policies);
   return documents;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 function timed(fn) {
   const started = performance.now();
