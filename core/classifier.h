@@ -26,7 +26,10 @@
 // A fresh engine's first analysis compiles the patterns it reaches; for
 // the evidence span of a match, RE2 would also compile each pattern's
 // reverse program, so the classifier finds the span with the forward one
-// first (LazyPattern::FindSpan in classifier.cc).
+// first (LazyPattern::FindSpan in classifier.cc). A long alternation is
+// first answered by its alternatives (core/alternatives.h), each behind its
+// own literals, so the first page compiles only those its clauses can
+// match; the whole pattern is compiled later (CompileDeferredPatterns).
 //
 // Rules with a "context" (previous clause's labels, the section heading, a
 // list's lead-in) are candidates from the same single pass when their atoms
@@ -139,11 +142,21 @@ class Classifier {
   // field ("trigger", "companion", "anywhere"); an empty pattern matches.
   bool FindingMatches(size_t index, const char* field, std::string_view text) const;
 
-  // How many of the pack's distinct patterns have been compiled so far.
-  // A pattern is compiled the first time a clause needs it and holds the
-  // literals its prefilter asks for; this tells tests and benchmarks how
-  // much of that start-up work a page took.
+  // How many programs have been compiled so far: of the pack's distinct
+  // patterns, and of the alternatives a long pattern is first answered by
+  // (core/alternatives.h). A pattern is compiled the first time a clause
+  // needs it and holds the literals its prefilter asks for; this tells
+  // tests and benchmarks how much of that start-up work a page took.
   size_t CompiledPatternCount() const;
+
+  // Compiles whole up to `max_patterns` of the patterns that texts have so
+  // far reached only through their alternatives, and returns how many such
+  // patterns are left. A fresh engine answers a long alternation with the
+  // alternatives a page's clauses can match, which is cheap to compile but
+  // slower to run than one program for the whole; this is for the idle
+  // time after a first page, so that the next one runs as fast as a
+  // long-lived engine does. Results never change. Thread-safe.
+  size_t CompileDeferredPatterns(size_t max_patterns) const;
 
   const RulePack& pack() const { return pack_; }
 

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -830,6 +831,10 @@ TEST_CASE("A gate never rules out a text its pattern matches", "[classifier][gat
       {"(?i)sale", "You can opt out of \u017Fale."},
       // Alternatives and optional parts: the prefilter asks for less.
       {"(?:never|no) (?:sell|share)s?", "You can opt out; we never share."},
+      // A long exclude answered by its alternatives while it is not
+      // compiled: "\\x41" keeps the whole pattern's Unicode folding, and
+      // each alternative must fold as the whole does (KELVIN SIGN for k).
+      {"kelvin|\\\\x41bc|zzz", "You can opt out of \u212Aelvin."},
       {"x*", "You can opt out."}};
   for (const auto& [exclude, text] : excludes) {
     const std::string json = SmallPackJson(
@@ -844,6 +849,114 @@ TEST_CASE("A gate never rules out a text its pattern matches", "[classifier][gat
       CHECK(classifier.value()->Classify(text).empty());
     }
   }
+}
+
+// A match pattern of three alternatives, each with literals of its own,
+// and an exclude of three.
+std::string AlternativesPackJson() {
+  return SmallPackJson(R"j([{"id": "r", "label": "choice.opt_out",
+      "match": "\\b(?:opt(?:ing)? out|unsubscribe\\w*|withdraw (?:your )?consent)",
+      "exclude": ["\\bnewsletters?\\b|\\bsweepstakes\\b|\\bcontests?\\b"], "why": "w"}])j");
+}
+
+TEST_CASE("A long pattern is first answered by the alternatives a text can match", "[classifier][gates]") {
+  const std::string json = AlternativesPackJson();
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  for (const std::string& with : {std::string(), prepared.value()}) {
+    INFO((with.empty() ? "checked" : "prepared"));
+    auto loaded = Classifier::CreateFromJson(json, with);
+    REQUIRE(loaded.ok());
+    const Classifier& classifier = *loaded.value();
+    // Only "withdraw (?:your )?consent" is compiled; the exclude's
+    // alternatives all lack their literals.
+    const std::string text = "You may withdraw your consent or opt out at any time.";
+    const std::vector<LabelMatch> first = classifier.Classify(text);
+    REQUIRE(first.size() == 1);
+    CHECK(first[0].evidence_start == text.find("withdraw"));
+    CHECK(first[0].evidence_end == text.find(" or opt"));
+    CHECK(classifier.CompiledPatternCount() == 2);  // both alternatives that can match
+    CHECK(classifier.Classify("Unsubscribe from newsletters.").empty());
+    CHECK(classifier.CompiledPatternCount() == 4);
+    // The idle-time step compiles the two patterns whole, one at a time.
+    CHECK(classifier.CompileDeferredPatterns(0) == 2);
+    CHECK(classifier.CompileDeferredPatterns(1) == 1);
+    CHECK(classifier.CompiledPatternCount() == 5);
+    CHECK(classifier.CompileDeferredPatterns(8) == 0);
+    CHECK(classifier.CompiledPatternCount() == 6);
+    // Same answers from the whole programs: the leftmost match, however
+    // the alternatives are ordered.
+    const std::vector<LabelMatch> again = classifier.Classify(text);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].evidence_start == first[0].evidence_start);
+    CHECK(again[0].evidence_end == first[0].evidence_end);
+    CHECK(classifier.Classify("Unsubscribe from newsletters.").empty());
+    CHECK(classifier.CompiledPatternCount() == 6);
+  }
+}
+
+TEST_CASE("Of alternatives matching at the same start, the earlier one gives the evidence", "[classifier][gates]") {
+  // RE2's leftmost-first rule: "opt out" comes first in the pattern, so it
+  // wins over the longer "opt out of \\w+" starting at the same place.
+  auto loaded = Classifier::CreateFromJson(SmallPackJson(R"j([{"id": "r", "label": "choice.opt_out",
+      "match": "\\b(?:zzz|opt out|opt out of \\w+)", "why": "w"}])j"), "");
+  REQUIRE(loaded.ok());
+  const Classifier& classifier = *loaded.value();
+  const std::string text = "You can opt out of sales.";
+  for (const char* from : {"alternatives", "the whole pattern"}) {
+    INFO(from);
+    const std::vector<LabelMatch> labels = classifier.Classify(text);
+    REQUIRE(labels.size() == 1);
+    CHECK(text.substr(labels[0].evidence_start, labels[0].evidence_end - labels[0].evidence_start) == "opt out");
+    classifier.CompileDeferredPatterns(1);
+  }
+  CHECK(classifier.CompiledPatternCount() == 3);
+}
+
+TEST_CASE("Alternatives and whole patterns give the same labels and evidence on real policies",
+          "[classifier][gates]") {
+  // A fresh engine's first reading goes through the alternatives (a pattern
+  // many clauses reach switches to its whole program partway); the second,
+  // after the idle-time step, through whole patterns.
+  for (const char* policy : {"policies/x-twitter/privacy-policy/2024-11-16.md",
+                             "policies/meta-facebook/privacy-policy/2025-05-28.md"}) {
+    INFO(policy);
+    const std::string markdown = testing::ReadFileOrEmpty(testing::CorpusPath(policy));
+    REQUIRE_FALSE(markdown.empty());
+    auto document = ReadDocument(markdown, DocumentFormat::kMarkdown);
+    REQUIRE(document.ok());
+    const std::vector<ClauseSpan> spans = SegmentDocument(document.value());
+    auto classifier = Builtin();
+    const auto first = classifier->ClassifyClauses(document.value(), spans);
+    const size_t deferred = classifier->CompileDeferredPatterns(0);
+    CHECK(deferred >= 5);
+    CHECK(classifier->CompileDeferredPatterns(SIZE_MAX) == 0);
+    const auto second = classifier->ClassifyClauses(document.value(), spans);
+    REQUIRE(first.size() == second.size());
+    size_t labelled = 0;
+    for (size_t i = 0; i < first.size(); ++i) {
+      REQUIRE(first[i].size() == second[i].size());
+      for (size_t k = 0; k < first[i].size(); ++k) {
+        CHECK(first[i][k].label == second[i][k].label);
+        CHECK(first[i][k].evidence_start == second[i][k].evidence_start);
+        CHECK(first[i][k].evidence_end == second[i][k].evidence_end);
+        ++labelled;
+      }
+    }
+    CHECK(labelled >= 50);
+  }
+}
+
+TEST_CASE("A pattern its alternatives answered 16 times is compiled whole", "[classifier][gates]") {
+  auto loaded = Classifier::CreateFromJson(AlternativesPackJson(), "");
+  REQUIRE(loaded.ok());
+  const Classifier& classifier = *loaded.value();
+  for (int i = 0; i < 16; ++i) REQUIRE(classifier.Classify("You can opt out.").size() == 1);
+  CHECK(classifier.CompiledPatternCount() == 1);
+  CHECK(classifier.CompileDeferredPatterns(0) == 1);
+  CHECK(classifier.Classify("You can opt out.").size() == 1);
+  CHECK(classifier.CompiledPatternCount() == 2);
+  CHECK(classifier.CompileDeferredPatterns(0) == 0);
 }
 
 // The line of gate `index` (in pattern order) in a prepared form, as
