@@ -175,6 +175,13 @@ class Engine {
   // first runs in the baseline tier.
   std::string Error() const { return classifier_ ? std::string() : ErrorJson(error_); }
 
+  // Compiles whole up to `max_patterns` of the patterns a page reached only
+  // through their alternatives; returns how many are left (0 when the rule
+  // pack did not load). See Classifier::CompileDeferredPatterns.
+  unsigned CompileDeferredPatterns(unsigned max_patterns) const {
+    return classifier_ ? static_cast<unsigned>(classifier_->CompileDeferredPatterns(max_patterns)) : 0;
+  }
+
   // {"rules_language": "en", "rules_version": "..."}.
   std::string Version() const {
     if (!classifier_) return ErrorJson(error_);
@@ -230,6 +237,7 @@ EMSCRIPTEN_BINDINGS(fineprint) {
       .function("snapshotBlocks", &Engine::SnapshotBlocks)
       .function("analyzePage", &Engine::AnalyzePage, emscripten::allow_raw_pointers())
       .function("diff", &Engine::Diff)
+      .function("compileDeferredPatterns", &Engine::CompileDeferredPatterns)
       .function("version", &Engine::Version)
       .function("error", &Engine::Error);
 }

@@ -164,6 +164,17 @@ export class FineprintEngine {
     return checked(this.#call((native) => native.diff(beforeJson, afterJson)));
   }
 
+  // Idle-time work after a fresh engine's first page: compiles whole up to
+  // maxPatterns of the long patterns the page reached only through their
+  // alternatives (Classifier::CompileDeferredPatterns), so the next page
+  // runs as fast as on a long-lived engine. Returns how many are left;
+  // call again until 0. Results never change.
+  compileDeferredPatterns(maxPatterns) {
+    if (!Number.isInteger(maxPatterns)) throw new TypeError('maxPatterns must be a whole number');
+    if (maxPatterns < 0) throw new RangeError('maxPatterns must not be negative');
+    return this.#call((native) => native.compileDeferredPatterns(Math.min(maxPatterns, 0xffffffff)));
+  }
+
   // Throws the FineprintError of a rule pack that did not load.
   check() {
     const error = this.#call((native) => native.error());

@@ -156,7 +156,10 @@ function scheduleWarmUp(engine) {
   const next = () => {
     // A page being (or already) analysed warms the engine better; a
     // replaced or failed engine needs nothing more.
-    if (slices.length === 0 || analysedAPage || !engine.usable) return;
+    if (slices.length === 0 || analysedAPage || !engine.usable) {
+      if (slices.length === 0) scheduleDeferredCompile(engine);
+      return;
+    }
     try {
       // What a page's request runs (analyzeBlocks, below).
       const page = engine.analyzePage({ title: 'Privacy Policy', blocks: slices.shift() });
@@ -171,6 +174,45 @@ function scheduleWarmUp(engine) {
     setTimeout(next, WARM_UP_GAP_MS);
   };
   setTimeout(next, WARM_UP_DELAY_MS);
+}
+
+// A fresh engine answers a long rule pattern with just the alternatives a
+// page's clauses can match (core/alternatives.h): cheaper to compile on a
+// first page, slower to run than one program for the whole pattern. Once a
+// page has its answer, the patterns it reached that way are compiled whole
+// in the background's idle time, one pattern per call, in tasks of about
+// DEFERRED_COMPILE_TASK_MS, so that the next page runs as on a long-lived
+// engine; a request arriving meanwhile waits for one task at most (the
+// last pattern of a task may take it past the budget: a few ms).
+const DEFERRED_COMPILE_TASK_MS = 4;
+// The engines with a task pending; weak, so that a replaced engine is not
+// kept alive by it.
+const deferredCompileScheduled = new WeakSet();
+
+function scheduleDeferredCompile(engine) {
+  if (deferredCompileScheduled.has(engine)) return;
+  deferredCompileScheduled.add(engine);
+  const next = () => {
+    let left = 0;
+    try {
+      const startedAt = performance.now();
+      do {
+        left = engine.usable ? engine.compileDeferredPatterns(1) : 0;
+      } while (left > 0 && performance.now() - startedAt < DEFERRED_COMPILE_TASK_MS);
+    } catch (error) {
+      deferredCompileScheduled.delete(engine);
+      // An aborted engine is replaced on the next request; anything else is
+      // a bug to see in the background's console.
+      if (engine.usable) throw error;
+      return;
+    }
+    if (left > 0) {
+      setTimeout(next, WARM_UP_GAP_MS);
+    } else {
+      deferredCompileScheduled.delete(engine);
+    }
+  };
+  setTimeout(next, WARM_UP_GAP_MS);
 }
 
 // Starts creating the engine now (the background calls this as it starts),
@@ -216,6 +258,7 @@ export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = 
       engineWaitMs: roundMs(Math.max(0, engineReadyAt - requestedAt)),
       analysisMs: roundMs(performance.now() - analysisStartedAt),
     };
+    scheduleDeferredCompile(engine);
     if (keepForSnapshot) return { ...reply, page };
     page.delete();
     return reply;

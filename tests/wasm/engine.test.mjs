@@ -382,6 +382,25 @@ describe('lifetime', () => {
     stub.delete();
   });
 
+  test('compileDeferredPatterns: idle-time compiling leaves every answer as it was', async () => {
+    // A fresh engine answers long patterns with the alternatives a page can
+    // match; the idle-time step compiles those patterns whole, a few at a
+    // time, and a later page gets the same analysis from them.
+    const fresh = await createTestEngine();
+    const policy = readFileSync(samplePolicy, 'utf8');
+    const first = fresh.analyzeJson(policy, 'markdown');
+    const pending = fresh.compileDeferredPatterns(0);
+    assert.ok(pending >= 5, `X's policy leaves ${pending} patterns to compile whole`);
+    assert.equal(fresh.compileDeferredPatterns(2), pending - 2);
+    assert.equal(fresh.compileDeferredPatterns(1000), 0);
+    assert.equal(fresh.compileDeferredPatterns(1000), 0);
+    assert.equal(fresh.analyzeJson(policy, 'markdown'), first);
+    assert.throws(() => fresh.compileDeferredPatterns(-1), RangeError);
+    assert.throws(() => fresh.compileDeferredPatterns(1.5), TypeError);
+    fresh.delete();
+    assert.throws(() => fresh.compileDeferredPatterns(1), /used after delete\(\)/);
+  });
+
   test('engines are independent instances', async () => {
     const [a, b] = await Promise.all([createTestEngine(), createTestEngine()]);
     a.delete();
