@@ -56,9 +56,14 @@ constexpr size_t kMinAlternatives = 3;
 // [[:upper:]]) or has a class range from an upper-case letter to a
 // non-letter: those keep RE2's case folding.
 std::string LowerCaseLiterals(std::string_view pattern) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  std::string out;
-  out.reserve(pattern.size());
+  // Only letters change, each in its place: the pattern is copied whole and
+  // lowered in place (a fresh engine runs this in WebAssembly's baseline
+  // tier for every pattern it compiles, where appending character by
+  // character was a call per character).
+  auto lower = [](char& c) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  };
+  std::string out(pattern);
   bool in_class = false;
   for (size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
@@ -67,12 +72,9 @@ std::string LowerCaseLiterals(std::string_view pattern) {
       // Escapes that name letters by code or property (\x4B, \113, \pL,
       // \p{Lu}) cannot be lower-cased by hand.
       if (next == 'x' || next == 'p' || next == 'P' || (next >= '0' && next <= '7')) return "";
-      out += c;
-      out += next;
       ++i;
       if (next == 'Q') {  // \Q...\E: literal text
-        for (++i; i < pattern.size() && pattern.compare(i, 2, "\\E") != 0; ++i) out += lower(pattern[i]);
-        if (i < pattern.size()) out += "\\E";
+        for (++i; i < pattern.size() && pattern.compare(i, 2, "\\E") != 0; ++i) lower(out[i]);
         ++i;
       }
       continue;
@@ -86,23 +88,21 @@ std::string LowerCaseLiterals(std::string_view pattern) {
         auto upper = [](char x) { return x >= 'A' && x <= 'Z'; };
         if (upper(pattern[i - 1]) != upper(pattern[i + 1])) return "";
       }
-      out += lower(c);
+      lower(out[i]);
       continue;
     }
     if (c == '[') {
       in_class = true;
-      out += c;
-      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out += pattern[++i];
-      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];  // a literal ']'
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') ++i;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;  // a literal ']'
       continue;
     }
     if (c == '(' && i + 1 < pattern.size() && pattern[i + 1] == '?') {
       if (i + 2 < pattern.size() && pattern[i + 2] != ':') return "";  // flags or a name
-      out += "(?";
       ++i;
       continue;
     }
-    out += lower(c);
+    lower(out[i]);
   }
   return out;
 }
