@@ -142,22 +142,32 @@ export async function launchChromiumWithExtension(build = {}) {
     // Stops the extension's service worker the way Chromium does when it has
     // been idle, and resolves once DevTools reports it stopped. Returns a
     // function that resolves when the worker is running again.
+    //
+    // It waits for the worker's version to be activated first. Just after
+    // launch the worker may still be installing, and a worker stopped then
+    // fails its install: Chromium drops the extension's registration and
+    // nothing starts the background again in that browser (a page's message
+    // gets "Receiving end does not exist"). Chromium itself only stops idle
+    // workers, which an installing one is not. Seen in about one launch in
+    // three of the bench before this wait, in none of 86 after it.
     async stopServiceWorker() {
       const cdp = await context.newCDPSession(controlPage);
-      const states = [];
+      const states = [];  // running statuses, in order
+      let lifecycle = null;  // installing, installed, activating, activated, redundant
       const waiters = [];
       cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
         for (const version of versions) {
           if (!version.scriptURL.startsWith(extensionUrl(''))) continue;
           states.push(version.runningStatus);
+          lifecycle = version.status;
           for (const waiter of [...waiters]) waiter();
         }
       });
-      const waitFor = (status, after) =>
+      const waitUntil = (holds, what) =>
         new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`service worker never ${status}: ${states}`)), 10_000);
+          const timer = setTimeout(() => reject(new Error(`service worker never ${what}: ${states} (${lifecycle})`)), 10_000);
           const check = () => {
-            if (states.slice(after).includes(status)) {
+            if (holds()) {
               clearTimeout(timer);
               resolve();
             }
@@ -165,7 +175,9 @@ export async function launchChromiumWithExtension(build = {}) {
           waiters.push(check);
           check();
         });
+      const waitFor = (status, after) => waitUntil(() => states.slice(after).includes(status), status);
       await cdp.send('ServiceWorker.enable');
+      await waitUntil(() => lifecycle === 'activated', 'activated');
       await cdp.send('ServiceWorker.stopAllWorkers');
       await waitFor('stopped', 0);
       const stoppedAt = states.length;
