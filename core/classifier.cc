@@ -213,13 +213,14 @@ class LazyPattern {
   // Capture ignores them.
   void SetAlternatives(std::vector<const LazyPattern*> alternatives) { alternatives_ = std::move(alternatives); }
 
-  // Whether the pattern is not compiled and a text needed one of its
-  // alternatives compiled (Classifier::CompileDeferredPatterns): a pattern
-  // whose alternatives' gates ruled out every text it met is left alone.
+  // Whether the pattern is not compiled and its alternatives answered for
+  // it at least once (Classifier::CompileDeferredPatterns). That includes
+  // patterns whose alternatives' gates ruled out every text they met: left
+  // to their alternatives, such a pattern would check each alternative's
+  // literals on every text of the next pages (16 times over), which costs a
+  // warm Meta analysis more than compiling it in idle time.
   bool AnsweredByAlternatives() const {
-    return !alternatives_.empty() && !compiled() &&
-           std::any_of(alternatives_.begin(), alternatives_.end(),
-                       [](const LazyPattern* alternative) { return alternative->compiled(); });
+    return !alternatives_.empty() && !compiled() && uses_by_alternatives_.load(std::memory_order_relaxed) > 0;
   }
 
   // Whether re() has compiled the pattern.
