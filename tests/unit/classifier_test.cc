@@ -172,6 +172,15 @@ TEST_CASE("Patterns fold ASCII case only", "[classifier]") {
   CHECK(range.value()->Classify("a QBQ b").size() == 1);
   CHECK(range.value()->Classify("a q_q b").size() == 1);
   CHECK(range.value()->Classify("a qcq b").empty());
+  // Letters are lowered inside \Q...\E and in a class that starts with "^]";
+  // what the class excludes stays excluded in either case.
+  auto quoted = SmallPack(R"([{"id": "r", "label": "choice.opt_out", "match": "\\QKeep.\\E|[^]X]yz", "why": "w"}])");
+  REQUIRE(quoted.ok());
+  CHECK(quoted.value()->Classify("We KEEP. it").size() == 1);
+  CHECK(quoted.value()->Classify("We keepx it").empty());
+  CHECK(quoted.value()->Classify("a bYZ c").size() == 1);
+  CHECK(quoted.value()->Classify("a xyz c").empty());
+  CHECK(quoted.value()->Classify("a ]yz c").empty());
 }
 
 TEST_CASE("A pack whose atoms outgrow 16-bit automaton states still finds every rule", "[classifier]") {
@@ -957,6 +966,17 @@ TEST_CASE("A pattern its alternatives answered 16 times is compiled whole", "[cl
   CHECK(classifier.Classify("You can opt out.").size() == 1);
   CHECK(classifier.CompiledPatternCount() == 2);
   CHECK(classifier.CompileDeferredPatterns(0) == 0);
+  // The exclude's own gate rules "opt out" texts out 64 times, then gives
+  // way; its alternatives' gates then rule the text out, so none of them is
+  // compiled. Idle time still compiles the exclude whole: left to its
+  // alternatives, it would check their literals on the next 15 texts.
+  for (int i = 0; i < 47; ++i) REQUIRE(classifier.Classify("You can opt out.").size() == 1);
+  CHECK(classifier.CompileDeferredPatterns(0) == 0);
+  REQUIRE(classifier.Classify("You can opt out.").size() == 1);
+  CHECK(classifier.CompiledPatternCount() == 2);
+  CHECK(classifier.CompileDeferredPatterns(0) == 1);
+  CHECK(classifier.CompileDeferredPatterns(1) == 0);
+  CHECK(classifier.CompiledPatternCount() == 3);
 }
 
 // The line of gate `index` (in pattern order) in a prepared form, as

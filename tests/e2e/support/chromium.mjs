@@ -140,8 +140,10 @@ export async function launchChromiumWithExtension(build = {}) {
     },
 
     // Stops the extension's service worker the way Chromium does when it has
-    // been idle, and resolves once DevTools reports it stopped. Returns a
-    // function that resolves when the worker is running again.
+    // been idle, and resolves once DevTools reports it stopped, to
+    // { states, running, detach }: the running statuses reported, in order
+    // (for logs); a function that resolves when the worker runs again; and
+    // one that ends the DevTools session.
     //
     // It waits for the worker's version to be activated first. Just after
     // launch the worker may still be installing, and a worker stopped then
@@ -149,23 +151,28 @@ export async function launchChromiumWithExtension(build = {}) {
     // nothing starts the background again in that browser (a page's message
     // gets "Receiving end does not exist"). Chromium itself only stops idle
     // workers, which an installing one is not. Seen in about one launch in
-    // three of the bench before this wait, in none of 86 after it.
+    // three of the bench before this wait, in none of 86 after it. Waits
+    // look at each version's current state (a redundant version's statuses
+    // do not count).
     async stopServiceWorker() {
       const cdp = await context.newCDPSession(controlPage);
-      const states = [];  // running statuses, in order
-      let lifecycle = null;  // installing, installed, activating, activated, redundant
+      const states = [];
+      const current = new Map(); // versionId -> { status, runningStatus }
       const waiters = [];
       cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
         for (const version of versions) {
           if (!version.scriptURL.startsWith(extensionUrl(''))) continue;
           states.push(version.runningStatus);
-          lifecycle = version.status;
-          for (const waiter of [...waiters]) waiter();
+          current.set(version.versionId, { status: version.status, runningStatus: version.runningStatus });
         }
+        for (const waiter of [...waiters]) waiter();
       });
+      const live = () => [...current.values()].filter(({ status }) => status !== 'redundant');
+      const describe = () =>
+        live().map(({ status, runningStatus }) => `${status}/${runningStatus}`).join(', ') || 'no version reported';
       const waitUntil = (holds, what) =>
         new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`service worker never ${what}: ${states} (${lifecycle})`)), 10_000);
+          const timer = setTimeout(() => reject(new Error(`service worker never ${what}: ${describe()}`)), 10_000);
           const check = () => {
             if (holds()) {
               clearTimeout(timer);
@@ -175,15 +182,19 @@ export async function launchChromiumWithExtension(build = {}) {
           waiters.push(check);
           check();
         });
-      const waitFor = (status, after) => waitUntil(() => states.slice(after).includes(status), status);
-      await cdp.send('ServiceWorker.enable');
-      await waitUntil(() => lifecycle === 'activated', 'activated');
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await waitFor('stopped', 0);
-      const stoppedAt = states.length;
+      const stopped = () => live().length > 0 && live().every(({ runningStatus }) => runningStatus === 'stopped');
+      try {
+        await cdp.send('ServiceWorker.enable');
+        await waitUntil(() => live().some(({ status }) => status === 'activated'), 'activated');
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        await waitUntil(stopped, 'stopped');
+      } catch (error) {
+        await cdp.detach().catch(() => {});
+        throw error;
+      }
       return {
         states,
-        running: () => waitFor('running', stoppedAt),
+        running: () => waitUntil(() => live().some(({ runningStatus }) => runningStatus === 'running'), 'running again'),
         detach: () => cdp.detach(),
       };
     },
