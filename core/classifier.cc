@@ -227,8 +227,16 @@ class LazyPattern {
   bool compiled() const { return compiled_.load(std::memory_order_acquire); }
 
   // Whether the pattern is compiled with RE2's own (Unicode) case folding:
-  // see LowerCaseLiterals.
-  bool KeepsUnicodeFolding() const { return LowerCaseLiterals(pattern_).empty(); }
+  // see LowerCaseLiterals. Worked out once: every alternative of the
+  // pattern asks as it is compiled.
+  bool KeepsUnicodeFolding() const {
+    int8_t keeps = keeps_folding_.load(std::memory_order_relaxed);
+    if (keeps < 0) {
+      keeps = LowerCaseLiterals(pattern_).empty() ? 1 : 0;
+      keeps_folding_.store(keeps, std::memory_order_relaxed);  // the same answer on every thread
+    }
+    return keeps == 1;
+  }
 
   // Whether `text` matches anywhere; thread-safe.
   bool Matches(std::string_view text) const {
@@ -362,6 +370,7 @@ class LazyPattern {
   mutable std::atomic<uint32_t> positions_scanned_{0};
   const LazyPattern* const folds_like_;            // see the constructor
   std::vector<const LazyPattern*> alternatives_;  // see SetAlternatives
+  mutable std::atomic<int8_t> keeps_folding_{-1};  // KeepsUnicodeFolding; -1: not worked out
   mutable std::atomic<uint32_t> uses_by_alternatives_{0};  // TakeUseByAlternatives
 };
 
