@@ -27,6 +27,36 @@ std::unique_ptr<Classifier> Builtin() {
   return std::move(classifier).value();
 }
 
+// `json` loaded both ways a pack loads: checked at load ("checked") and
+// with the prepared form Classifier::Prepare makes of it ("prepared").
+std::vector<std::pair<std::string, std::unique_ptr<Classifier>>> LoadedBothWays(const std::string& json) {
+  auto prepared = Classifier::Prepare(json);
+  REQUIRE(prepared.ok());
+  std::vector<std::pair<std::string, std::unique_ptr<Classifier>>> loaded;
+  for (const auto& [how, with] : {std::pair<std::string, std::string>{"checked", ""}, {"prepared", prepared.value()}}) {
+    auto classifier = Classifier::CreateFromJson(json, with);
+    REQUIRE(classifier.ok());
+    loaded.emplace_back(how, std::move(classifier).value());
+  }
+  return loaded;
+}
+
+// A corpus policy (Markdown, `relative` to the corpus root), read and
+// segmented as the CLI does.
+struct SegmentedPolicy {
+  Document document;
+  std::vector<ClauseSpan> spans;
+};
+SegmentedPolicy ReadSegmentedPolicy(const std::string& relative) {
+  const std::string markdown = testing::ReadFileOrEmpty(testing::CorpusPath(relative));
+  REQUIRE_FALSE(markdown.empty());
+  auto document = ReadDocument(markdown, DocumentFormat::kMarkdown);
+  REQUIRE(document.ok());
+  SegmentedPolicy policy{std::move(document).value(), {}};
+  policy.spans = SegmentDocument(policy.document);
+  return policy;
+}
+
 std::vector<std::string> Labels(const Classifier& classifier, std::string_view text) {
   std::vector<std::string> ids;
   for (const LabelMatch& match : classifier.Classify(text)) ids.push_back(match.label);
@@ -310,13 +340,8 @@ TEST_CASE("Each clause's labels come ordered by taxonomy id", "[classifier][cont
   // Context labels are decided after text labels and appended to them; the
   // order callers (notes, JSON, snapshots) see is still by id.
   auto classifier = Builtin();
-  const std::string markdown =
-      testing::ReadFileOrEmpty(testing::CorpusPath("policies/x-twitter/privacy-policy/2024-11-16.md"));
-  REQUIRE_FALSE(markdown.empty());
-  auto document = ReadDocument(markdown, DocumentFormat::kMarkdown);
-  REQUIRE(document.ok());
-  const std::vector<ClauseSpan> spans = SegmentDocument(document.value());
-  const auto labels = classifier->ClassifyClauses(document.value(), spans);
+  const SegmentedPolicy policy = ReadSegmentedPolicy("policies/x-twitter/privacy-policy/2024-11-16.md");
+  const auto labels = classifier->ClassifyClauses(policy.document, policy.spans);
   size_t with_several = 0;
   for (const std::vector<LabelMatch>& clause : labels) {
     const std::vector<std::string> ids = Ids(clause);
@@ -782,14 +807,9 @@ std::string GuardedPackJson() {
 }
 
 TEST_CASE("A pattern is compiled only for a text holding the literals it needs", "[classifier][gates]") {
-  const std::string json = GuardedPackJson();
-  auto prepared = Classifier::Prepare(json);
-  REQUIRE(prepared.ok());
-  for (const std::string& with : {std::string(), prepared.value()}) {
-    INFO((with.empty() ? "checked" : "prepared"));
-    auto loaded = Classifier::CreateFromJson(json, with);
-    REQUIRE(loaded.ok());
-    const Classifier& classifier = *loaded.value();
+  for (const auto& [how, loaded] : LoadedBothWays(GuardedPackJson())) {
+    INFO(how);
+    const Classifier& classifier = *loaded;
     CHECK(classifier.CompiledPatternCount() == 0);
     // The match pattern runs; the require lacks "opt out", so neither it
     // nor the exclude behind it is compiled.
@@ -849,13 +869,9 @@ TEST_CASE("A gate never rules out a text its pattern matches", "[classifier][gat
     const std::string json = SmallPackJson(
         R"([{"id": "r", "label": "choice.opt_out", "match": "opt out", "exclude": [")" + exclude +
         R"("], "why": "w"}])");
-    auto prepared = Classifier::Prepare(json);
-    REQUIRE(prepared.ok());
-    for (const std::string& with : {std::string(), prepared.value()}) {
-      INFO(exclude << " on " << text << (with.empty() ? ", checked" : ", prepared"));
-      auto classifier = Classifier::CreateFromJson(json, with);
-      REQUIRE(classifier.ok());
-      CHECK(classifier.value()->Classify(text).empty());
+    for (const auto& [how, classifier] : LoadedBothWays(json)) {
+      INFO(exclude << " on " << text << ", " << how);
+      CHECK(classifier->Classify(text).empty());
     }
   }
 }
@@ -869,14 +885,9 @@ std::string AlternativesPackJson() {
 }
 
 TEST_CASE("A long pattern is first answered by the alternatives a text can match", "[classifier][gates]") {
-  const std::string json = AlternativesPackJson();
-  auto prepared = Classifier::Prepare(json);
-  REQUIRE(prepared.ok());
-  for (const std::string& with : {std::string(), prepared.value()}) {
-    INFO((with.empty() ? "checked" : "prepared"));
-    auto loaded = Classifier::CreateFromJson(json, with);
-    REQUIRE(loaded.ok());
-    const Classifier& classifier = *loaded.value();
+  for (const auto& [how, loaded] : LoadedBothWays(AlternativesPackJson())) {
+    INFO(how);
+    const Classifier& classifier = *loaded;
     // Only "withdraw (?:your )?consent" is compiled; the exclude's
     // alternatives all lack their literals.
     const std::string text = "You may withdraw your consent or opt out at any time.";
@@ -930,17 +941,13 @@ TEST_CASE("Alternatives and whole patterns give the same labels and evidence on 
   for (const char* policy : {"policies/x-twitter/privacy-policy/2024-11-16.md",
                              "policies/meta-facebook/privacy-policy/2025-05-28.md"}) {
     INFO(policy);
-    const std::string markdown = testing::ReadFileOrEmpty(testing::CorpusPath(policy));
-    REQUIRE_FALSE(markdown.empty());
-    auto document = ReadDocument(markdown, DocumentFormat::kMarkdown);
-    REQUIRE(document.ok());
-    const std::vector<ClauseSpan> spans = SegmentDocument(document.value());
+    const SegmentedPolicy read = ReadSegmentedPolicy(policy);
     auto classifier = Builtin();
-    const auto first = classifier->ClassifyClauses(document.value(), spans);
+    const auto first = classifier->ClassifyClauses(read.document, read.spans);
     const size_t deferred = classifier->CompileDeferredPatterns(0);
     CHECK(deferred >= 5);
     CHECK(classifier->CompileDeferredPatterns(SIZE_MAX) == 0);
-    const auto second = classifier->ClassifyClauses(document.value(), spans);
+    const auto second = classifier->ClassifyClauses(read.document, read.spans);
     REQUIRE(first.size() == second.size());
     size_t labelled = 0;
     for (size_t i = 0; i < first.size(); ++i) {
