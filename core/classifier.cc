@@ -205,12 +205,11 @@ class LazyPattern {
   // (the pattern's AlternativesOf, each a LazyPattern with a gate of its
   // own, made with this pattern as `folds_like`) instead: a fresh engine
   // then compiles only the alternatives whose literals a page holds. On
-  // X's privacy policy that halves the program instructions RE2 builds
-  // (33,000 to 16,000) and cuts RE2's compiling from 74M to 41M of a fresh
-  // `analyze`'s instructions (callgrind). A pattern many texts reach is
-  // then compiled whole, so a long-lived engine runs one program per
-  // pattern, as fast as before. The alternatives must outlive the pattern.
-  // Capture ignores them.
+  // X's privacy policy that cuts RE2's compiling from 74M to 41M of a
+  // fresh `analyze`'s instructions (the README's callgrind command). A
+  // pattern many texts reach is then compiled whole, so a long-lived engine
+  // runs one program per pattern, as fast as before. The alternatives must
+  // outlive the pattern. Capture ignores them.
   void SetAlternatives(std::vector<const LazyPattern*> alternatives) { alternatives_ = std::move(alternatives); }
 
   // Whether the pattern is not compiled and its alternatives answered for
