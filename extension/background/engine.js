@@ -119,11 +119,19 @@ const WARM_UP_SECTIONS = [
   }),
 );
 
-// Between sections the background's thread is left free for a while: a
-// page's message needs several turns of it to arrive, and with the sections
-// chained by zero-delay timers it arrived only after all of them (seen in
-// Chromium; with this gap, it arrives after the section running at most).
-const WARM_UP_GAP_MS = 16;
+// Between idle tasks (the warm-up's sections, the deferred compiling) the
+// background's thread is left free for a while: a page's message needs
+// several turns of it to arrive, and with the tasks chained by zero-delay
+// timers it arrived only after all of them (seen in Chromium; with this gap,
+// it arrives after the task running at most).
+const IDLE_TASK_GAP_MS = 16;
+
+// Runs `task` after `delayMs`, then again IDLE_TASK_GAP_MS after each run
+// while it returns true; then `done`.
+function runIdleTasks(task, delayMs, done = () => {}) {
+  const next = () => (task() ? setTimeout(next, IDLE_TASK_GAP_MS) : done());
+  setTimeout(next, delayMs);
+}
 
 // The warm-up starts this long after the engine is ready, not at once. A
 // stopped worker is usually started by a page's wake-up message
@@ -153,13 +161,11 @@ function scheduleWarmUp(engine) {
   // compiled on its first call), the others whole.
   const whole = WARM_UP_SECTIONS.flat();
   const slices = [...WARM_UP_SECTIONS, ...Array.from({ length: WARM_UP_READINGS - 1 }, () => whole)];
-  const next = () => {
-    // A page being (or already) analysed warms the engine better; a
-    // replaced or failed engine needs nothing more.
-    if (slices.length === 0 || analysedAPage || !engine.usable) {
-      if (slices.length === 0) scheduleDeferredCompile(engine);
-      return;
-    }
+  const readSection = () => {
+    // A page being (or already) analysed warms the engine better (and
+    // schedules the deferred compiling itself); a replaced or failed
+    // engine needs nothing more.
+    if (slices.length === 0 || analysedAPage || !engine.usable) return false;
     try {
       // What a page's request runs (analyzeBlocks, below).
       const page = engine.analyzePage({ title: 'Privacy Policy', blocks: slices.shift() });
@@ -169,11 +175,13 @@ function scheduleWarmUp(engine) {
         page.delete();
       }
     } catch {
-      return; // A failing engine fails the page's own analysis too, with its error.
+      return false; // A failing engine fails the page's own analysis too, with its error.
     }
-    setTimeout(next, WARM_UP_GAP_MS);
+    return true;
   };
-  setTimeout(next, WARM_UP_DELAY_MS);
+  runIdleTasks(readSection, WARM_UP_DELAY_MS, () => {
+    if (slices.length === 0) scheduleDeferredCompile(engine);
+  });
 }
 
 // A fresh engine answers a long rule pattern with just the alternatives a
@@ -192,7 +200,7 @@ const deferredCompileScheduled = new WeakSet();
 function scheduleDeferredCompile(engine) {
   if (deferredCompileScheduled.has(engine)) return;
   deferredCompileScheduled.add(engine);
-  const next = () => {
+  const compileSome = () => {
     let left = 0;
     try {
       const startedAt = performance.now();
@@ -200,19 +208,16 @@ function scheduleDeferredCompile(engine) {
         left = engine.usable ? engine.compileDeferredPatterns(1) : 0;
       } while (left > 0 && performance.now() - startedAt < DEFERRED_COMPILE_TASK_MS);
     } catch (error) {
-      deferredCompileScheduled.delete(engine);
       // An aborted engine is replaced on the next request; anything else is
       // a bug to see in the background's console.
-      if (engine.usable) throw error;
-      return;
+      if (engine.usable) {
+        deferredCompileScheduled.delete(engine);
+        throw error;
+      }
     }
-    if (left > 0) {
-      setTimeout(next, WARM_UP_GAP_MS);
-    } else {
-      deferredCompileScheduled.delete(engine);
-    }
+    return left > 0;
   };
-  setTimeout(next, WARM_UP_GAP_MS);
+  runIdleTasks(compileSome, IDLE_TASK_GAP_MS, () => deferredCompileScheduled.delete(engine));
 }
 
 // Starts creating the engine now (the background calls this as it starts),

@@ -133,6 +133,24 @@ describe("the background's reply to a page (engine.js analyzeBlocks)", () => {
     assert.deepEqual(again, first);
   });
 
+  test('an engine no page uses warms up in idle time, then compiles whole what the warm-up reached', async () => {
+    (await getEngine()).delete();
+    const engine = await getEngine();
+    // The warm-up starts 250 ms after the engine and reads its sample
+    // policy section by section, then whole: long patterns get answered by
+    // alternatives (pending > 0); once it is done, idle time compiles them.
+    let mostPending = 0;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const pending = engine.compileDeferredPatterns(0);
+      mostPending = Math.max(mostPending, pending);
+      if (mostPending > 0 && pending === 0) break;
+      assert.ok(Date.now() < deadline, `pending ${pending}, at most ${mostPending}, after 20 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.ok(mostPending >= 3, `the warm-up left ${mostPending} patterns to compile whole`);
+  });
+
   for (const [name, page] of Object.entries(PAGES)) {
     describe(name, () => {
       let full;
