@@ -234,15 +234,21 @@ const roundMs = (ms) => (ms === null ? null : Math.round(ms * 10) / 10);
 // ({id, severity, explanation, clauses: indexes into the reply's clauses}),
 // the total clause count, and where the time went (engineStartupMs is null
 // when the engine was warm; engineHeadStartMs and engineWaitMs say how long
-// before the request the engine's creation began and how long the request
-// waited for it). url: the page's address (the message's sender.url, not
+// before the request's handling the engine's creation began and how long the
+// handling waited for it; handlerDelayMs, when the message says when it was
+// sent (sentAt, ms since the epoch), how long it took to reach this handler:
+// delivery, plus the background's thread finishing what it was doing, such
+// as creating the engine, which runs without yielding). url: the page's
+// address (the message's sender.url, not
 // anything the page says), from whose host the core names the service.
 // keepForSnapshot: also return the analysis itself as `page` (a
 // PageAnalysis, wasm/fineprint.js), from which the history's snapshot is
 // made after the reply has gone; the caller owns it and must delete() it.
-export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = false } = {}) {
+export async function analyzeBlocks({ title, blocks, sentAt }, { url, keepForSnapshot = false } = {}) {
   if (!Array.isArray(blocks)) throw new TypeError('blocks must be an array');
   const requestedAt = performance.now();
+  // Both clocks count from the epoch; a negative figure would be their skew.
+  const handlerDelayMs = Number.isFinite(sentAt) ? performance.timeOrigin + requestedAt - sentAt : null;
   const engine = await getEngine();
   const engineStartupMs = unreportedStartupMs;
   unreportedStartupMs = null;
@@ -261,6 +267,7 @@ export async function analyzeBlocks({ title, blocks }, { url, keepForSnapshot = 
       // and how long the request waited for it.
       engineHeadStartMs: roundMs(requestedAt - engineStartedAt),
       engineWaitMs: roundMs(Math.max(0, engineReadyAt - requestedAt)),
+      handlerDelayMs: roundMs(handlerDelayMs),
       analysisMs: roundMs(performance.now() - analysisStartedAt),
     };
     scheduleDeferredCompile(engine);

@@ -79,6 +79,10 @@
           type: Message.ANALYZE_BLOCKS,
           trigger,
           visitId,
+          // When it was sent, on the clock every context shares (ms since
+          // the epoch), so the background can tell how long the request
+          // waited before it was handled.
+          sentAt: performance.timeOrigin + performance.now(),
           title,
           // Only what the core reads; navigation only where it is true.
           blocks: blocks.map(({ kind, level, text, navigation }) =>

@@ -97,9 +97,16 @@ describe("the background's reply to a page (engine.js analyzeBlocks)", () => {
     assert.ok(first.timing.engineHeadStartMs <= 0, JSON.stringify(first.timing));
     assert.ok(first.timing.engineWaitMs > 0, JSON.stringify(first.timing));
     assert.ok(Number.isFinite(first.timing.analysisMs), JSON.stringify(first.timing));
-    assert.deepEqual(Object.keys(first.timing).sort(), ['analysisMs', 'engineHeadStartMs', 'engineStartupMs', 'engineWaitMs']);
+    assert.deepEqual(Object.keys(first.timing).sort(), [
+      'analysisMs', 'engineHeadStartMs', 'engineStartupMs', 'engineWaitMs', 'handlerDelayMs',
+    ]);
+    // The message did not say when it was sent.
+    assert.equal(first.timing.handlerDelayMs, null);
 
-    const second = await analyzeBlocks(MIXED_SCRIPTS, { url: MIXED_SCRIPTS.url });
+    // Sent (by the clock every context shares) 40 ms before it is handled.
+    const sentAt = performance.timeOrigin + performance.now() - 40;
+    const second = await analyzeBlocks({ ...MIXED_SCRIPTS, sentAt }, { url: MIXED_SCRIPTS.url });
+    assert.ok(second.timing.handlerDelayMs >= 40 && second.timing.handlerDelayMs < 40 + 1000, JSON.stringify(second.timing));
     assert.equal(second.timing.engineStartupMs, null);
     assert.equal(second.timing.engineWaitMs, 0);
     assert.ok(second.timing.engineHeadStartMs > 0, JSON.stringify(second.timing));

@@ -53,8 +53,9 @@ export function describeTiming(status, measured) {
   const engine =
     (status.engineStartupMs == null ? 'engine already warm' : `a new engine, created in ${status.engineStartupMs} ms`) +
     (typeof status.engineWaitMs === 'number' && status.engineStartupMs != null
-      ? ` (its creation started ${status.engineHeadStartMs} ms before the request, which waited ${status.engineWaitMs} ms for it)`
-      : '');
+      ? ` (its creation started ${status.engineHeadStartMs} ms before the request was handled, which waited ${status.engineWaitMs} ms for it)`
+      : '') +
+    (typeof status.handlerDelayMs === 'number' ? `; the request reached the background's handler ${status.handlerDelayMs} ms after it was sent` : '');
   const parts = ['extractMs', 'roundTripMs', 'paintMs'].filter((key) => typeof status[key] === 'number');
   const split = parts.map((key) => `${key.replace(/Ms$/, '')} ${status[key]} ms`).join(', ');
   return (
