@@ -30,6 +30,9 @@ listenForMessages(
     [Message.ANALYZE_BLOCKS]: {
       from: Sender.ANY_PART,
       handle: async (message, sender) => {
+        // When the request reached this handler: its wait (timing.handlerDelayMs)
+        // ends here, before the settings are read.
+        const receivedAt = performance.now();
         if (message.trigger !== undefined && !TRIGGERS.has(message.trigger)) {
           throw new TypeError(`trigger must be 'auto' or 'user', not ${JSON.stringify(message.trigger)}`);
         }
@@ -45,7 +48,7 @@ listenForMessages(
         // with something of note are remembered, whatever families are
         // shown: the history and the badge count every change.
         const isPage = sender.tab && sender.frameId === 0 && typeof sender.url === 'string' && /^https?:/.test(sender.url);
-        const { page, ...reply } = await analyzeBlocks(message, { url: sender.url, keepForSnapshot: isPage });
+        const { page, ...reply } = await analyzeBlocks(message, { url: sender.url, keepForSnapshot: isPage, receivedAt });
         if (page && reply.clauses.length > 0) {
           const visitId = typeof message.visitId === 'string' ? message.visitId : null;
           noteVisit(sender.tab.id, sender.url, page, today(), visitId);

@@ -236,7 +236,8 @@ const roundMs = (ms) => (ms === null ? null : Math.round(ms * 10) / 10);
 // when the engine was warm; engineHeadStartMs and engineWaitMs say how long
 // before the request's handling the engine's creation began and how long the
 // handling waited for it; handlerDelayMs, when the message says when it was
-// sent (sentAt, ms since the epoch), how long it took to reach this handler:
+// sent (sentAt, ms since the epoch), how long it took to reach the message's
+// handler (receivedAt, performance.now() there; default: this call):
 // delivery, plus the background's thread finishing what it was doing, such
 // as creating the engine, which runs without yielding). url: the page's
 // address (the message's sender.url, not
@@ -244,11 +245,12 @@ const roundMs = (ms) => (ms === null ? null : Math.round(ms * 10) / 10);
 // keepForSnapshot: also return the analysis itself as `page` (a
 // PageAnalysis, wasm/fineprint.js), from which the history's snapshot is
 // made after the reply has gone; the caller owns it and must delete() it.
-export async function analyzeBlocks({ title, blocks, sentAt }, { url, keepForSnapshot = false } = {}) {
+export async function analyzeBlocks({ title, blocks, sentAt }, { url, keepForSnapshot = false, receivedAt } = {}) {
   if (!Array.isArray(blocks)) throw new TypeError('blocks must be an array');
   const requestedAt = performance.now();
   // Both clocks count from the epoch; a negative figure would be their skew.
-  const handlerDelayMs = Number.isFinite(sentAt) ? performance.timeOrigin + requestedAt - sentAt : null;
+  const handledFrom = Number.isFinite(receivedAt) ? receivedAt : requestedAt;
+  const handlerDelayMs = Number.isFinite(sentAt) ? performance.timeOrigin + handledFrom - sentAt : null;
   const engine = await getEngine();
   const engineStartupMs = unreportedStartupMs;
   unreportedStartupMs = null;

@@ -107,6 +107,14 @@ describe("the background's reply to a page (engine.js analyzeBlocks)", () => {
     const sentAt = performance.timeOrigin + performance.now() - 40;
     const second = await analyzeBlocks({ ...MIXED_SCRIPTS, sentAt }, { url: MIXED_SCRIPTS.url });
     assert.ok(second.timing.handlerDelayMs >= 40 && second.timing.handlerDelayMs < 40 + 1000, JSON.stringify(second.timing));
+    // The wait ends when the message's handler got it (receivedAt), not
+    // when analyzeBlocks was called after the handler's own awaits.
+    const now = performance.now();
+    const handled = await analyzeBlocks(
+      { ...MIXED_SCRIPTS, sentAt: performance.timeOrigin + now - 40 },
+      { url: MIXED_SCRIPTS.url, receivedAt: now - 30 },
+    );
+    assert.ok(handled.timing.handlerDelayMs >= 10 && handled.timing.handlerDelayMs < 30, JSON.stringify(handled.timing));
     assert.equal(second.timing.engineStartupMs, null);
     assert.equal(second.timing.engineWaitMs, 0);
     assert.ok(second.timing.engineHeadStartMs > 0, JSON.stringify(second.timing));
