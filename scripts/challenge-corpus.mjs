@@ -11,11 +11,22 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'data', 'challenge');
+const repoRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.join(repoRoot, 'tests', 'data', 'challenge');
 const check = process.argv.includes('--check');
+// The set is labelled with the rule pack's primary labels only: a label
+// fineprint_eval does not know would silently drop out of the figures.
+const pack = JSON.parse(await readFile(path.join(repoRoot, 'core', 'rules', 'en.json'), 'utf8'));
+const primaryLabels = new Set(pack.labels.filter((label) => label.primary).map((label) => label.id));
 
 const stale = [];
-for (const file of (await readdir(path.join(root, 'sources'))).filter((name) => name.endsWith('.jsonl')).sort()) {
+const sources = (await readdir(path.join(root, 'sources'))).filter((name) => name.endsWith('.jsonl')).sort();
+// A labels/ file whose source is gone would still be measured.
+const made = new Set(sources.flatMap((file) => [file.replace(/\.jsonl$/, '.txt'), file.replace(/\.jsonl$/, '.gold.jsonl')]));
+for (const name of await readdir(path.join(root, 'labels'))) {
+  if (name !== 'set.json' && !made.has(name)) stale.push(`${name} (no source)`);
+}
+for (const file of sources) {
   const name = file.slice(0, -'.jsonl'.length);
   const lines = (await readFile(path.join(root, 'sources', file), 'utf8')).split('\n').filter((line) => line.trim());
   let text = '';
@@ -23,7 +34,10 @@ for (const file of (await readdir(path.join(root, 'sources'))).filter((name) => 
   const gold = lines.map((line, id) => {
     const { text: sentence, labels } = JSON.parse(line);
     const clean = sentence.trim();
-    if (clean.includes('\n')) throw new Error(`${file}:${id + 1}: a sentence must be one line`);
+    if (/[\r\n]/.test(clean)) throw new Error(`${file}:${id + 1}: a sentence must be one line`);
+    for (const label of labels) {
+      if (!primaryLabels.has(label)) throw new Error(`${file}:${id + 1}: ${label} is not a primary label of the rule pack`);
+    }
     const start = bytes;
     const length = Buffer.byteLength(clean, 'utf8');
     text += `${clean}\n`;
