@@ -883,6 +883,39 @@ PrefilterTree TreeOf(re2::Prefilter& prefilter) {  // re2::Prefilter has no cons
   return tree;
 }
 
+// Options to parse a pattern as the pack's patterns run (PatternOptions)
+// without building a program (kParseOnlyMemory). Case folding is left out:
+// it changes no parse error (the syntax is the same) but makes RE2 build a
+// character class per letter, most of the parse; the prefilter lower-cases
+// literals either way, and its atoms stay necessary for case-insensitive
+// matches (see FilterNode).
+RE2::Options ParseOnlyOptions() {
+  RE2::Options options = PatternOptions();
+  options.set_case_sensitive(true);
+  options.set_max_mem(kParseOnlyMemory);
+  return options;
+}
+
+// Parses `pattern` with ParseOnlyOptions and gives its prefilter tree in
+// *tree (none when RE2 gives none) and its capture groups in *captures
+// (when not null); false, with RE2's message in *error, when it does not
+// parse. Every pattern of a pack being checked, and every alternative a
+// long one is split into, goes through here.
+bool ParsePrefilter(const std::string& pattern, std::optional<PrefilterTree>* tree, std::string* error,
+                    int* captures = nullptr) {
+  // re2::Prefilter only takes an RE2.
+  const RE2 parsed(pattern, ParseOnlyOptions());
+  if (parsed.error_code() != RE2::ErrorPatternTooLarge) {
+    *error = parsed.error();
+    return false;
+  }
+  const std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(&parsed));
+  tree->reset();
+  if (prefilter) *tree = TreeOf(*prefilter);
+  if (captures != nullptr) *captures = parsed.Regexp()->NumCaptures();
+  return true;
+}
+
 // One tree as text: "A" (all), "N" (none), "a<length>:<bytes>" (an atom, any
 // bytes), "&<count> " or "|<count> " followed by that many trees.
 void WriteTree(const PrefilterTree& tree, std::string* out) {
@@ -1664,15 +1697,10 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     const std::vector<std::string> texts = AlternativesOf(pattern, kMinAlternatives);
     std::vector<PatternGate> alternative_gates;
     if (prepared == nullptr) {
+      std::string error;
       for (const std::string& text : texts) {
-        RE2::Options parse_only = PatternOptions();
-        parse_only.set_case_sensitive(true);
-        parse_only.set_max_mem(kParseOnlyMemory);
-        const RE2 parsed(text, parse_only);
-        if (parsed.error_code() != RE2::ErrorPatternTooLarge) return whole;
-        const std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(&parsed));
         alternative_gates.emplace_back();
-        if (prefilter) alternative_gates.back().tree = TreeOf(*prefilter);
+        if (!ParsePrefilter(text, &alternative_gates.back().tree, &error)) return whole;
       }
       gates.insert(gates.end(), alternative_gates.begin(), alternative_gates.end());
     }
@@ -1704,26 +1732,15 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       *out = shared;
       return true;
     }
-    // Case folding is left out of the check: it changes no parse error
-    // (the syntax is the same) but makes RE2 build a character class per
-    // letter, most of the parse. The prefilter lower-cases literals either
-    // way, and its atoms stay necessary for case-insensitive matches (see
-    // FilterNode).
-    RE2::Options parse_only = PatternOptions();
-    parse_only.set_case_sensitive(true);
     // A new pattern needs its prefilter too, for its gate.
     const bool new_pattern = shared == nullptr;
     if (want_prefilter || new_pattern) {
-      // re2::Prefilter only takes an RE2.
-      parse_only.set_max_mem(kParseOnlyMemory);
-      const RE2 parsed(pattern, parse_only);
-      if (parsed.error_code() != RE2::ErrorPatternTooLarge) {
-        if (shared == nullptr) pool.erase({pattern, captures});
-        return Error{owner + ": " + field + " pattern does not compile: " + parsed.error()};
-      }
-      const std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(&parsed));
       std::optional<PrefilterTree> tree;
-      if (prefilter) tree = TreeOf(*prefilter);
+      std::string error;
+      if (!ParsePrefilter(pattern, &tree, &error, capture_groups)) {
+        if (shared == nullptr) pool.erase({pattern, captures});
+        return Error{owner + ": " + field + " pattern does not compile: " + error};
+      }
       if (new_pattern) {
         gates.emplace_back();
         if (want_prefilter) {
@@ -1733,13 +1750,12 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
         }
       }
       if (want_prefilter) trees.push_back(std::move(tree));
-      if (capture_groups != nullptr) *capture_groups = parsed.Regexp()->NumCaptures();
     } else {
       // A pattern met (and checked) before, whose capture groups a slot
       // needs counted: RE2's parse step alone counts them.
       re2::RegexpStatus status;
       re2::Regexp* parsed = re2::Regexp::Parse(
-          pattern, static_cast<re2::Regexp::ParseFlags>(parse_only.ParseFlags()), &status);
+          pattern, static_cast<re2::Regexp::ParseFlags>(ParseOnlyOptions().ParseFlags()), &status);
       if (parsed != nullptr) {
         *capture_groups = parsed->NumCaptures();
         parsed->Decref();
