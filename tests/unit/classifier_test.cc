@@ -27,6 +27,25 @@ std::unique_ptr<Classifier> Builtin() {
   return std::move(classifier).value();
 }
 
+// `json` checked at load, with no prepared form.
+std::unique_ptr<Classifier> Checked(const std::string& json) {
+  auto classifier = Classifier::CreateFromJson(json, "");
+  REQUIRE(classifier.ok());
+  return std::move(classifier).value();
+}
+
+// Checks that `a` and `b` hold the same labels with the same evidence spans,
+// in order.
+void CheckSameLabels(const std::vector<LabelMatch>& a, const std::vector<LabelMatch>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].label == b[i].label);
+    CHECK(a[i].rule->id == b[i].rule->id);
+    CHECK(a[i].evidence_start == b[i].evidence_start);
+    CHECK(a[i].evidence_end == b[i].evidence_end);
+  }
+}
+
 // `json` loaded both ways a pack loads: checked at load ("checked") and
 // with the prepared form Classifier::Prepare makes of it ("prepared").
 std::vector<std::pair<std::string, std::unique_ptr<Classifier>>> LoadedBothWays(const std::string& json) {
@@ -703,24 +722,14 @@ TEST_CASE("A prepared pack labels and quotes every clause as a freshly checked o
   auto prepared = Classifier::CreateFromJson(BuiltinRulePackJson(), BuiltinPreparedRulePack());
   REQUIRE(prepared.ok());
   // Not Builtin(): that loads the prepared form too.
-  auto checked_or = Classifier::CreateFromJson(BuiltinRulePackJson(), "");
-  REQUIRE(checked_or.ok());
-  const std::unique_ptr<Classifier> checked = std::move(checked_or).value();
+  const std::unique_ptr<Classifier> checked = Checked(std::string(BuiltinRulePackJson()));
   for (const char* text :
        {"If you do not opt out, in some instances the recipients of the information may use it to train "
         "their artificial intelligence models, whether generative or otherwise.",
         "We keep information shared by partners for up to 90 days.",
         "You may withdraw your consent at any time.", "The weather in Amsterdam was mild this week."}) {
     INFO(text);
-    const std::vector<LabelMatch> a = prepared.value()->Classify(text);
-    const std::vector<LabelMatch> b = checked->Classify(text);
-    REQUIRE(a.size() == b.size());
-    for (size_t i = 0; i < a.size(); ++i) {
-      CHECK(a[i].label == b[i].label);
-      CHECK(a[i].rule->id == b[i].rule->id);
-      CHECK(a[i].evidence_start == b[i].evidence_start);
-      CHECK(a[i].evidence_end == b[i].evidence_end);
-    }
+    CheckSameLabels(prepared.value()->Classify(text), checked->Classify(text));
   }
 }
 
@@ -831,9 +840,8 @@ TEST_CASE("A pattern is compiled only for a text holding the literals it needs",
 }
 
 TEST_CASE("A pattern its gate keeps ruling out is compiled after 64 texts", "[classifier][gates]") {
-  auto loaded = Classifier::CreateFromJson(GuardedPackJson(), "");
-  REQUIRE(loaded.ok());
-  const Classifier& classifier = *loaded.value();
+  const std::unique_ptr<Classifier> loaded = Checked(GuardedPackJson());
+  const Classifier& classifier = *loaded;
   // Match and require compile on the first text; the exclude's gate
   // ("arbitration") rules it out 64 times, then gives way.
   for (int i = 0; i < 64; ++i) REQUIRE(classifier.Classify("You can opt out here.").size() == 1);
@@ -951,22 +959,16 @@ TEST_CASE("Alternatives and whole patterns give the same labels and evidence on 
     REQUIRE(first.size() == second.size());
     size_t labelled = 0;
     for (size_t i = 0; i < first.size(); ++i) {
-      REQUIRE(first[i].size() == second[i].size());
-      for (size_t k = 0; k < first[i].size(); ++k) {
-        CHECK(first[i][k].label == second[i][k].label);
-        CHECK(first[i][k].evidence_start == second[i][k].evidence_start);
-        CHECK(first[i][k].evidence_end == second[i][k].evidence_end);
-        ++labelled;
-      }
+      CheckSameLabels(first[i], second[i]);
+      labelled += first[i].size();
     }
     CHECK(labelled >= 50);
   }
 }
 
 TEST_CASE("A pattern its alternatives answered 16 times is compiled whole", "[classifier][gates]") {
-  auto loaded = Classifier::CreateFromJson(AlternativesPackJson(), "");
-  REQUIRE(loaded.ok());
-  const Classifier& classifier = *loaded.value();
+  const std::unique_ptr<Classifier> loaded = Checked(AlternativesPackJson());
+  const Classifier& classifier = *loaded;
   for (int i = 0; i < 16; ++i) REQUIRE(classifier.Classify("You can opt out.").size() == 1);
   CHECK(classifier.CompiledPatternCount() == 1);
   CHECK(classifier.CompileDeferredPatterns(0) == 1);
