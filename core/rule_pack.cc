@@ -337,8 +337,9 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
     pack.labels.push_back(std::move(label));
   }
 
-  // Named lists of patterns that rules share ("exclude_sets"), so that one
-  // exclusion written once serves every rule that needs it.
+  // Named lists of patterns that rules share ("exclude_sets",
+  // "require_sets"), so that a pattern written once serves every rule that
+  // needs it.
   std::map<std::string, std::vector<std::string>> pattern_sets;
   if (auto sets = root.find("pattern_sets"); sets != root.end()) {
     if (!sets->is_object()) return Error{"rule pack: \"pattern_sets\" must be an object of lists"};
@@ -377,14 +378,23 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
     if (pack.FindLabel(rule.label) == nullptr) {
       return Error{where + ": label \"" + rule.label + "\" is not declared in \"labels\""};
     }
-    std::vector<std::string> exclude_sets;
-    if (!ReadStringList(entry, "exclude_sets", where, &exclude_sets, &error)) return error;
-    for (const std::string& name : exclude_sets) {
-      auto set = pattern_sets.find(name);
-      if (set == pattern_sets.end()) {
-        return Error{where + ": exclude set \"" + name + "\" is not declared in \"pattern_sets\""};
+    // Each named set's patterns join the rule's own, in the order listed.
+    auto append_sets = [&](const char* field, const char* kind, std::vector<std::string>* patterns) {
+      std::vector<std::string> names;
+      if (!ReadStringList(entry, field, where, &names, &error)) return false;
+      for (const std::string& name : names) {
+        auto set = pattern_sets.find(name);
+        if (set == pattern_sets.end()) {
+          error = Error{where + ": " + kind + " set \"" + name + "\" is not declared in \"pattern_sets\""};
+          return false;
+        }
+        patterns->insert(patterns->end(), set->second.begin(), set->second.end());
       }
-      rule.exclude.insert(rule.exclude.end(), set->second.begin(), set->second.end());
+      return true;
+    };
+    if (!append_sets("exclude_sets", "exclude", &rule.exclude) ||
+        !append_sets("require_sets", "require", &rule.require)) {
+      return error;
     }
     if (!ReadContext(entry, pack, where, &rule.context, &error) ||
         !ReadStringList(entry, "unless_labels", where, &rule.unless_labels, &error) ||

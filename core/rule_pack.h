@@ -26,12 +26,13 @@
 //                                     // pass; a lone clause has no heading)
 //       "exclude_sets": ["<set name>", ...],   // optional: the patterns
 //                                      // of these pattern_sets join "exclude"
+//       "require_sets": ["<set name>", ...],   // optional: ... and "require"
 //       "unless_labels": ["<label id>", ...],  // optional: not when the
 //                                      // clause already carries one of these
 //       "note": "<template>", "severity": "..."  // optional: override the
 //     }, ...],                         // label's note for this rule
 //     "pattern_sets": {"<set name>": ["<RE2>", ...], ...},  // optional:
-//                                      // exclusions several rules share
+//                                      // patterns several rules share
 //     "slots": [{"name": "opt_out_where", "labels": ["choice.opt_out"],
 //                "pattern": "<RE2, first capture group is the value>",
 //                "kind": "text" | "duration"}],

@@ -43,11 +43,12 @@ TEST_CASE("ParseRulePack names the rule and field that are wrong", "[rule_pack]"
         R"(rule #1: missing field "id")");
 }
 
-TEST_CASE("Rules share exclusions through named pattern sets", "[rule_pack]") {
+TEST_CASE("Rules share exclusions and requirements through named pattern sets", "[rule_pack]") {
   const std::string rules =
       R"([{"id": "r1", "label": "choice.opt_out", "match": "opt out", "exclude": ["own"],
            "exclude_sets": ["pointers", "legal"], "why": "w"},
-          {"id": "r2", "label": "choice.opt_out", "match": "object", "exclude_sets": ["legal"], "why": "w"}])";
+          {"id": "r2", "label": "choice.opt_out", "match": "object", "exclude_sets": ["legal"],
+           "require": ["you"], "require_sets": ["legal", "pointers"], "why": "w"}])";
   const std::string sets = R"({"pointers": ["^learn more", "^see "], "legal": ["arbitration"]})";
   auto with_sets = [&](const std::string& the_sets, const std::string& the_rules) {
     std::string json = Pack(the_rules);
@@ -59,9 +60,17 @@ TEST_CASE("Rules share exclusions through named pattern sets", "[rule_pack]") {
   // The rule's own exclusions first, then each set's in the order listed.
   CHECK(pack.value().rules[0].exclude == std::vector<std::string>{"own", "^learn more", "^see ", "arbitration"});
   CHECK(pack.value().rules[1].exclude == std::vector<std::string>{"arbitration"});
+  CHECK(pack.value().rules[1].require == std::vector<std::string>{"you", "arbitration", "^learn more", "^see "});
+  CHECK(pack.value().rules[0].require.empty());
   CHECK(with_sets(sets, R"([{"id": "r3", "label": "choice.opt_out", "match": "x", "exclude_sets": ["nope"],
                              "why": "w"}])")
             .error().message == R"(rule 'r3': exclude set "nope" is not declared in "pattern_sets")");
+  CHECK(with_sets(sets, R"([{"id": "r4", "label": "choice.opt_out", "match": "x", "require_sets": ["nope"],
+                             "why": "w"}])")
+            .error().message == R"(rule 'r4': require set "nope" is not declared in "pattern_sets")");
+  CHECK(with_sets(sets, R"([{"id": "r5", "label": "choice.opt_out", "match": "x", "require_sets": "legal",
+                             "why": "w"}])")
+            .error().message == R"(rule 'r5': field "require_sets" must be a list of strings)");
   CHECK(with_sets(R"({"legal": "arbitration"})", rules).error().message ==
         "pattern set 'legal': must be a non-empty list of non-empty strings");
   CHECK(with_sets(R"({"legal": [""]})", rules).error().message ==
