@@ -18,8 +18,8 @@
 // before the handler ran it began and how long the handler waited for it)
 // and, per page and temperature, the median and quartiles of the page's own
 // performance.measure, of the analysis in the engine, of the engine's
-// creation and of the request's wait for the handler. Targets (issue 5): X < 150 ms, Meta < 500 ms, WASM start-up
-// included.
+// creation and of the request's wait for the handler. Targets (issue 5):
+// X < 150 ms, Meta < 500 ms, WASM start-up included.
 //
 // --runs R repeats that R times, each in a new browser. --against DIR
 // compares two engines in the same runs: DIR holds another build's
