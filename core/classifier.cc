@@ -212,6 +212,17 @@ class LazyPattern {
   // outlive the pattern. Capture ignores them.
   void SetAlternatives(std::vector<const LazyPattern*> alternatives) { alternatives_ = std::move(alternatives); }
 
+  // As SetAlternatives, for a pattern made as the alternation of `parts`,
+  // patterns in their own right (not made with this one as `folds_like`).
+  // Each part folds case its own way (KeepsUnicodeFolding), which one
+  // program cannot do for all: when some part keeps RE2's folding, the
+  // parts go on answering and the alternation is never compiled, so it
+  // answers exactly as they do. Only Matches is asked of a union.
+  void SetUnionOf(std::vector<const LazyPattern*> parts) {
+    alternatives_ = std::move(parts);
+    union_ = true;
+  }
+
   // Whether the pattern is not compiled and its alternatives answered for
   // it at least once (Classifier::CompileDeferredPatterns). That includes
   // patterns whose alternatives' gates ruled out every text they met: left
@@ -219,7 +230,8 @@ class LazyPattern {
   // literals on every text of the next pages (16 times over), which costs a
   // warm Meta analysis more than compiling it in idle time.
   bool AnsweredByAlternatives() const {
-    return !alternatives_.empty() && !compiled() && uses_by_alternatives_.load(std::memory_order_relaxed) > 0;
+    return !alternatives_.empty() && !compiled() && uses_by_alternatives_.load(std::memory_order_relaxed) > 0 &&
+           !PartsFoldApart();
   }
 
   // Whether re() has compiled the pattern.
@@ -240,13 +252,11 @@ class LazyPattern {
   // Whether `text` matches anywhere; thread-safe.
   bool Matches(std::string_view text) const {
     if (RuledOut(text)) return false;
-    if (TakeUseByAlternatives()) {
-      for (const LazyPattern* alternative : alternatives_) {
-        if (alternative->Matches(text)) return true;
-      }
-      return false;
-    }
+    if (TakeUseByAlternatives() || PartsFoldApart()) return AnyAlternativeMatches(text);
     const RE2& compiled = re();
+    // Too large to compile whole (RE2's memory budget): its alternatives
+    // still answer.
+    if (!compiled.ok() && !alternatives_.empty()) return AnyAlternativeMatches(text);
     return RE2::PartialMatch(runs_on_lowered_text_ ? LowerCasedText(text) : text, compiled);
   }
 
@@ -297,12 +307,22 @@ class LazyPattern {
   }
 
  private:
+  // Whether this is a union (SetUnionOf) of parts that fold case apart.
+  // Asked after the uses by alternatives, just before compiling: working
+  // it out lowers the whole pattern once.
+  bool PartsFoldApart() const { return union_ && KeepsUnicodeFolding(); }
+
+  bool AnyAlternativeMatches(std::string_view text) const {
+    return std::any_of(alternatives_.begin(), alternatives_.end(),
+                       [&](const LazyPattern* alternative) { return alternative->Matches(text); });
+  }
+
   // Whether this use goes to the alternatives (SetAlternatives), counting
   // it; a lost increment between threads does no harm.
   bool TakeUseByAlternatives() const {
     if (alternatives_.empty() || compiled()) return false;
     const uint32_t uses = uses_by_alternatives_.load(std::memory_order_relaxed);
-    if (uses >= kMaxUsesByAlternatives) return false;
+    if (uses >= (union_ ? kMaxUsesByParts : kMaxUsesByAlternatives)) return false;
     uses_by_alternatives_.store(uses + 1, std::memory_order_relaxed);
     return true;
   }
@@ -357,6 +377,7 @@ class LazyPattern {
   static constexpr uint32_t kMaxRuleOuts = 64;
   static constexpr uint32_t kScanBudget = 2048;
   static constexpr uint32_t kMaxUsesByAlternatives = 16;
+  static constexpr uint32_t kMaxUsesByParts = 64;
   const std::string pattern_;
   const RE2::Options options_;
   mutable std::once_flag once_;
@@ -369,6 +390,7 @@ class LazyPattern {
   mutable std::atomic<uint32_t> positions_scanned_{0};
   const LazyPattern* const folds_like_;            // see the constructor
   std::vector<const LazyPattern*> alternatives_;  // see SetAlternatives
+  bool union_ = false;                            // see SetUnionOf
   mutable std::atomic<int8_t> keeps_folding_{-1};  // KeepsUnicodeFolding; -1: not worked out
   mutable std::atomic<uint32_t> uses_by_alternatives_{0};  // TakeUseByAlternatives
 };
@@ -1240,6 +1262,13 @@ struct Classifier::Compiled {
     const LazyPattern* match = nullptr;
     std::vector<const LazyPattern*> require;
     std::vector<const LazyPattern*> exclude;
+    // The excludes as one pattern, when there are two or more (see
+    // `any_of_excludes`); else the one exclude, or null.
+    const LazyPattern* any_exclude = nullptr;
+    // Whether an exclude matches `text`.
+    bool Excludes(std::string_view text) const {
+      return any_exclude != nullptr && PartialMatch(text, *any_exclude);
+    }
     const LazyPattern* heading = nullptr;           // context.heading_matches
     const LazyPattern* lead_in = nullptr;           // context.lead_in_matches
     const LazyPattern* heading_excludes = nullptr;  // context.heading_excludes
@@ -1252,6 +1281,14 @@ struct Classifier::Compiled {
   // Every distinct pattern of the pack, once (rules share their negation
   // and "you shall not" guards).
   std::vector<std::unique_ptr<LazyPattern>> patterns;
+  // Per distinct list of two or more excludes: their alternation, answered
+  // by the excludes themselves (its alternatives) until it is compiled.
+  // A matched rule's excludes ran one search each over the clause, seven
+  // on average on Meta's policy, most of them finding nothing; compiled
+  // together they take one. Not in `patterns`: they have no gate or
+  // prepared form of their own, only the excludes' (so the prepared pack
+  // is unchanged).
+  std::vector<std::unique_ptr<LazyPattern>> any_of_excludes;
   // Parallel to `patterns`: each one's gate, which it points to (into
   // `match_prefilters` for a rule's match pattern).
   //
@@ -1647,19 +1684,25 @@ Expected<std::unique_ptr<Classifier>> Classifier::CreateFromJson(std::string_vie
 }
 
 size_t Classifier::CompiledPatternCount() const {
-  return static_cast<size_t>(std::count_if(compiled_->patterns.begin(), compiled_->patterns.end(),
-                                           [](const std::unique_ptr<LazyPattern>& p) { return p->compiled(); }));
+  size_t count = 0;
+  for (const auto* owner : {&compiled_->patterns, &compiled_->any_of_excludes}) {
+    count += static_cast<size_t>(std::count_if(owner->begin(), owner->end(),
+                                               [](const std::unique_ptr<LazyPattern>& p) { return p->compiled(); }));
+  }
+  return count;
 }
 
 size_t Classifier::CompileDeferredPatterns(size_t max_patterns) const {
   size_t left = 0;
-  for (const std::unique_ptr<LazyPattern>& pattern : compiled_->patterns) {
-    if (!pattern->AnsweredByAlternatives()) continue;
-    if (max_patterns == 0) {
-      ++left;
-    } else {
-      pattern->re();
-      --max_patterns;
+  for (const auto* owner : {&compiled_->patterns, &compiled_->any_of_excludes}) {
+    for (const std::unique_ptr<LazyPattern>& pattern : *owner) {
+      if (!pattern->AnsweredByAlternatives()) continue;
+      if (max_patterns == 0) {
+        ++left;
+      } else {
+        pattern->re();
+        --max_patterns;
+      }
     }
   }
   return left;
@@ -1674,6 +1717,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
   // (LazyPattern). The check is RE2's own parse (case folding aside, below),
   // so a broken pattern is reported exactly as RE2 words it.
   std::map<std::pair<std::string, bool>, const LazyPattern*> pool;  // (pattern, captures)
+  std::map<std::string, const LazyPattern*> exclude_lists;  // alternation -> compiled.any_of_excludes
   // Per rule: its match pattern's prefilter, absent when RE2 gives none
   // (the rule is then always a candidate).
   std::vector<std::optional<PrefilterTree>> trees;
@@ -1779,6 +1823,22 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     for (const std::string& pattern : rule.exclude) {
       entry.exclude.emplace_back();
       if (auto ok = add(pattern, false, owner, "exclude", &entry.exclude.back()); !ok.ok()) return ok.error();
+    }
+    if (entry.exclude.size() == 1) {
+      entry.any_exclude = entry.exclude.front();
+    } else if (entry.exclude.size() > 1) {
+      std::string alternation;
+      for (const std::string& pattern : rule.exclude) {
+        if (!alternation.empty()) alternation += '|';
+        alternation.append("(?:").append(pattern).append(")");
+      }
+      const LazyPattern*& any = exclude_lists[alternation];
+      if (any == nullptr) {
+        compiled.any_of_excludes.push_back(std::make_unique<LazyPattern>(alternation, NoCaptureOptions()));
+        compiled.any_of_excludes.back()->SetUnionOf(entry.exclude);
+        any = compiled.any_of_excludes.back().get();
+      }
+      entry.any_exclude = any;
     }
     if (auto ok = add(rule.context.heading_matches, false, owner, "context heading_matches", &entry.heading);
         !ok.ok()) {
@@ -2039,8 +2099,7 @@ std::vector<LabelMatch> Classifier::Decide(std::string_view text, const std::vec
     }
     return std::all_of(compiled.require.begin(), compiled.require.end(),
                        [&](const LazyPattern* re) { return PartialMatch(text, *re); }) &&
-           std::none_of(compiled.exclude.begin(), compiled.exclude.end(),
-                        [&](const LazyPattern* re) { return PartialMatch(text, *re); });
+           !compiled.Excludes(text);
   };
   bool any_deferred = false;  // rules with unless_labels wait for the rest
   for (int index : candidates) {
@@ -2270,9 +2329,7 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       if (!MatchRule(index, texts[i], &match)) continue;
       const bool required = std::all_of(compiled.require.begin(), compiled.require.end(),
                                         [&](const LazyPattern* re) { return PartialMatch(texts[i], *re); });
-      const bool excluded = std::any_of(compiled.exclude.begin(), compiled.exclude.end(),
-                                        [&](const LazyPattern* re) { return PartialMatch(texts[i], *re); });
-      if (!required || excluded) continue;
+      if (!required || compiled.Excludes(texts[i])) continue;
       added[i].push_back(std::move(match));
     }
   };

@@ -988,6 +988,62 @@ TEST_CASE("A pattern its alternatives answered 16 times is compiled whole", "[cl
   CHECK(classifier.CompiledPatternCount() == 3);
 }
 
+// A rule with three excludes, each behind literals of its own.
+std::string ThreeExcludesPackJson() {
+  return SmallPackJson(R"j([{"id": "r", "label": "choice.opt_out", "match": "opt out",
+      "exclude": ["\\barbitration\\b", "\\bnewsletters?\\b", "\\bcontests?\\b"], "why": "w"}])j");
+}
+
+TEST_CASE("A rule's excludes are answered one by one, then as one pattern", "[classifier][gates]") {
+  for (const auto& [how, loaded] : LoadedBothWays(ThreeExcludesPackJson())) {
+    INFO(how);
+    const Classifier& classifier = *loaded;
+    const std::vector<std::string> excluded = {"You can opt out of arbitration.", "Opt out of newsletters.",
+                                               "Opt out of CONTESTS here."};
+    for (const std::string& text : excluded) CHECK(classifier.Classify(text).empty());
+    // The match pattern and the three excludes; their alternation waits
+    // for idle time.
+    CHECK(classifier.CompiledPatternCount() == 4);
+    CHECK(classifier.CompileDeferredPatterns(0) == 1);
+    CHECK(classifier.CompileDeferredPatterns(1) == 0);
+    CHECK(classifier.CompiledPatternCount() == 5);
+    for (const std::string& text : excluded) CHECK(classifier.Classify(text).empty());
+    CHECK(classifier.Classify("You can opt out of sweepstakes.").size() == 1);
+  }
+}
+
+TEST_CASE("Excludes that fold case apart are never compiled as one pattern", "[classifier][gates]") {
+  // "\\x41" keeps RE2's Unicode folding, which matches KELVIN SIGN for k;
+  // "kelvin" alone folds ASCII only. One program would fold both alike.
+  const std::unique_ptr<Classifier> loaded = Checked(SmallPackJson(R"j([{"id": "r", "label": "choice.opt_out",
+      "match": "opt out", "exclude": ["\\x41bc", "kelvin"], "why": "w"}])j"));
+  const Classifier& classifier = *loaded;
+  for (int i = 0; i < 20; ++i) {
+    INFO(i);
+    REQUIRE(classifier.Classify("You can opt out of \u212Aelvin.").size() == 1);
+    REQUIRE(classifier.Classify("You can opt out of KELVIN.").empty());
+    REQUIRE(classifier.Classify("You can opt out of abc.").empty());
+  }
+  CHECK(classifier.CompileDeferredPatterns(0) == 0);
+  CHECK(classifier.CompiledPatternCount() == 3);
+}
+
+TEST_CASE("Excludes too large to compile as one pattern still exclude", "[classifier][gates]") {
+  // Each exclude compiles alone (about 180,000 instructions); the three
+  // together pass RE2's memory budget, so their alternation is not ok().
+  std::string letters(150, 'q');
+  const std::unique_ptr<Classifier> loaded = Checked(SmallPackJson(R"j([{"id": "r", "label": "choice.opt_out",
+      "match": "opt out", "exclude": ["a\\pL{150}z", "b\\pL{150}z", "c\\pL{150}z"], "why": "w"}])j"));
+  const Classifier& classifier = *loaded;
+  for (int i = 0; i < 20; ++i) {
+    INFO(i);
+    REQUIRE(classifier.Classify("You can opt out: c" + letters + "z.").empty());
+  }
+  CHECK(classifier.CompileDeferredPatterns(SIZE_MAX) == 0);
+  CHECK(classifier.Classify("You can opt out: b" + letters + "z.").empty());
+  CHECK(classifier.Classify("You can opt out: d" + letters + "z.").size() == 1);
+}
+
 // The line of gate `index` (in pattern order) in a prepared form, as
 // (offset, length).
 std::pair<size_t, size_t> GateLine(const std::string& prepared, size_t index) {
