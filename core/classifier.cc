@@ -1323,11 +1323,13 @@ struct Classifier::Compiled {
   // lower-casing cannot match them reliably) count as present: the filter
   // may pass more rules, never fewer.
   //
-  // An AND or OR node's atom children (distinct, first among its children)
-  // are not visited one by one: per clause, each atom found bumps a counter
-  // on the nodes it is a child of (atom_parents), so a node knows at once
-  // whether all (AND) or any (OR) of its atoms are present, and only its
-  // subtree children are evaluated.
+  // Only the trees of rules a found atom gates (below) are evaluated, and an
+  // AND or OR node reads its atom children's presence straight from
+  // `child_atoms`. (Found atoms used to bump a counter on every node they are
+  // a child of, so a node knew its atoms at once; but common atoms have many
+  // parents, and those scattered counters were a quarter of a warm Meta
+  // classify's L1 data-cache misses, cachegrind-simulated, for nodes mostly
+  // of rules no atom gated.)
   struct FilterNode {
     re2::Prefilter::Op op;
     int atom = -1;         // ATOM: index into the matcher's atoms
@@ -1335,17 +1337,10 @@ struct Classifier::Compiled {
     uint32_t count = 0;
     uint32_t atoms = 0;    // AND/OR: the first `atoms` children are atoms
   };
-  // Per clause: a node's count of atom children present, valid when its
-  // stamp is the clause's.
-  struct NodeCount {
-    uint32_t stamp = 0;
-    uint32_t present = 0;
-  };
   std::vector<FilterNode> nodes;
   std::vector<uint32_t> node_sizes;  // nodes in each node's subtree
   std::vector<int> child_ids;
-  std::vector<uint32_t> atom_parent_offsets;  // atom -> [offsets[a], offsets[a + 1])
-  std::vector<int> atom_parents;              // nodes with that atom as a child
+  std::vector<int> child_atoms;  // parallel to child_ids: an atom child's atom, else -1
   std::vector<int> rule_roots;  // per rule: its root node, or -1 (always a candidate)
   // A rule's gate: atoms one of which every match contains (an AND takes its
   // smallest child gate, an OR the union of its children's). Per clause only
@@ -1371,23 +1366,29 @@ struct Classifier::Compiled {
   mutable bool some_match_folds_unicode = false;
   AtomMatcher atoms;
   int atom_count = 0;
-  bool Holds(int node, const std::vector<uint32_t>& present, const std::vector<NodeCount>& counts,
-             uint32_t stamp) const {
+  // Whether node's formula holds when the atoms found are those whose
+  // `present` entry is `stamp`.
+  bool Holds(int node, const uint32_t* present, uint32_t stamp) const {
     const FilterNode& n = nodes[node];
+    const int* const atoms_of_children = child_atoms.data() + n.first;
     switch (n.op) {
       case re2::Prefilter::ALL: return true;
       case re2::Prefilter::NONE: return false;
       case re2::Prefilter::ATOM: return present[n.atom] == stamp;
       case re2::Prefilter::AND:
-        if (n.atoms > 0 && (counts[node].stamp != stamp || counts[node].present != n.atoms)) return false;
+        for (uint32_t k = 0; k < n.atoms; ++k) {
+          if (present[atoms_of_children[k]] != stamp) return false;
+        }
         for (uint32_t k = n.atoms; k < n.count; ++k) {
-          if (!Holds(child_ids[n.first + k], present, counts, stamp)) return false;
+          if (!Holds(child_ids[n.first + k], present, stamp)) return false;
         }
         return true;
       case re2::Prefilter::OR:
-        if (n.atoms > 0 && counts[node].stamp == stamp) return true;
+        for (uint32_t k = 0; k < n.atoms; ++k) {
+          if (present[atoms_of_children[k]] == stamp) return true;
+        }
         for (uint32_t k = n.atoms; k < n.count; ++k) {
-          if (Holds(child_ids[n.first + k], present, counts, stamp)) return true;
+          if (Holds(child_ids[n.first + k], present, stamp)) return true;
         }
         return false;
     }
@@ -1402,11 +1403,11 @@ struct Classifier::Compiled {
   // on the rules' prefilters alone, so Classifier::Prepare stores it with
   // the built-in pack, and a new engine flattens no tree (that was over a
   // third of a prepared pack's load). node_sizes is not written: only
-  // flattening needs it; nor the atom parents, which IndexAtomParents
-  // makes from the nodes in a fraction of what reading them took.
+  // flattening needs it; nor child_atoms, which IndexChildAtoms makes from
+  // the nodes in a fraction of what reading them would take.
   void WriteFilter(const std::vector<std::string>& atoms, std::string* out) const;
-  // Fills atom_parents and atom_parent_offsets from the nodes.
-  void IndexAtomParents();
+  // Fills child_atoms from the nodes.
+  void IndexChildAtoms();
   // Sets the filter and *atoms from WriteFilter's bytes for a pack of
   // `rule_count` rules; false, leaving the filter to be flattened afresh,
   // when they do not check out (a fingerprint of the bytes, and every index
@@ -1417,23 +1418,10 @@ struct Classifier::Compiled {
   std::vector<CompiledFinding> findings;            // parallel to pack_.findings
 };
 
-void Classifier::Compiled::IndexAtomParents() {
-  // A counting sort of (atom, node) by atom: each atom's parents come out
-  // in node order.
-  atom_parent_offsets.assign(static_cast<size_t>(atom_count) + 1, 0);
+void Classifier::Compiled::IndexChildAtoms() {
+  child_atoms.assign(child_ids.size(), -1);
   for (const FilterNode& node : nodes) {
-    for (uint32_t k = 0; k < node.atoms; ++k) ++atom_parent_offsets[nodes[child_ids[node.first + k]].atom + 1];
-  }
-  for (size_t atom = 1; atom < atom_parent_offsets.size(); ++atom) {
-    atom_parent_offsets[atom] += atom_parent_offsets[atom - 1];
-  }
-  atom_parents.assign(atom_parent_offsets.back(), 0);
-  std::vector<uint32_t> next(atom_parent_offsets.begin(), atom_parent_offsets.end() - 1);
-  for (size_t index = 0; index < nodes.size(); ++index) {
-    const FilterNode& node = nodes[index];
-    for (uint32_t k = 0; k < node.atoms; ++k) {
-      atom_parents[next[nodes[child_ids[node.first + k]].atom]++] = static_cast<int>(index);
-    }
+    for (uint32_t k = 0; k < node.atoms; ++k) child_atoms[node.first + k] = nodes[child_ids[node.first + k]].atom;
   }
 }
 
@@ -1576,11 +1564,9 @@ bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>
     return !out->empty();
   }
   thread_local std::vector<uint32_t> present;  // atom -> stamp of the call that saw it
-  thread_local std::vector<NodeCount> counts;  // node -> its atom children present
   thread_local uint32_t stamp = 0;
-  if (present.size() < static_cast<size_t>(atom_count) || counts.size() < nodes.size() || ++stamp == 0) {
+  if (present.size() < static_cast<size_t>(atom_count) || ++stamp == 0) {
     present.assign(std::max(present.size(), static_cast<size_t>(atom_count)), 0);
-    counts.assign(std::max(counts.size(), nodes.size()), NodeCount{});
     stamp = 1;
   }
   thread_local std::vector<uint64_t> gated;
@@ -1589,31 +1575,22 @@ bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>
   // uint32_t) could alias the members' words, which the compiler would then
   // reload at every iteration.
   uint32_t* const seen = present.data();
-  NodeCount* const node_counts = counts.data();
   uint64_t* const gated_words = gated.data();
   const uint32_t this_call = stamp;
   const size_t words = rule_words;
   const uint64_t* const gates_by_atom = rules_by_atom.data();
-  const uint32_t* const parent_offsets = atom_parent_offsets.data();
-  const int* const parents = atom_parents.data();
   atoms.Find(text, [&](int atom) {
     if (seen[atom] == this_call) return;  // reported by two automaton states
     seen[atom] = this_call;
     const uint64_t* const gates = gates_by_atom + atom * words;
     for (size_t w = 0; w < words; ++w) gated_words[w] |= gates[w];
-    const uint32_t end = parent_offsets[atom + 1];
-    for (uint32_t k = parent_offsets[atom]; k < end; ++k) {
-      NodeCount& count = node_counts[parents[k]];
-      if (count.stamp != this_call) count = {this_call, 0};
-      ++count.present;
-    }
   });
   // Pack order: `out` comes out sorted.
   for (size_t w = 0; w < rule_words; ++w) {
     for (uint64_t bits = gated[w]; bits != 0; bits &= bits - 1) {
       const int index = static_cast<int>(w * 64 + __builtin_ctzll(bits));
       const int root = rule_roots[index];
-      if (root >= 0 && !Holds(root, present, counts, stamp)) continue;
+      if (root >= 0 && !Holds(root, seen, this_call)) continue;
       out->push_back(index);
     }
   }
@@ -2045,7 +2022,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       !compiled.ReadFilter(prepared->filter, rule_trees.size(), &atoms)) {
     flatten_filter();
   }
-  compiled.IndexAtomParents();
+  compiled.IndexChildAtoms();
   if (trees_out != nullptr) compiled.WriteFilter(atoms, &trees_out->filter);
   // The built-in pack's automaton comes ready (Prepare), unless it was made
   // for other atoms (another build of this code): building it was a fifth of
