@@ -167,7 +167,9 @@ class LazyPattern {
 
   // The compiled pattern; thread-safe. A pattern that parsed but whose
   // program exceeds RE2's memory budget (only huge counted repetitions do)
-  // yields an RE2 that is not ok() and matches nothing.
+  // yields an RE2 that is not ok(): Matches and FindSpan then ask the
+  // pattern's alternatives when it has some, and it matches nothing when it
+  // has none.
   const RE2& re() const {
     std::call_once(once_, [this] {
       std::string lowered = LowerCaseLiterals(pattern_);
@@ -217,7 +219,18 @@ class LazyPattern {
   // Each part folds case its own way (KeepsUnicodeFolding), which one
   // program cannot do for all: when some part keeps RE2's folding, the
   // parts go on answering and the alternation is never compiled, so it
-  // answers exactly as they do. Only Matches is asked of a union.
+  // answers exactly as they do. Only Matches is asked of a union (FindSpan
+  // and Capture do not check PartsFoldApart).
+  //
+  // A union is compiled only after kMaxUsesByParts uses, never in idle
+  // time (CompileDeferredPatterns walks `patterns` only): a freshly
+  // compiled program has no DFA states yet, and building them for a union
+  // on a fresh engine's second page cost more than the union saved there
+  // (natively, the second X page's classify went from 33.6M to 43.6M
+  // instructions, Meta's from 93.7M to 108.8M), while the parts' states
+  // were built on the first. An engine that lives for many pages (the
+  // CLI's batch runs, the bench) compiles it; the extension's, whose
+  // engine Chrome stops after 30 idle seconds, seldom does.
   void SetUnionOf(std::vector<const LazyPattern*> parts) {
     alternatives_ = std::move(parts);
     union_ = true;
@@ -228,10 +241,10 @@ class LazyPattern {
   // patterns whose alternatives' gates ruled out every text they met: left
   // to their alternatives, such a pattern would check each alternative's
   // literals on every text of the next pages (16 times over), which costs a
-  // warm Meta analysis more than compiling it in idle time.
+  // warm Meta analysis more than compiling it in idle time. (Unions are
+  // not among the patterns that step walks: SetUnionOf says why.)
   bool AnsweredByAlternatives() const {
-    return !alternatives_.empty() && !compiled() && uses_by_alternatives_.load(std::memory_order_relaxed) > 0 &&
-           !PartsFoldApart();
+    return !alternatives_.empty() && !compiled() && uses_by_alternatives_.load(std::memory_order_relaxed) > 0;
   }
 
   // Whether re() has compiled the pattern.
@@ -287,19 +300,9 @@ class LazyPattern {
   // and a fresh engine's first page compiles few reverse programs.
   bool FindSpan(std::string_view text, std::string_view* span) const {
     if (RuledOut(text)) return false;
-    if (TakeUseByAlternatives()) {
-      // The leftmost start wins, the earlier alternative at a tie: RE2's
-      // leftmost-first rule over the whole alternation (AlternativesOf).
-      bool found = false;
-      for (const LazyPattern* alternative : alternatives_) {
-        std::string_view candidate;
-        if (!alternative->FindSpan(text, &candidate)) continue;
-        if (!found || candidate.data() < span->data()) *span = candidate;
-        found = true;
-      }
-      return found;
-    }
+    if (TakeUseByAlternatives()) return AlternativesFindSpan(text, span);
     const RE2& compiled = re();
+    if (!compiled.ok() && !alternatives_.empty()) return AlternativesFindSpan(text, span);
     const std::string_view searched = runs_on_lowered_text_ ? LowerCasedText(text) : text;
     if (!FindSpanIn(compiled, searched, span)) return false;
     *span = text.substr(span->data() - searched.data(), span->size());
@@ -315,6 +318,20 @@ class LazyPattern {
   bool AnyAlternativeMatches(std::string_view text) const {
     return std::any_of(alternatives_.begin(), alternatives_.end(),
                        [&](const LazyPattern* alternative) { return alternative->Matches(text); });
+  }
+
+  // FindSpan through the alternatives: the leftmost start wins, the earlier
+  // alternative at a tie (RE2's leftmost-first rule over the whole
+  // alternation, AlternativesOf).
+  bool AlternativesFindSpan(std::string_view text, std::string_view* span) const {
+    bool found = false;
+    for (const LazyPattern* alternative : alternatives_) {
+      std::string_view candidate;
+      if (!alternative->FindSpan(text, &candidate)) continue;
+      if (!found || candidate.data() < span->data()) *span = candidate;
+      found = true;
+    }
+    return found;
   }
 
   // Whether this use goes to the alternatives (SetAlternatives), counting
@@ -377,7 +394,7 @@ class LazyPattern {
   static constexpr uint32_t kMaxRuleOuts = 64;
   static constexpr uint32_t kScanBudget = 2048;
   static constexpr uint32_t kMaxUsesByAlternatives = 16;
-  static constexpr uint32_t kMaxUsesByParts = 64;
+  static constexpr uint32_t kMaxUsesByParts = 128;
   const std::string pattern_;
   const RE2::Options options_;
   mutable std::once_flag once_;
@@ -1263,11 +1280,13 @@ struct Classifier::Compiled {
     std::vector<const LazyPattern*> require;
     std::vector<const LazyPattern*> exclude;
     // The excludes as one pattern, when there are two or more (see
-    // `any_of_excludes`); else the one exclude, or null.
+    // `any_of_excludes`), or the one exclude; null when there is none or the
+    // list keeps its parts.
     const LazyPattern* any_exclude = nullptr;
     // Whether an exclude matches `text`.
     bool Excludes(std::string_view text) const {
-      return any_exclude != nullptr && PartialMatch(text, *any_exclude);
+      if (any_exclude != nullptr) return PartialMatch(text, *any_exclude);
+      return std::any_of(exclude.begin(), exclude.end(), [&](const LazyPattern* re) { return PartialMatch(text, *re); });
     }
     const LazyPattern* heading = nullptr;           // context.heading_matches
     const LazyPattern* lead_in = nullptr;           // context.lead_in_matches
@@ -1287,7 +1306,8 @@ struct Classifier::Compiled {
   // on average on Meta's policy, most of them finding nothing; compiled
   // together they take one. Not in `patterns`: they have no gate or
   // prepared form of their own, only the excludes' (so the prepared pack
-  // is unchanged).
+  // is unchanged), and the idle step (CompileDeferredPatterns) leaves them
+  // to their uses (LazyPattern::SetUnionOf).
   std::vector<std::unique_ptr<LazyPattern>> any_of_excludes;
   // Parallel to `patterns`: each one's gate, which it points to (into
   // `match_prefilters` for a rule's match pattern).
@@ -1671,15 +1691,13 @@ size_t Classifier::CompiledPatternCount() const {
 
 size_t Classifier::CompileDeferredPatterns(size_t max_patterns) const {
   size_t left = 0;
-  for (const auto* owner : {&compiled_->patterns, &compiled_->any_of_excludes}) {
-    for (const std::unique_ptr<LazyPattern>& pattern : *owner) {
-      if (!pattern->AnsweredByAlternatives()) continue;
-      if (max_patterns == 0) {
-        ++left;
-      } else {
-        pattern->re();
-        --max_patterns;
-      }
+  for (const std::unique_ptr<LazyPattern>& pattern : compiled_->patterns) {
+    if (!pattern->AnsweredByAlternatives()) continue;
+    if (max_patterns == 0) {
+      ++left;
+    } else {
+      pattern->re();
+      --max_patterns;
     }
   }
   return left;
@@ -1694,7 +1712,10 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
   // (LazyPattern). The check is RE2's own parse (case folding aside, below),
   // so a broken pattern is reported exactly as RE2 words it.
   std::map<std::pair<std::string, bool>, const LazyPattern*> pool;  // (pattern, captures)
-  std::map<std::string, const LazyPattern*> exclude_lists;  // alternation -> compiled.any_of_excludes
+  // A rule's excludes -> their union in compiled.any_of_excludes. Keyed by
+  // the patterns, not by the joined text: an unterminated \Q in one list
+  // could make two lists join to the same text.
+  std::map<std::vector<const LazyPattern*>, const LazyPattern*> exclude_lists;
   // Per rule: its match pattern's prefilter, absent when RE2 gives none
   // (the rule is then always a candidate).
   std::vector<std::optional<PrefilterTree>> trees;
@@ -1803,14 +1824,18 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     }
     if (entry.exclude.size() == 1) {
       entry.any_exclude = entry.exclude.front();
-    } else if (entry.exclude.size() > 1) {
-      std::string alternation;
-      for (const std::string& pattern : rule.exclude) {
-        if (!alternation.empty()) alternation += '|';
-        alternation.append("(?:").append(pattern).append(")");
-      }
-      const LazyPattern*& any = exclude_lists[alternation];
+    } else if (entry.exclude.size() > 1 &&
+               std::none_of(rule.exclude.begin(), rule.exclude.end(),
+                            [](const std::string& pattern) { return pattern.find("\\Q") != std::string::npos; })) {
+      // (A "\Q" quotes up to its "\E" or the pattern's end, so in the joined
+      // text it could swallow what follows: those lists keep their parts.)
+      const LazyPattern*& any = exclude_lists[entry.exclude];
       if (any == nullptr) {
+        std::string alternation;
+        for (const std::string& pattern : rule.exclude) {
+          if (!alternation.empty()) alternation += '|';
+          alternation.append("(?:").append(pattern).append(")");
+        }
         compiled.any_of_excludes.push_back(std::make_unique<LazyPattern>(alternation, NoCaptureOptions()));
         compiled.any_of_excludes.back()->SetUnionOf(entry.exclude);
         any = compiled.any_of_excludes.back().get();

@@ -143,8 +143,8 @@ class Classifier {
   bool FindingMatches(size_t index, const char* field, std::string_view text) const;
 
   // How many programs have been compiled so far: of the pack's distinct
-  // patterns, and of the alternatives a long pattern is first answered by
-  // (core/alternatives.h). A pattern is compiled the first time a clause
+  // patterns, of the alternatives a long pattern is first answered by
+  // (core/alternatives.h), and of the unions of a rule's excludes. A pattern is compiled the first time a clause
   // needs it and holds the literals its prefilter asks for; this tells
   // tests and benchmarks how much of that start-up work a page took.
   size_t CompiledPatternCount() const;
@@ -155,7 +155,9 @@ class Classifier {
   // alternatives a page's clauses can match, which is cheap to compile but
   // slower to run than one program for the whole; this is for the idle
   // time after a first page, so that the next one runs as fast as a
-  // long-lived engine does. Results never change. Thread-safe.
+  // long-lived engine does. (A rule's excludes, answered one by one until
+  // their union is compiled, are left to their uses: see SetUnionOf in
+  // classifier.cc.) Results never change. Thread-safe.
   size_t CompileDeferredPatterns(size_t max_patterns) const;
 
   const RulePack& pack() const { return pack_; }
