@@ -677,6 +677,10 @@ TEST_CASE("Opt-out: objecting, restricting, withdrawing, unsubscribing, named se
       "personalized ads.",
       "You can limit the use of your data for ad personalization in Settings.",
       "You can turn off location history in your device settings.",
+      // How an objection is weighed: the right to object is the reader's.
+      "Your objection will be upheld, and we will cease processing your information.",
+      "We will stop processing your information unless we have compelling legitimate grounds for the processing.",
+      "If you object to profiling, we will respect your objection.",
   };
   for (const std::string& text : opt_out) {
     INFO(text);
@@ -686,6 +690,12 @@ TEST_CASE("Opt-out: objecting, restricting, withdrawing, unsubscribing, named se
       "You can opt out of arbitration by sending us a written notice within 30 days.",
       "You have rights to access, correct and delete your personal data.",
       "We use cookies to remember your preferences.",
+      "We will consider your objections to the proposed changes to these Terms.",
+      "The court will consider any objection filed by a class member.",
+      "If you have an objection to a decision to remove your post, we will assess your objection through our "
+      "internal complaint-handling system.",
+      "The Data Protection Officer will handle any objection from staff to the new hot-desking policy.",
+      "Applicants must show compelling legitimate grounds for urgent processing of their application.",
   };
   for (const std::string& text : not_opt_out) {
     INFO(text);
