@@ -172,7 +172,9 @@ class LazyPattern {
   // has none.
   const RE2& re() const {
     std::call_once(once_, [this] {
-      std::string lowered = LowerCaseLiterals(pattern_);
+      std::string joined;
+      const std::string& pattern = union_ ? (joined = JoinedParts()) : pattern_;
+      std::string lowered = LowerCaseLiterals(pattern);
       // An alternative matches as it does inside its whole pattern: with
       // RE2's Unicode folding when the whole keeps it ("kelvin|\x41bc"
       // finds KELVIN SIGN, "kelvin" alone would be lowered and not).
@@ -183,7 +185,7 @@ class LazyPattern {
         options.set_case_sensitive(true);
         re_ = std::make_unique<RE2>(lowered, options);
       } else {
-        re_ = std::make_unique<RE2>(pattern_, options_);
+        re_ = std::make_unique<RE2>(pattern, options_);
       }
       compiled_.store(true, std::memory_order_release);
     });
@@ -214,8 +216,10 @@ class LazyPattern {
   // outlive the pattern. Capture ignores them.
   void SetAlternatives(std::vector<const LazyPattern*> alternatives) { alternatives_ = std::move(alternatives); }
 
-  // As SetAlternatives, for a pattern made as the alternation of `parts`,
-  // patterns in their own right (not made with this one as `folds_like`).
+  // As SetAlternatives, for a pattern made (with an empty text) as the
+  // alternation of `parts`, patterns in their own right (not made with this
+  // one as `folds_like`). The alternation's text is joined when it is
+  // compiled, not at load, where most unions are never compiled.
   // Each part folds case its own way (KeepsUnicodeFolding), which one
   // program cannot do for all: when some part keeps RE2's folding, the
   // parts go on answering and the alternation is never compiled, so it
@@ -256,7 +260,12 @@ class LazyPattern {
   bool KeepsUnicodeFolding() const {
     int8_t keeps = keeps_folding_.load(std::memory_order_relaxed);
     if (keeps < 0) {
-      keeps = LowerCaseLiterals(pattern_).empty() ? 1 : 0;
+      // A union's parts each start and end outside any class or group, so
+      // lowering their alternation fails exactly when lowering one does.
+      const bool folds = union_ ? std::any_of(alternatives_.begin(), alternatives_.end(),
+                                              [](const LazyPattern* part) { return part->KeepsUnicodeFolding(); })
+                                : LowerCaseLiterals(pattern_).empty();
+      keeps = folds ? 1 : 0;
       keeps_folding_.store(keeps, std::memory_order_relaxed);  // the same answer on every thread
     }
     return keeps == 1;
@@ -310,9 +319,19 @@ class LazyPattern {
   }
 
  private:
+  // A union's text: "(?:part)|(?:part)|...".
+  std::string JoinedParts() const {
+    std::string joined;
+    for (const LazyPattern* part : alternatives_) {
+      if (!joined.empty()) joined += '|';
+      joined.append("(?:").append(part->pattern_).append(")");
+    }
+    return joined;
+  }
+
   // Whether this is a union (SetUnionOf) of parts that fold case apart.
-  // Asked after the uses by alternatives, just before compiling: working
-  // it out lowers the whole pattern once.
+  // Asked after the uses by alternatives, just before compiling (the parts
+  // have worked theirs out as they were compiled).
   bool PartsFoldApart() const { return union_ && KeepsUnicodeFolding(); }
 
   bool AnyAlternativeMatches(std::string_view text) const {
@@ -1831,12 +1850,7 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       // text it could swallow what follows: those lists keep their parts.)
       const LazyPattern*& any = exclude_lists[entry.exclude];
       if (any == nullptr) {
-        std::string alternation;
-        for (const std::string& pattern : rule.exclude) {
-          if (!alternation.empty()) alternation += '|';
-          alternation.append("(?:").append(pattern).append(")");
-        }
-        compiled.any_of_excludes.push_back(std::make_unique<LazyPattern>(alternation, NoCaptureOptions()));
+        compiled.any_of_excludes.push_back(std::make_unique<LazyPattern>(std::string(), NoCaptureOptions()));
         compiled.any_of_excludes.back()->SetUnionOf(entry.exclude);
         any = compiled.any_of_excludes.back().get();
       }
