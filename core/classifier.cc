@@ -220,11 +220,12 @@ class LazyPattern {
   // alternation of `parts`, patterns in their own right (not made with this
   // one as `folds_like`). The alternation's text is joined when it is
   // compiled, not at load, where most unions are never compiled.
-  // Each part folds case its own way (KeepsUnicodeFolding), which one
-  // program cannot do for all: when some part keeps RE2's folding, the
-  // parts go on answering and the alternation is never compiled, so it
-  // answers exactly as they do. Only Matches is asked of a union (FindSpan
-  // and Capture do not check PartsFoldApart).
+  // When one program cannot answer exactly as the parts do, the parts go on
+  // answering and the alternation is never compiled (PartsStayApart): each
+  // part folds case its own way (KeepsUnicodeFolding), and a "\Q" quotes up
+  // to its "\E" or the pattern's end, so joined it could swallow the next
+  // part. Only Matches is asked of a union (FindSpan and Capture do not
+  // check PartsStayApart).
   //
   // A union is compiled only after kMaxUsesByParts uses, never in idle
   // time (CompileDeferredPatterns walks `patterns` only): a freshly
@@ -274,7 +275,7 @@ class LazyPattern {
   // Whether `text` matches anywhere; thread-safe.
   bool Matches(std::string_view text) const {
     if (RuledOut(text)) return false;
-    if (TakeUseByAlternatives() || PartsFoldApart()) return AnyAlternativeMatches(text);
+    if (TakeUseByAlternatives() || PartsStayApart()) return AnyAlternativeMatches(text);
     const RE2& compiled = re();
     // Too large to compile whole (RE2's memory budget): its alternatives
     // still answer.
@@ -329,10 +330,15 @@ class LazyPattern {
     return joined;
   }
 
-  // Whether this is a union (SetUnionOf) of parts that fold case apart.
+  // Whether this is a union (SetUnionOf) that one program cannot stand for.
   // Asked after the uses by alternatives, just before compiling (the parts
-  // have worked theirs out as they were compiled).
-  bool PartsFoldApart() const { return union_ && KeepsUnicodeFolding(); }
+  // have worked out their folding as they were compiled).
+  bool PartsStayApart() const {
+    return union_ && (KeepsUnicodeFolding() ||
+                      std::any_of(alternatives_.begin(), alternatives_.end(), [](const LazyPattern* part) {
+                        return part->pattern_.find("\\Q") != std::string::npos;
+                      }));
+  }
 
   bool AnyAlternativeMatches(std::string_view text) const {
     return std::any_of(alternatives_.begin(), alternatives_.end(),
@@ -1297,15 +1303,14 @@ struct Classifier::Compiled {
   struct CompiledRule {
     const LazyPattern* match = nullptr;
     std::vector<const LazyPattern*> require;
-    std::vector<const LazyPattern*> exclude;
-    // The excludes as one pattern, when there are two or more (see
-    // `any_of_excludes`), or the one exclude; null when there is none or the
-    // list keeps its parts.
+    // The excludes: the one exclude, or the union of two or more (see
+    // `any_of_excludes`); null when there is none.
     const LazyPattern* any_exclude = nullptr;
-    // Whether an exclude matches `text`.
-    bool Excludes(std::string_view text) const {
-      if (any_exclude != nullptr) return PartialMatch(text, *any_exclude);
-      return std::any_of(exclude.begin(), exclude.end(), [&](const LazyPattern* re) { return PartialMatch(text, *re); });
+    // Whether `text` passes the rule's guards: every require matches and no
+    // exclude does.
+    bool Guards(std::string_view text) const {
+      return std::all_of(require.begin(), require.end(), [&](const LazyPattern* re) { return PartialMatch(text, *re); }) &&
+             (any_exclude == nullptr || !PartialMatch(text, *any_exclude));
     }
     const LazyPattern* heading = nullptr;           // context.heading_matches
     const LazyPattern* lead_in = nullptr;           // context.lead_in_matches
@@ -1837,21 +1842,17 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       entry.require.emplace_back();
       if (auto ok = add(pattern, false, owner, "require", &entry.require.back()); !ok.ok()) return ok.error();
     }
-    for (const std::string& pattern : rule.exclude) {
-      entry.exclude.emplace_back();
-      if (auto ok = add(pattern, false, owner, "exclude", &entry.exclude.back()); !ok.ok()) return ok.error();
+    std::vector<const LazyPattern*> excludes(rule.exclude.size());
+    for (size_t k = 0; k < rule.exclude.size(); ++k) {
+      if (auto ok = add(rule.exclude[k], false, owner, "exclude", &excludes[k]); !ok.ok()) return ok.error();
     }
-    if (entry.exclude.size() == 1) {
-      entry.any_exclude = entry.exclude.front();
-    } else if (entry.exclude.size() > 1 &&
-               std::none_of(rule.exclude.begin(), rule.exclude.end(),
-                            [](const std::string& pattern) { return pattern.find("\\Q") != std::string::npos; })) {
-      // (A "\Q" quotes up to its "\E" or the pattern's end, so in the joined
-      // text it could swallow what follows: those lists keep their parts.)
-      const LazyPattern*& any = exclude_lists[entry.exclude];
+    if (excludes.size() == 1) {
+      entry.any_exclude = excludes.front();
+    } else if (excludes.size() > 1) {
+      const LazyPattern*& any = exclude_lists[excludes];
       if (any == nullptr) {
         compiled.any_of_excludes.push_back(std::make_unique<LazyPattern>(std::string(), NoCaptureOptions()));
-        compiled.any_of_excludes.back()->SetUnionOf(entry.exclude);
+        compiled.any_of_excludes.back()->SetUnionOf(excludes);
         any = compiled.any_of_excludes.back().get();
       }
       entry.any_exclude = any;
@@ -2113,9 +2114,7 @@ std::vector<LabelMatch> Classifier::Decide(std::string_view text, const std::vec
         PartialMatch(heading, *compiled.heading_excludes)) {
       return false;
     }
-    return std::all_of(compiled.require.begin(), compiled.require.end(),
-                       [&](const LazyPattern* re) { return PartialMatch(text, *re); }) &&
-           !compiled.Excludes(text);
+    return compiled.Guards(text);
   };
   bool any_deferred = false;  // rules with unless_labels wait for the rest
   for (int index : candidates) {
@@ -2343,9 +2342,7 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       // Candidates from pass 1 passed the prefilter only.
       LabelMatch match;
       if (!MatchRule(index, texts[i], &match)) continue;
-      const bool required = std::all_of(compiled.require.begin(), compiled.require.end(),
-                                        [&](const LazyPattern* re) { return PartialMatch(texts[i], *re); });
-      if (!required || compiled.Excludes(texts[i])) continue;
+      if (!compiled.Guards(texts[i])) continue;
       added[i].push_back(std::move(match));
     }
   };
