@@ -22,7 +22,8 @@
 // naming its held-out documents (instead of the shared corpus's two) and
 // saying whether its gold carries the secondary labels at all; when it does
 // not, their table is left out rather than printed as all false alarms.
-// Exit status: 0 ok, 1 below the floor, 2 bad usage, 3 unreadable corpus.
+// Exit status: 0 ok, 1 below the floor, 2 bad usage, 3 unreadable corpus (or a
+// gold label the pack lacks, or a secondary one where set.json says none).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -254,6 +255,20 @@ int main(int argc, char** argv) {
     if (!ReadFile(gold_path.parent_path() / (name + ".txt"), &text) || !ReadGold(gold_path, &gold, &error)) {
       std::cerr << "fineprint_eval: " << (error.empty() ? "cannot read " + name + ".txt" : error) << "\n";
       return 3;
+    }
+    // The tables list the pack's labels only: a gold label the pack does not
+    // know (or a secondary one in a corpus that says it has none) would drop
+    // out of every figure unseen.
+    for (const GoldSentence& sentence : gold) {
+      for (const std::string& label : sentence.labels) {
+        const fineprint::LabelInfo* info = classifier.pack().FindLabel(label);
+        if (info == nullptr || (!info->primary && !secondary_labelled)) {
+          std::cerr << "fineprint_eval: " << name << ": gold label " << label
+                    << (info == nullptr ? " is not in the rule pack" : " is secondary, and this corpus labels primary ones only")
+                    << " (\"" << sentence.text.substr(0, 60) << "\")\n";
+          return 3;
+        }
+      }
     }
 
     std::vector<Predicted> predicted;
