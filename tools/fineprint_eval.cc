@@ -2,7 +2,7 @@
 // gold labels, so every rule-pack change is judged by numbers, not by eye.
 //
 //   fineprint_eval [--corpus DIR] [--rules PACK.json] [--errors]
-//                  [--split tuning|heldout|all] [--gold-spans]
+//                  [--split tuning|heldout|all] [--gold-spans] [--per-document]
 //                  [--min-tuning-f1 F] [--min-heldout-f1 F]
 //
 // Each labels/<doc>.txt is read with ReadPlainText (so offsets match the
@@ -10,6 +10,10 @@
 // gold sentence a label when the clause overlaps the sentence's byte span.
 // --gold-spans classifies the gold sentences themselves instead of the
 // segmenter's clauses, to tell segmentation errors from rule errors.
+// --per-document adds, after the tables, one line per document: its split
+// and its primary labels' gold, tp, fp, fn, precision, recall and F1 (so a
+// set's per-file figures can be reproduced; for held-out documents these are
+// aggregates too, like the tables).
 // --errors lists misses and false alarms with their text; for the tuning
 // documents only unless --split heldout is asked for explicitly, so looking
 // at held-out mistakes is a deliberate act.
@@ -66,8 +70,8 @@ const std::set<std::string> kHeldOut = {
 
 constexpr char kUsage[] =
     "usage: fineprint_eval [--corpus DIR] [--rules PACK.json] [--errors]\n"
-    "                      [--split tuning|heldout|all] [--gold-spans] [--min-tuning-f1 F]\n"
-    "                      [--min-heldout-f1 F]\n";
+    "                      [--split tuning|heldout|all] [--gold-spans] [--per-document]\n"
+    "                      [--min-tuning-f1 F] [--min-heldout-f1 F]\n";
 
 struct GoldSentence {
   uint32_t start = 0;
@@ -168,6 +172,7 @@ int main(int argc, char** argv) {
   std::string split = "all";
   bool show_errors = false;
   bool gold_spans = false;
+  bool per_document = false;
   double floor = -1;
   double heldout_floor = -1;
   bool split_given = false;
@@ -178,6 +183,7 @@ int main(int argc, char** argv) {
     else if (arg == "--rules") rules_path = value();
     else if (arg == "--errors") show_errors = true;
     else if (arg == "--gold-spans") gold_spans = true;
+    else if (arg == "--per-document") per_document = true;
     else if (arg == "--split") { split = value(); split_given = true; }
     else if (arg == "--min-tuning-f1") {
       const std::string f = value();
@@ -244,6 +250,8 @@ int main(int argc, char** argv) {
 
   // split name -> label -> counts
   std::map<std::string, std::map<std::string, Counts>> counts;
+  // document -> (split, its primary labels' counts), in document order
+  std::vector<std::pair<std::string, std::pair<std::string, Counts>>> by_document;
   std::vector<ErrorLine> errors;
   for (const fs::path& gold_path : docs) {
     std::string name = gold_path.filename().string();
@@ -301,6 +309,7 @@ int main(int argc, char** argv) {
     }
 
     // Overlap join: clauses and sentences are both in document order.
+    Counts document_counts;
     size_t first = 0;
     for (const GoldSentence& sentence : gold) {
       while (first < predicted.size() && predicted[first].end <= sentence.start) ++first;
@@ -314,11 +323,16 @@ int main(int argc, char** argv) {
         const bool want = sentence.labels.count(label) > 0;
         const auto hit = got.find(label);
         Counts& c = counts[which][label];
-        if (want && hit != got.end()) ++c.tp;
-        else if (want) { ++c.fn; errors.push_back({"MISS", label, name, sentence.text, ""}); }
-        else { ++c.fp; errors.push_back({"FALSE", label, name, sentence.text, hit->second}); }
+        Counts one;
+        if (want && hit != got.end()) ++one.tp;
+        else if (want) { ++one.fn; errors.push_back({"MISS", label, name, sentence.text, ""}); }
+        else { ++one.fp; errors.push_back({"FALSE", label, name, sentence.text, hit->second}); }
+        c.Add(one);
+        const fineprint::LabelInfo* info = classifier.pack().FindLabel(label);
+        if (info != nullptr && info->primary) document_counts.Add(one);
       }
     }
+    by_document.push_back({name, {which, document_counts}});
     if (show_errors && (which == "tuning" || split_given)) {
       for (const ErrorLine& e : errors) {
         std::cout << e.kind << "\t" << e.label << "\t" << e.doc.substr(0, 24) << "\t"
@@ -353,6 +367,17 @@ int main(int argc, char** argv) {
       if (primary && std::string(which) == "tuning") tuning_f1 = micro.F1();
       if (primary && std::string(which) == "heldout") heldout_f1 = micro.F1();
     }
+  }
+  if (per_document) {
+    std::printf("== per document (primary labels) ==\n");
+    std::printf("%-52s %-8s %5s %5s %5s %5s %7s %7s %7s\n", "document", "split", "gold", "tp", "fp", "fn",
+                "prec", "recall", "f1");
+    for (const auto& [name, entry] : by_document) {
+      const Counts& c = entry.second;
+      std::printf("%-52s %-8s %5d %5d %5d %5d %7.3f %7.3f %7.3f\n", name.c_str(), entry.first.c_str(),
+                  c.tp + c.fn, c.tp, c.fp, c.fn, c.Precision(), c.Recall(), c.F1());
+    }
+    std::printf("\n");
   }
   if (floor >= 0) {
     if (tuning_f1 < 0) {
