@@ -807,16 +807,19 @@ class AtomMatcher {
       return;
     }
     // Per reporting state: stamp of the call that last reported its atoms.
-    thread_local std::vector<uint32_t> seen_states;
-    thread_local uint32_t call = 0;
+    // A byte each, as `present` in CandidatesFor: these arrays are read at
+    // random between table loads that keep evicting them, so the smaller
+    // they are the fewer cache misses (a reset every 255 calls is cheap).
+    thread_local std::vector<uint8_t> seen_states;
+    thread_local uint8_t call = 0;
     if (seen_states.size() < reporting_states_ || ++call == 0) {
       seen_states.assign(std::max<size_t>(seen_states.size(), reporting_states_), 0);
       call = 1;
     }
     // Locals: the stores below could alias members, which would then be
     // reloaded at every byte.
-    uint32_t* const seen = seen_states.data();
-    const uint32_t stamp = call;
+    uint8_t* const seen = seen_states.data();
+    const uint8_t stamp = call;
     const uint16_t* const delta = delta_.data();
     const uint8_t* const columns = columns_.data();
     const uint32_t shift = shift_;
@@ -1412,7 +1415,7 @@ struct Classifier::Compiled {
   int atom_count = 0;
   // Whether node's formula holds when the atoms found are those whose
   // `present` entry is `stamp`.
-  bool Holds(int node, const uint32_t* present, uint32_t stamp) const {
+  bool Holds(int node, const uint8_t* present, uint8_t stamp) const {
     const FilterNode& n = nodes[node];
     const int* const atoms_of_children = child_atoms.data() + n.first;
     switch (n.op) {
@@ -1607,8 +1610,8 @@ bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>
     for (size_t index = 0; index < rules.size(); ++index) out->push_back(static_cast<int>(index));
     return !out->empty();
   }
-  thread_local std::vector<uint32_t> present;  // atom -> stamp of the call that saw it
-  thread_local uint32_t stamp = 0;
+  thread_local std::vector<uint8_t> present;  // atom -> stamp of the call that saw it
+  thread_local uint8_t stamp = 0;
   if (present.size() < static_cast<size_t>(atom_count) || ++stamp == 0) {
     present.assign(std::max(present.size(), static_cast<size_t>(atom_count)), 0);
     stamp = 1;
@@ -1618,9 +1621,9 @@ bool Classifier::Compiled::CandidatesFor(std::string_view text, std::vector<int>
   // Locals, not members, in the per-atom step: its stores (uint64_t,
   // uint32_t) could alias the members' words, which the compiler would then
   // reload at every iteration.
-  uint32_t* const seen = present.data();
+  uint8_t* const seen = present.data();
   uint64_t* const gated_words = gated.data();
-  const uint32_t this_call = stamp;
+  const uint8_t this_call = stamp;
   const size_t words = rule_words;
   const uint64_t* const gates_by_atom = rules_by_atom.data();
   atoms.Find(text, [&](int atom) {
