@@ -35,6 +35,7 @@ struct SourceRun {
 struct Block {
   BlockKind kind = BlockKind::kParagraph;
   // Heading level (1-6) for headings, nesting depth (1-based) for list items,
+  // the column (1-based; 0 when the reader could not tell) for table cells,
   // 0 otherwise.
   int level = 0;
   // Navigation, not content: the block's whole visible text is in-page links
@@ -42,6 +43,14 @@ struct Block {
   // <li><a href="#s8">8. Changes</a></li>). The classifier treats such a
   // block like a heading: it commits to nothing and gets no labels.
   bool navigation = false;
+  // For table cells: which table (numbered from 1 in document order; 0 for
+  // every other block), and whether the cell is one of its table's column
+  // headers (Markdown's header row; in HTML a cell of <thead>, or a <th> of
+  // the table's first row, but never one spanning several columns). The
+  // classifier reads a short header cell as what the cells below it in its
+  // column are about.
+  uint32_t table = 0;
+  bool table_header = false;
   // Plain text: markup removed, entities decoded, runs of white space folded
   // to one space, no leading or trailing space. Valid UTF-8.
   std::string text;

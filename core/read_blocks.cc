@@ -53,11 +53,14 @@ FINEPRINT_OUT_OF_LINE Expected<bool> AddBlock(const Json& block, size_t index, u
   if (level_it != block.end() && !level_it->is_null()) {
     if (!level_it->is_number_integer()) return BlockError(index, "has a non-integer \"level\"");
     const int64_t value = level_it->get<int64_t>();
-    // Headings are 1-6 and list depths at least 1; other kinds have none.
+    // Headings are 1-6, list depths at least 1, table cells their column
+    // (1-based, 0 unknown); paragraphs have none.
     if (kind == BlockKind::kHeading) {
       level = static_cast<int>(value < 1 ? 1 : (value > 6 ? 6 : value));
     } else if (kind == BlockKind::kListItem) {
       level = static_cast<int>(value < 1 ? 1 : (value > 100 ? 100 : value));
+    } else if (kind == BlockKind::kTableCell) {
+      level = static_cast<int>(value < 0 ? 0 : (value > 1000 ? 1000 : value));
     }
   }
   // "navigation": true marks a table-of-contents entry (Block::navigation).
@@ -67,9 +70,27 @@ FINEPRINT_OUT_OF_LINE Expected<bool> AddBlock(const Json& block, size_t index, u
     if (!navigation_it->is_boolean()) return BlockError(index, "has a non-boolean \"navigation\"");
     navigation = navigation_it->get<bool>();
   }
+  // A table cell's "table" (its number, Block::table) and "table_header"
+  // (one of the table's column headers); other kinds have neither.
+  uint32_t table = 0;
+  const auto table_it = block.find("table");
+  if (table_it != block.end() && !table_it->is_null()) {
+    if (!table_it->is_number_integer() || table_it->get<int64_t>() < 0 ||
+        table_it->get<int64_t>() > 0xFFFFFFFFll) {
+      return BlockError(index, "has a \"table\" that is not a whole number from 0");
+    }
+    if (kind == BlockKind::kTableCell) table = static_cast<uint32_t>(table_it->get<int64_t>());
+  }
+  bool header = false;
+  const auto header_it = block.find("table_header");
+  if (header_it != block.end() && !header_it->is_null()) {
+    if (!header_it->is_boolean()) return BlockError(index, "has a non-boolean \"table_header\"");
+    header = header_it->get<bool>() && table != 0;
+  }
   const std::string& text = block.find("text")->get_ref<const std::string&>();
   builder->Start(kind, level);
   builder->set_navigation(navigation);
+  builder->set_table(table, header);
   builder->AddText(text, start);
   builder->Finish();  // a block of white space only makes no block
   return true;

@@ -296,10 +296,25 @@ struct Tag {
   bool self_closing = false;
   bool hidden = false;  // has a hidden attribute or aria-hidden="true"
   bool in_page_link = false;  // an <a> whose href starts with '#'
+  int colspan = 1;  // a td's or th's columns (1-1000, as browsers clamp it)
+  int rowspan = 1;  // a td's or th's rows (1-65534; 0, "to the end", reads as 1)
   size_t length = 0;    // bytes, '<' to '>' inclusive
 };
 
 enum class TagParse { kNotATag, kTag, kEndOfInput };
+
+// A colspan or rowspan value as browsers read it: leading digits (after
+// white space and an optional '+'), at least 1, at most `max`.
+int ParseSpan(std::string_view value, int max) {
+  int span = 0;
+  size_t k = 0;
+  while (k < value.size() && IsAsciiSpace(value[k])) ++k;
+  if (k < value.size() && value[k] == '+') ++k;
+  for (; k < value.size() && value[k] >= '0' && value[k] <= '9' && span <= max; ++k) {
+    span = span * 10 + (value[k] - '0');
+  }
+  return span < 1 ? 1 : (span > max ? max : span);
+}
 
 bool IsTrue(std::string_view value) {
   return value.size() == 4 && ToLower(value[0]) == 't' && ToLower(value[1]) == 'r' &&
@@ -321,6 +336,8 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
   tag->self_closing = false;
   tag->hidden = false;
   tag->in_page_link = false;
+  tag->colspan = 1;
+  tag->rowspan = 1;
   // Attributes: name[=value]; a value quoted with " or ' may hold '>'.
   while (i < input.size() && input[i] != '>') {
     if (IsAsciiSpace(input[i])) {
@@ -365,6 +382,11 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
       std::string lower;
       for (const char c : attribute) lower.push_back(ToLower(c));
       if (lower == "hidden") tag->hidden = true;
+    } else if (attribute.size() == 7 && (tag->name == "td" || tag->name == "th")) {
+      std::string lower;
+      for (const char c : attribute) lower.push_back(ToLower(c));
+      if (lower == "colspan") tag->colspan = ParseSpan(value, 1000);
+      if (lower == "rowspan") tag->rowspan = ParseSpan(value, 65534);
     } else if (attribute.size() == 11 && IsTrue(value)) {
       std::string lower;
       for (const char c : attribute) lower.push_back(ToLower(c));
@@ -381,6 +403,13 @@ struct OpenElement {
   Role role;
   bool hidden;  // marked hidden: skipped whatever its role
   bool in_page_link;  // <a href="#...">
+  // Tables: a table's number (Block::table), also on its rows and cells
+  // (the table's grid is in HtmlReader::grids_).
+  uint32_t table = 0;
+  bool first_row = false;  // a row: its table's first
+  bool in_thead = false;   // a row: inside <thead>
+  int column = 0;  // a cell: its column (1-based; 0 outside a row): Block::level
+  bool header = false;  // a cell: one of its table's column headers
 };
 
 bool IsBlockLevel(Role role) {
@@ -410,6 +439,15 @@ class HtmlReader {
   std::vector<OpenElement> stack_;
   int skip_depth_ = 0;  // open elements that hide their content
   int link_depth_ = 0;  // open in-page links (<a href="#...">)
+  uint32_t tables_ = 0;  // <table>s so far: each is numbered (Block::table)
+  // Per table (number - 1): where its cells go.
+  struct TableGrid {
+    int rows = 0;              // rows opened so far
+    std::vector<int> covered;  // column - 1 -> rows below that a rowspan still covers
+    std::vector<bool> occupied;  // column - 1 -> covered in the current row
+    int next_column = 1;       // where the current row's next cell starts
+  };
+  std::vector<TableGrid> grids_;
   std::string decoded_;
   bool have_title_ = false;
 };
@@ -432,6 +470,8 @@ void HtmlReader::Text(size_t begin, size_t end) {
     if (!visible) return;
     BlockKind kind = BlockKind::kParagraph;
     int level = 0;
+    uint32_t table = 0;
+    bool header = false;
     for (size_t k = stack_.size(); k-- > 0;) {
       const OpenElement& element = stack_[k];
       if (element.role == Role::kHeading) {
@@ -453,12 +493,16 @@ void HtmlReader::Text(size_t begin, size_t end) {
       }
       if (element.role == Role::kTableCell) {
         kind = BlockKind::kTableCell;
+        level = element.column;
+        table = element.table;
+        header = element.header;
         break;
       }
       // A <p> or <div> inside a list item or table cell (a "loose" list)
       // is still that item's text: keep looking outwards.
     }
     builder_.Start(kind, level);
+    builder_.set_table(table, header);
     // A block whose visible text is all in-page links is navigation (a
     // table of contents); any visible text outside a link clears it.
     builder_.set_navigation(link_depth_ > 0 && kind != BlockKind::kHeading);
@@ -565,6 +609,13 @@ void HtmlReader::CloseNearest(Role role, std::initializer_list<Role> boundary) {
 }
 
 constexpr size_t kMaxOpenElements = 512;
+// Table columns past this are past any real table; cells there read as
+// column kMaxColumns + 1.
+constexpr int kMaxColumns = 1000;
+// Rowspans are followed in this many first columns only (real tables have
+// far fewer), which keeps each row's and cell's bookkeeping small on hostile
+// markup.
+constexpr int kMaxRowspanColumns = 64;
 
 void HtmlReader::StartTag(const Tag& tag, size_t pos) {
   const std::string& name = tag.name;
@@ -614,7 +665,66 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
   // tag is read as transparent, which keeps every stack scan (and so the whole
   // read) linear in the input on hostile, deeply nested markup.
   if (stack_.size() >= kMaxOpenElements) return;
-  stack_.push_back(OpenElement{name, role, tag.hidden, tag.in_page_link});
+  OpenElement element{name, role, tag.hidden, tag.in_page_link};
+  if (name == "table") {
+    element.table = ++tables_;
+    grids_.emplace_back();
+  } else if (role == Role::kTableRow) {
+    // Its table, through any thead, tbody or tfoot: the nearest of those
+    // says whether it is a header row (a <tbody> after an unclosed <thead>
+    // ends it, as in browsers).
+    bool in_section = false;
+    for (size_t k = stack_.size(); k-- > 0;) {
+      const std::string& open = stack_[k].name;
+      if (!in_section && (open == "thead" || open == "tbody" || open == "tfoot")) {
+        in_section = true;
+        element.in_thead = open == "thead";
+      }
+      if (open == "table") {
+        element.table = stack_[k].table;
+        TableGrid& grid = grids_[element.table - 1];
+        element.first_row = grid.rows++ == 0;
+        // The columns cells of rows above still cover (rowspan).
+        grid.occupied.assign(grid.covered.size(), false);
+        for (size_t c = 0; c < grid.covered.size(); ++c) {
+          if (grid.covered[c] > 0) {
+            grid.occupied[c] = true;
+            --grid.covered[c];
+          }
+        }
+        grid.next_column = 1;
+        break;
+      }
+      if (stack_[k].role == Role::kSkip || stack_[k].role == Role::kTableCell) break;
+    }
+  } else if (role == Role::kTableCell) {
+    // Its column: past the columns the row's cells before it span and those
+    // cells of rows above still cover.
+    for (size_t k = stack_.size(); k-- > 0;) {
+      if (stack_[k].role == Role::kTableRow) {
+        const OpenElement& row = stack_[k];
+        if (row.table == 0) break;
+        TableGrid& grid = grids_[row.table - 1];
+        int column = grid.next_column;
+        while (column <= static_cast<int>(grid.occupied.size()) && grid.occupied[column - 1]) ++column;
+        // Columns past kMaxColumns are past any real table.
+        column = std::min(column, kMaxColumns + 1);
+        element.table = row.table;
+        element.column = column;
+        const int last = std::min(column + tag.colspan - 1, kMaxRowspanColumns);
+        if (tag.rowspan > 1 && last >= column) {
+          if (static_cast<int>(grid.covered.size()) < last) grid.covered.resize(last, 0);
+          for (int c = column; c <= last; ++c) grid.covered[c - 1] = std::max(grid.covered[c - 1], tag.rowspan - 1);
+        }
+        grid.next_column = std::min(column + tag.colspan, kMaxColumns + 1);
+        // A title spanning several columns heads none of them.
+        element.header = tag.colspan == 1 && (row.in_thead || (name == "th" && row.first_row));
+        break;
+      }
+      if (stack_[k].role == Role::kTableGroup || stack_[k].role == Role::kSkip) break;
+    }
+  }
+  stack_.push_back(std::move(element));
   if (tag.hidden || tag.in_page_link || role == Role::kSkip || role == Role::kSkipInline) {
     RecountSkip();
   }

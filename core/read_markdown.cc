@@ -138,7 +138,10 @@ class MarkdownReader {
   void CloseParagraph();
   bool TableRowAt(size_t line_index) const;
   bool IsDelimiterRow(size_t line_index) const;
-  void EmitTableRow(const LineInfo& line);
+  // One block per cell (more where a cell holds line breaks), each with its
+  // column as its level, in table number `table`; `header` marks the header
+  // row's (Block::table_header).
+  void EmitTableRow(const LineInfo& line, uint32_t table, bool header);
 
   // Tokenizes, pairs and emits [begin, end) as blocks of `kind`.
   // `bold_heading_allowed`: a slice that is all bold becomes a heading.
@@ -305,12 +308,15 @@ bool MarkdownReader::TableRowAt(size_t line_index) const {
   return LineHasPipe(src_, line.start, line.end) && IsDelimiterRow(line_index + 1);
 }
 
-void MarkdownReader::EmitTableRow(const LineInfo& line) {
+void MarkdownReader::EmitTableRow(const LineInfo& line, uint32_t table, bool header) {
+  const size_t blocks_before = document_->blocks.size();
   const Indent indent = MeasureIndent(src_, line.start, line.end);
   uint32_t pos = indent.pos;
   const uint32_t end = TrimEnd(src_, pos, line.end);
   if (pos < end && src_[pos] == '|') ++pos;
+  int column = 0;  // of the cell being read, 1-based: the block's level
   while (pos < end) {
+    ++column;
     uint32_t cell_end = pos;
     while (cell_end < end && !(src_[cell_end] == '|' && src_[cell_end - 1] != '\\')) {
       ++cell_end;
@@ -321,10 +327,14 @@ void MarkdownReader::EmitTableRow(const LineInfo& line) {
     while (cell_start < cell_end && IsSpaceOrTab(src_[cell_start])) ++cell_start;
     const uint32_t trimmed_end = TrimEnd(src_, cell_start, cell_end);
     if (cell_start < trimmed_end) {
-      EmitInline(cell_start, trimmed_end, BlockKind::kTableCell, 0,
+      EmitInline(cell_start, trimmed_end, BlockKind::kTableCell, column,
                  /*strip_bullets=*/true, /*bold_heading_allowed=*/false, nullptr);
     }
     pos = cell_end + 1;
+  }
+  for (size_t i = blocks_before; i < document_->blocks.size(); ++i) {
+    document_->blocks[i].table = table;
+    document_->blocks[i].table_header = header;
   }
 }
 
@@ -825,6 +835,7 @@ void MarkdownReader::Run() {
   SplitLines();
   bool blank_before = true;  // a blank line (or the start) precedes this line
   bool in_table = false;
+  uint32_t tables = 0;  // tables so far: each is numbered (Block::table)
   bool in_fence = false;
   char fence_char = 0;
   size_t fence_length = 0;
@@ -858,7 +869,7 @@ void MarkdownReader::Run() {
 
     if (in_table) {
       if (LineHasPipe(src_, line.start, line.end)) {
-        EmitTableRow(line);
+        EmitTableRow(line, tables, /*header=*/false);
         continue;
       }
       in_table = false;
@@ -958,7 +969,7 @@ void MarkdownReader::Run() {
       if (TableRowAt(index) && first != '-') {
         CloseParagraph();
         lists_.clear();
-        EmitTableRow(line);
+        EmitTableRow(line, ++tables, /*header=*/true);
         ++index;  // the delimiter row
         in_table = true;
         blank_before = false;

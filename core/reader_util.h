@@ -76,6 +76,12 @@ class BlockBuilder {
   int level() const { return block_.level; }
   // Marks the open block as navigation (see Block::navigation), or clears it.
   void set_navigation(bool navigation) { block_.navigation = navigation; }
+  // The open block's table and whether it is a header cell (Block::table,
+  // Block::table_header).
+  void set_table(uint32_t table, bool header) {
+    block_.table = table;
+    block_.table_header = header;
+  }
   bool navigation() const { return block_.navigation; }
 
   // Appends input bytes that are copied into the text: `text` is the input's

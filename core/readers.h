@@ -53,9 +53,12 @@ Expected<Document> ReadHtml(std::string_view input);
 //   {"title": "...", "url": "...", "blocks": [{"kind": "heading", "level": 2,
 //                                              "text": "..."}, ...]}
 // kind is a BlockKindName (default "paragraph"); level is optional (headings
-// default to 1 and are clamped to 1-6, list items to at least 1). The text of
-// each block is taken as the page shows it (white space is folded here, not
-// by the caller); a block of white space only gives no block. The document's
+// default to 1 and are clamped to 1-6, list items to at least 1; a table
+// cell's is its column, 1-based, 0 when not known); a table cell's "table"
+// numbers its table (from 1; Block::table) and "table_header": true marks one
+// of that table's column headers; "navigation": true marks a table-of-
+// contents entry. The text of each block is taken as the page shows it
+// (white space is folded here, not by the caller); a block of white space only gives no block. The document's
 // source is every block's text joined with "\n"; it is written to *source
 // (which may be null), and all runs point into it. The document's format is
 // kHtml: the blocks come from a web page. "url", optional, is the page's

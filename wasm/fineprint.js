@@ -96,7 +96,8 @@ export class FineprintEngine {
   }
 
   // The analysis of blocks a content script extracted from a page:
-  // { title, url, blocks: [{ kind, level?, text }] }; url (the page's
+  // { title, url, blocks: [{ kind, level?, text, navigation?, table?,
+  // table_header? }] } (core/readers.h, ReadBlocksJson); url (the page's
   // address, optional) names the service in notes. Offsets are UTF-16 code
   // units into the blocks' texts joined with "\n", so they index JS strings.
   analyzeBlocks({ title = '', url = '', blocks } = {}) {

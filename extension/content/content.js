@@ -84,9 +84,15 @@
           // waited before it was handled.
           sentAt: performance.timeOrigin + performance.now(),
           title,
-          // Only what the core reads; navigation only where it is true.
-          blocks: blocks.map(({ kind, level, text, navigation }) =>
-            (navigation ? { kind, level, text, navigation } : { kind, level, text })),
+          // Only what the core reads; navigation and a cell's table only
+          // where set.
+          blocks: blocks.map(({ kind, level, text, navigation, table, table_header: tableHeader }) => ({
+            kind,
+            level,
+            text,
+            ...(navigation ? { navigation } : {}),
+            ...(table ? { table, table_header: tableHeader } : {}),
+          })),
         });
         if (!reply?.ok) throw new Error(reply?.error ?? 'no reply from the background');
         if (reply.skipped) return (status = skipped(reply.skipped, { trigger }));

@@ -66,6 +66,61 @@
     return isHidden(element);
   }
 
+  // Per table, numbered in the order first met (a block's "table"): where
+  // each of its cells sits.
+  let tableGrids = new WeakMap();
+  let tablesSeen = 0;
+  const MAX_COLUMNS = 1000; // as core/read_html.cc
+  const MAX_ROWSPAN_COLUMNS = 64;
+
+  // Lays out `table` as the core's HTML reader does: a cell's column counts
+  // the columns the cells before it in its row span and those that cells of
+  // rows above still cover (rowspan), over the table's own rows in document
+  // order; a header is a cell of <thead>, or a <th> of the first row, that
+  // spans one column.
+  function layOutTable(table) {
+    const cells = new Map();
+    const rows = [...table.querySelectorAll('tr')].filter((row) => row.closest('table') === table);
+    const covered = [];
+    rows.forEach((row, index) => {
+      const occupied = covered.map((rowsLeft) => rowsLeft > 0);
+      for (let c = 0; c < covered.length; c += 1) if (covered[c] > 0) covered[c] -= 1;
+      let next = 1;
+      for (const cell of row.children) {
+        if (cell.tagName !== 'TD' && cell.tagName !== 'TH') continue;
+        let column = next;
+        while (column <= occupied.length && occupied[column - 1]) column += 1;
+        column = Math.min(column, MAX_COLUMNS + 1);
+        const colSpan = Math.max(cell.colSpan || 1, 1);
+        const rowSpan = Math.max(cell.rowSpan || 1, 1);
+        const last = Math.min(column + colSpan - 1, MAX_ROWSPAN_COLUMNS);
+        for (let c = column; rowSpan > 1 && c <= last; c += 1) {
+          while (covered.length < c) covered.push(0);
+          covered[c - 1] = Math.max(covered[c - 1], rowSpan - 1);
+        }
+        next = Math.min(column + colSpan, MAX_COLUMNS + 1);
+        const header = colSpan === 1 && (row.parentElement?.tagName === 'THEAD' || (cell.tagName === 'TH' && index === 0));
+        cells.set(cell, { column, header });
+      }
+    });
+    return { number: ++tablesSeen, cells };
+  }
+
+  // A table cell's table number, column (Block::level; 0 outside a row) and
+  // whether it is one of the table's column headers.
+  function describeCell(cell) {
+    const table = cell.closest('table');
+    if (!table || cell.parentElement?.tagName !== 'TR') return { kind: 'table_cell', level: 0 };
+    let grid = tableGrids.get(table);
+    if (!grid) {
+      grid = layOutTable(table);
+      tableGrids.set(table, grid);
+    }
+    const place = grid.cells.get(cell);
+    if (!place) return { kind: 'table_cell', level: 0 };
+    return { kind: 'table_cell', level: place.column, table: grid.number, table_header: place.header };
+  }
+
   function describeBlock(element) {
     const kindElement = element.closest(KIND_SELECTOR);
     if (!kindElement) return { kind: 'paragraph', level: 0 };
@@ -77,7 +132,8 @@
       }
       return { kind: 'list_item', level: Math.max(depth, 1) };
     }
-    if (tag === 'TD' || tag === 'TH') return { kind: 'table_cell', level: 0 };
+    // The engine reads a body cell as being about its column's header.
+    if (tag === 'TD' || tag === 'TH') return describeCell(kindElement);
     const level = /^H([1-6])$/.exec(tag)?.[1] ?? kindElement.getAttribute('aria-level');
     return { kind: 'heading', level: Math.min(Math.max(Number.parseInt(level, 10) || 2, 1), 6) };
   }
@@ -173,8 +229,8 @@
   }
 
   // Returns {title, blocks}; each block is {kind, level, text, pieces,
-  // element, navigation} (send only kind, level, text and navigation to the
-  // core). Blocks of white space only are left out. navigation is true for a
+  // element, navigation, and table and table_header for table cells} (send
+  // only kind, level, text, navigation, table and table_header to the core). Blocks of white space only are left out. navigation is true for a
   // table-of-contents entry (its text is in-page links only, or it is an item
   // of a list of such entries): the core gives those no labels. Site
   // navigation (<nav>, role=navigation) is not read at all.
@@ -183,6 +239,8 @@
   fineprint.extractBlocks = (doc = document) => {
     const root = doc.body;
     if (!root) return { title: doc.title, blocks: [] };
+    tableGrids = new WeakMap();
+    tablesSeen = 0;
 
     const blockOf = new Map(); // block element -> BlockBuilder
     const order = []; // BlockBuilders by first text

@@ -67,18 +67,31 @@ TEST_CASE("Blocks JSON: defaults, clamping and empty blocks", "[read_blocks]") {
       {"kind": "heading", "level": 9, "text": "Too deep"},
       {"kind": "list_item", "level": 0, "text": "Too shallow"},
       {"kind": "paragraph", "level": 4, "text": "Paragraphs have no level"},
+      {"kind": "table_cell", "level": 3, "table": 2, "table_header": true, "text": "A cell's level is its column"},
+      {"kind": "table_cell", "level": -2, "text": "Unknown column"},
+      {"kind": "paragraph", "table": 4, "table_header": true, "text": "Not a cell"},
       {"kind": "paragraph", "text": " \n\t "},
       {"kind": "paragraph", "level": null, "text": ""}
     ]})",
                                  &source);
-  REQUIRE(document.blocks.size() == 4);  // white-space blocks make none
+  REQUIRE(document.blocks.size() == 7);  // white-space blocks make none
   CHECK(document.title == "Default level");  // no title: the first heading
   CHECK(document.blocks[0].level == 1);
   CHECK(document.blocks[1].level == 6);
   CHECK(document.blocks[2].level == 1);
   CHECK(document.blocks[3].level == 0);
+  CHECK(document.blocks[4].level == 3);
+  CHECK(document.blocks[4].table == 2);
+  CHECK(document.blocks[4].table_header);
+  CHECK(document.blocks[5].level == 0);
+  CHECK(document.blocks[5].table == 0);
+  CHECK_FALSE(document.blocks[5].table_header);
+  CHECK(document.blocks[6].table == 0);  // only cells are in tables
+  CHECK_FALSE(document.blocks[6].table_header);
   // Every block's text is still in the source, empty ones included.
-  CHECK(source == "Default level\nToo deep\nToo shallow\nParagraphs have no level\n \n\t \n");
+  CHECK(source ==
+        "Default level\nToo deep\nToo shallow\nParagraphs have no level\nA cell's level is its "
+        "column\nUnknown column\nNot a cell\n \n\t \n");
 }
 
 TEST_CASE("Blocks JSON: Unicode escapes, emoji and non-Latin text", "[read_blocks]") {
@@ -139,6 +152,12 @@ TEST_CASE("Blocks JSON: errors name what and where", "[read_blocks]") {
         "blocks JSON: block 0 has a non-integer \"level\"");
   CHECK(ErrorOf(R"({"blocks": [{"level": 1.5, "text": "x"}]})") ==
         "blocks JSON: block 0 has a non-integer \"level\"");
+  CHECK(ErrorOf(R"({"blocks": [{"kind": "table_cell", "table": -1, "text": "x"}]})") ==
+        "blocks JSON: block 0 has a \"table\" that is not a whole number from 0");
+  CHECK(ErrorOf(R"({"blocks": [{"kind": "table_cell", "table": "1", "text": "x"}]})") ==
+        "blocks JSON: block 0 has a \"table\" that is not a whole number from 0");
+  CHECK(ErrorOf(R"({"blocks": [{"kind": "table_cell", "table": 1, "table_header": 1, "text": "x"}]})") ==
+        "blocks JSON: block 0 has a non-boolean \"table_header\"");
   CHECK(ErrorOf(R"({"blocks": [{"text": "a\u0000b"}]})") ==
         "blocks JSON: block 0 text contains a NUL");
   CHECK(ErrorOf(R"({"title": 1, "blocks": []})") == "blocks JSON: \"title\" is not a string");

@@ -42,8 +42,8 @@ TEST_CASE("HTML: blocks, kinds and levels", "[read_html]") {
       {"Partners", BlockKind::kListItem, 1},
       {"Advertisers", BlockKind::kListItem, 2},
       {"Affiliates", BlockKind::kListItem, 1},
-      {"Purpose", BlockKind::kTableCell, 0},
-      {"Legal basis", BlockKind::kTableCell, 0},
+      {"Purpose", BlockKind::kTableCell, 1},
+      {"Legal basis", BlockKind::kTableCell, 2},
       {"Data", BlockKind::kParagraph, 0},
       {"Information about you.", BlockKind::kParagraph, 0},
       {"Quoted.", BlockKind::kParagraph, 0}};
@@ -122,6 +122,41 @@ TEST_CASE("HTML: unclosed p, li, td and headings are closed implicitly", "[read_
   CHECK(document.blocks[3].kind == BlockKind::kListItem);
   CHECK(document.blocks[6].kind == BlockKind::kTableCell);
   CHECK(document.blocks[8].level == 3);
+}
+
+TEST_CASE("HTML: table cells know their table, column and headers", "[read_html]") {
+  // Columns count the columns the cells before span; a cell's later
+  // paragraphs keep its column; a cell outside any row has none (0). Headers:
+  // cells of <thead>, and <th>s of a table's first row, but not a title
+  // spanning columns; a nested table is a table of its own.
+  const Document document = Read(
+      "<table><thead><tr><th colspan=\"2\">Schedule</th></tr><tr><th>Data</th><th>Retention</th></tr>"
+      "</thead><tbody><tr><td>Logs</td><td><p>90 days</p><p>Then deleted.</p></td></tr>"
+      "<tr><td colspan=2>A</td><td>B<table><tr><th>In</th></tr><tr><td>Inner</td></tr></table></td></tr>"
+      "<tr><th>Row title</th><td>C</td></tr></tbody></table>"
+      "<table><td>Loose</td></table><table><tr><th>First</th><td>x</td></tr></table><p>After</p>");
+  CHECK(Texts(document) == std::vector<std::string>{"Schedule", "Data", "Retention", "Logs", "90 days",
+                                                    "Then deleted.", "A", "B", "In", "Inner", "Row title",
+                                                    "C", "Loose", "First", "x", "After"});
+  std::vector<std::tuple<int, uint32_t, bool>> cells;
+  for (const Block& block : document.blocks) cells.emplace_back(block.level, block.table, block.table_header);
+  CHECK(cells == std::vector<std::tuple<int, uint32_t, bool>>{
+                     {1, 1, false}, {1, 1, true}, {2, 1, true}, {1, 1, false}, {2, 1, false},
+                     {2, 1, false}, {1, 1, false}, {3, 1, false}, {1, 2, true}, {1, 2, false},
+                     {1, 1, false}, {2, 1, false}, {0, 0, false}, {1, 4, true}, {2, 4, false},
+                     {0, 0, false}});
+}
+
+TEST_CASE("HTML: a cell spanning rows pushes the cells below it right", "[read_html]") {
+  // And a <tbody> after an unclosed <thead> ends the header rows.
+  const Document document = Read(
+      "<table><thead><tr><th>Category</th><th>Data</th><th>Retention period</th></tr>"
+      "<tbody><tr><td rowspan=\"2\">Orders</td><td>Invoices</td><td>10 years</td></tr>"
+      "<tr><td>Receipts</td><td>7 years</td></tr><tr><td>Logs</td><td ROWSPAN=+0>x</td></tr></tbody></table>");
+  std::vector<std::pair<int, bool>> cells;
+  for (const Block& block : document.blocks) cells.emplace_back(block.level, block.table_header);
+  CHECK(cells == std::vector<std::pair<int, bool>>{{1, true}, {2, true}, {3, true}, {1, false}, {2, false},
+                                                   {3, false}, {2, false}, {3, false}, {1, false}, {2, false}});
 }
 
 TEST_CASE("HTML: entities decode, line breaks fold", "[read_html]") {

@@ -213,8 +213,32 @@ TEST_CASE("Markdown: pipe tables give one block per cell", "[read_markdown]") {
   for (size_t i = 0; i + 1 < document.blocks.size(); ++i) {
     CHECK(document.blocks[i].kind == BlockKind::kTableCell);
   }
+  // A cell's level is its column; the pieces of a cell split at <br> keep it,
+  // and the empty header cells still count. (This table's header row is
+  // empty: none of its cells is a header.)
+  std::vector<int> levels;
+  for (const Block& block : document.blocks) levels.push_back(block.level);
+  CHECK(levels == std::vector<int>{1, 2, 1, 2, 2, 1, 1, 2, 0});
+  for (const Block& block : document.blocks) {
+    CHECK(block.table == (block.kind == BlockKind::kTableCell ? 1u : 0u));
+    CHECK_FALSE(block.table_header);
+  }
   CHECK(document.blocks.back().kind == BlockKind::kParagraph);
   CHECK(SourceOf(document.blocks[4], input) == "User Content");
+}
+
+TEST_CASE("Markdown: each table is numbered and its header row marked", "[read_markdown]") {
+  const Document document = Read(
+      "| Data | Retention period |\n| --- | --- |\n| Logs | 90 days |\n\n"
+      "| Plan | Price |\n|---|---|\n| Monthly | 30 days free |\n\nAfter.\n");
+  std::vector<std::tuple<std::string, int, uint32_t, bool>> blocks;
+  for (const Block& block : document.blocks) {
+    blocks.emplace_back(block.text, block.level, block.table, block.table_header);
+  }
+  CHECK(blocks == std::vector<std::tuple<std::string, int, uint32_t, bool>>{
+                      {"Data", 1, 1, true}, {"Retention period", 2, 1, true}, {"Logs", 1, 1, false},
+                      {"90 days", 2, 1, false}, {"Plan", 1, 2, true}, {"Price", 2, 2, true},
+                      {"Monthly", 1, 2, false}, {"30 days free", 2, 2, false}, {"After.", 0, 0, false}});
 }
 
 TEST_CASE("Markdown: inline HTML, images, code, entities and autolinks",

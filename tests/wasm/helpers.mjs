@@ -109,6 +109,7 @@ function plainText(tokens) {
 // sends the engine; the tests and benchmarks of that path use it.
 export function blocksOfMarkdown(markdown) {
   const blocks = [];
+  let tables = 0;
   const walk = (tokens, listDepth) => {
     for (const token of tokens) {
       switch (token.type) {
@@ -126,8 +127,12 @@ export function blocksOfMarkdown(markdown) {
           walk(token.tokens, listDepth);
           break;
         case 'table':
-          for (const cell of [...token.header, ...token.rows.flat()]) {
-            blocks.push({ kind: 'table_cell', level: 0, text: plainText(cell.tokens) });
+          // A cell's column, table and whether it is a header, as the
+          // content script gives them (the Markdown header row is <thead>).
+          tables += 1;
+          for (const [index, row] of [token.header, ...token.rows].entries()) {
+            row.forEach((cell, column) =>
+              blocks.push({ kind: 'table_cell', level: column + 1, table: tables, table_header: index === 0, text: plainText(cell.tokens) }));
           }
           break;
         case 'code':
