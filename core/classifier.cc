@@ -472,6 +472,10 @@ constexpr size_t kMinAtomLength = 3;
 constexpr int kMaxAtomBytes = 31;
 constexpr size_t kMaxAtomLength = 16;
 
+// A header cell longer than this is content, not a column header (pages
+// that lay paragraphs out in tables).
+constexpr size_t kMaxHeaderCellBytes = 150;
+
 // How many blocks after a "...:" lead-in count as its items when the reader
 // could not mark list items (plain text). Real lists are rarely longer.
 constexpr uint32_t kMaxPlainListItems = 12;
@@ -1317,6 +1321,7 @@ struct Classifier::Compiled {
     }
     const LazyPattern* heading = nullptr;           // context.heading_matches
     const LazyPattern* lead_in = nullptr;           // context.lead_in_matches
+    const LazyPattern* column_header = nullptr;     // context.column_header_matches
     const LazyPattern* heading_excludes = nullptr;  // context.heading_excludes
   };
   struct CompiledFinding {
@@ -1868,6 +1873,11 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
         !ok.ok()) {
       return ok.error();
     }
+    if (auto ok = add(rule.context.column_header_matches, false, owner, "context column_header_matches",
+                      &entry.column_header);
+        !ok.ok()) {
+      return ok.error();
+    }
     if (auto ok = add(rule.context.heading_excludes, false, owner, "context heading_excludes",
                       &entry.heading_excludes);
         !ok.ok()) {
@@ -2182,6 +2192,19 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
   bool semicolon_list = false;        // some item so far ended with ";"
   bool previous_item_closed = false;  // the item before ended with "."
   int block_colon = -1;  // latest clause of the current block with a ":"
+  // Tables: a body cell is about what its column's header says ("Develop
+  // and improve AI technology" under "Why and how we process your
+  // information", "3 years" under "Retention period"); context rules read
+  // the header through column_header_matches. A header cell is one the
+  // reader marked (Block::table_header), found by its table and column
+  // (Block::table, Block::level); its text is its clauses' (a cell may be
+  // several blocks), and a long one is content laid out as a table.
+  struct HeaderCell {
+    int first_clause = -1;
+    std::string text;
+  };
+  std::map<std::pair<uint32_t, int>, HeaderCell> header_cells;  // (table, column)
+  std::vector<const std::string*> column_header_text(n, nullptr);
   // Each step out of line, here and in the passes below: see
   // core/out_of_line.h (this function runs once per page).
   auto situate = [&](size_t i) FINEPRINT_OUT_OF_LINE {
@@ -2248,6 +2271,19 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       return;
     }
     situation.heading = heading;
+    if (block.kind == BlockKind::kTableCell && block.table != 0 && block.level > 0) {
+      const auto key = std::make_pair(block.table, block.level);
+      if (block.table_header) {
+        HeaderCell& header = header_cells[key];
+        if (header.first_clause < 0) header.first_clause = static_cast<int>(i);
+        if (!header.text.empty()) header.text += ' ';
+        header.text.append(texts[i].data(), texts[i].size());
+      } else if (const auto found = header_cells.find(key);
+                 found != header_cells.end() && found->second.text.size() <= kMaxHeaderCellBytes) {
+        situation.column_header = found->second.first_clause;
+        column_header_text[i] = &found->second.text;
+      }
+    }
     if (in_list) situation.lead_in = lead_in;
     if (first_in_block) block_colon = -1;
     // Inside a block: pieces of one sentence that the segmenter split at ";"
@@ -2330,6 +2366,10 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
         }
         if (!lead_in_has) continue;
         if (compiled.lead_in && !PartialMatch(texts[l], *compiled.lead_in)) continue;
+      }
+      if (compiled.column_header) {
+        const std::string* header = column_header_text[i];
+        if (header == nullptr || !PartialMatch(*header, *compiled.column_header)) continue;
       }
       if (compiled.heading) {
         const int h = situations[i].heading;

@@ -77,6 +77,8 @@ struct ClauseSituation {
   bool heading_like = false;  // a heading, or a short title-like line
   int heading = -1;           // index of the clause heading its section
   int lead_in = -1;           // index of the "...:" clause this is an item of
+  // For a table cell, the first clause of its column's header cell.
+  int column_header = -1;
 };
 
 class Classifier {

@@ -100,7 +100,7 @@ bool ReadContext(const json& entry, const RulePack& pack, const std::string& whe
   }
   static const std::set<std::string> kKnown = {"previous_labels", "window", "heading_matches",
                                                 "lead_in_labels", "lead_in_matches",
-                                                "heading_excludes"};
+                                                "column_header_matches", "heading_excludes"};
   for (auto field = it->begin(); field != it->end(); ++field) {
     if (kKnown.count(field.key()) == 0) {
       // A misspelt context key would silently make a context rule a plain
@@ -115,6 +115,7 @@ bool ReadContext(const json& entry, const RulePack& pack, const std::string& whe
       !ReadString(*it, "heading_matches", false, in, &context->heading_matches, error) ||
       !ReadStringList(*it, "lead_in_labels", in, &context->lead_in_labels, error) ||
       !ReadString(*it, "lead_in_matches", false, in, &context->lead_in_matches, error) ||
+      !ReadString(*it, "column_header_matches", false, in, &context->column_header_matches, error) ||
       !ReadString(*it, "heading_excludes", false, in, &context->heading_excludes, error) ||
       !LabelsDeclared(pack, context->previous_labels, in, "previous_labels", error) ||
       !LabelsDeclared(pack, context->lead_in_labels, in, "lead_in_labels", error)) {
@@ -257,6 +258,7 @@ bool TransferPack(Io& io, Pack& pack) {
                           strings(rule.exclude) && io(rule.why) && strings(rule.context.previous_labels) &&
                           io(rule.context.window) && io(rule.context.heading_matches) &&
                           strings(rule.context.lead_in_labels) && io(rule.context.lead_in_matches) &&
+                          io(rule.context.column_header_matches) &&
                           io(rule.context.heading_excludes) && strings(rule.unless_labels) && io(rule.note) &&
                           io(rule.severity);
                  }) &&

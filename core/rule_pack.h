@@ -20,6 +20,8 @@
 //         "heading_matches": "<RE2>", // the section's heading matches
 //         "lead_in_labels": ["<label id>", ...],   // a list item whose
 //         "lead_in_matches": "<RE2>", // lead-in ("...:") has / matches these
+//         "column_header_matches": "<RE2>",  // a table cell whose column's
+//                                     // header cell matches this
 //         "heading_excludes": "<RE2>" // not under a heading matching this
 //       },                            // (alone, the rule stays a text rule:
 //                                     // it is still decided in the first
@@ -90,6 +92,7 @@ struct RuleContext {
   std::string heading_matches;
   std::vector<std::string> lead_in_labels;
   std::string lead_in_matches;
+  std::string column_header_matches;
   // Not when the section's heading matches this ("Opt-out" under
   // "Arbitration" is about a contract term). Unlike the fields above it
   // does not make the rule a context rule: it is checked in the first pass.
@@ -99,7 +102,7 @@ struct RuleContext {
   // removes; it never defers a rule to the context pass).
   bool empty() const {
     return previous_labels.empty() && heading_matches.empty() && lead_in_labels.empty() &&
-           lead_in_matches.empty();
+           lead_in_matches.empty() && column_header_matches.empty();
   }
 };
 

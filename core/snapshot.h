@@ -133,7 +133,10 @@ bool LooksLikeSnapshot(std::string_view input);
 // Labels the snapshot's clauses again with `classifier` (context rules
 // included, over the blocks the snapshot recorded), replacing labels, slots
 // and durations. Used when the snapshot was made with another rule pack
-// version, so that a rule change is never reported as a document change.
+// version, so that a rule change is not reported as a document change. A
+// snapshot keeps each block's kind but not its heading level or table
+// place (Block::level, Block::table), so rules that read a heading's rank
+// or a table cell's column header see less here than on the page.
 void RelabelSnapshot(Snapshot* snapshot, const Classifier& classifier);
 
 }  // namespace fineprint

@@ -196,6 +196,10 @@ describe('Fineprint in Chromium', () => {
     for (const id of ['list-item', 'table-cell', 'markup-in-text']) {
       assert.ok(paintedIn.has(id), `nothing painted in #${id}`);
     }
+    for (const id of ['retention-cell', 'retention-cell-below']) {
+      const cell = highlights.find((mark) => mark.insideOf === id);
+      assert.ok(cell?.labels.includes('retention.fixed_period'), `${id}: ${JSON.stringify(cell ?? null)}`);
+    }
     for (const id of ['hidden-clause', 'hidden-attribute', 'nav-clause', 'banner-clause', 'footer-clause']) {
       assert.ok(!paintedIn.has(id), `painted in skipped #${id}`);
     }

@@ -94,6 +94,7 @@ TEST_CASE("The built-in pack's patterns match as their alternatives do", "[alter
     patterns.insert(patterns.end(), rule.exclude.begin(), rule.exclude.end());
     patterns.push_back(rule.context.heading_matches);
     patterns.push_back(rule.context.lead_in_matches);
+    patterns.push_back(rule.context.column_header_matches);
     patterns.push_back(rule.context.heading_excludes);
   }
   for (const FindingRule& finding : pack.value().findings) {

@@ -355,6 +355,71 @@ TEST_CASE("Context: retention list items inherit from their lead-in", "[classifi
   CHECK_FALSE(Has(Ids(labels[6]), "retention.vague"));  // not a retention lead-in or section
 }
 
+TEST_CASE("Context: a table cell is about its column's header", "[classifier][context]") {
+  auto classifier = Builtin();
+  auto document = ReadDocument(
+      "# Privacy Policy\n\n"
+      "| Category of data | Retention period |\n| --- | --- |\n"
+      "| Account information | Until you delete your account |\n"
+      "| Call recordings | 90 days<br><br>As long as necessary for disputes |\n\n"
+      "| | |\n| --- | --- |\n| Logs | 90 days |\n\n"
+      "| How we use your information | Information used |\n| --- | --- |\n"
+      "| Develop and improve our machine learning models | Your posts |\n\n"
+      "| Partner | Purpose |\n| --- | --- |\n| A research lab | To develop and improve AI models |\n\n"
+      "| Plan | Price |\n| --- | --- |\n"
+      "| Monthly | 30 days free |\n\n"
+      "| Data | Why we keep it |\n| --- | --- |\n| Invoices | To comply with legal obligations |\n\n"
+      "| We collect a great deal of information about you when you use the service, including the content "
+      "you post, the messages you send, the people you follow and the devices you use, as explained below. |\n"
+      "| --- |\n| 90 days |\n\n"
+      "To keep your account secure:\n\n- Change your password every 90 days\n",
+      DocumentFormat::kMarkdown);
+  REQUIRE(document.ok());
+  const auto spans = SegmentDocument(document.value());
+  std::vector<ClauseSituation> situations;
+  const auto labels = classifier->ClassifyClauses(document.value(), spans, &situations);
+  std::vector<std::string> texts;
+  for (const ClauseSpan& span : spans) {
+    texts.push_back(document.value().blocks[span.block_index].text.substr(span.start, span.end - span.start));
+  }
+  auto index_of = [&](const std::string& text, size_t from = 0) {
+    for (size_t i = from; i < texts.size(); ++i) {
+      if (texts[i] == text) return i;
+    }
+    FAIL("no clause " << text);
+    return texts.size();
+  };
+  const size_t retention_header = index_of("Retention period");
+  const size_t until = index_of("Until you delete your account");
+  CHECK(situations[until].column_header == static_cast<int>(retention_header));
+  CHECK(situations[until].lead_in == -1);  // a cell is no list item
+  CHECK(Has(Ids(labels[until]), "retention.event_based"));
+  // The second piece of a cell split at <br> keeps its column.
+  const size_t ninety = index_of("90 days");
+  CHECK(Has(Ids(labels[ninety]), "retention.fixed_period"));
+  CHECK(Has(Ids(labels[index_of("As long as necessary for disputes")]), "retention.vague"));
+  // Header cells, and cells under another column, are no retention items.
+  CHECK(situations[retention_header].column_header == -1);
+  CHECK(Ids(labels[index_of("Call recordings")]).empty());
+  CHECK(Has(Ids(labels[index_of("Develop and improve our machine learning models")]), "ai_training.first_party"));
+  // A partner's purpose is not the service's own use.
+  CHECK(Ids(labels[index_of("To develop and improve AI models")]).empty());
+  // Not under a retention header: a table with an empty header row right
+  // after one with headers (none is left over from it); a price; a column
+  // of reasons to keep data, which names no period.
+  CHECK(Ids(labels[index_of("30 days free")]).empty());
+  const size_t headless = index_of("90 days", ninety + 1);
+  CHECK(situations[headless].column_header == -1);
+  CHECK(Ids(labels[headless]).empty());
+  CHECK(Ids(labels[index_of("To comply with legal obligations")]).empty());
+  // A header row of long text is content laid out as a table.
+  const size_t laid_out = index_of("90 days", headless + 1);
+  CHECK(situations[laid_out].column_header == -1);
+  CHECK(Ids(labels[laid_out]).empty());
+  // A list item whose lead-in mentions keeping something is not a cell.
+  CHECK(Ids(labels[index_of("Change your password every 90 days")]).empty());
+}
+
 TEST_CASE("Each clause's labels come ordered by taxonomy id", "[classifier][context]") {
   // Context labels are decided after text labels and appended to them; the
   // order callers (notes, JSON, snapshots) see is still by id.

@@ -32,7 +32,7 @@ constexpr auto FieldCount(int) -> decltype(T{Fields{}..., AnyField{}}, std::size
 }
 
 static_assert(FieldCount<LabelInfo>(0) == 9, "a LabelInfo field was added: compare it below and add it to TransferPack");
-static_assert(FieldCount<RuleContext>(0) == 6, "a RuleContext field was added: compare it below and add it to TransferPack");
+static_assert(FieldCount<RuleContext>(0) == 7, "a RuleContext field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<Rule>(0) == 10, "a Rule field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<SlotRule>(0) == 4, "a SlotRule field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<FindingRule>(0) == 12, "a FindingRule field was added: compare it below and add it to TransferPack");
@@ -64,6 +64,7 @@ inline void CheckSamePack(const RulePack& a, const RulePack& b) {
            x.context.heading_matches == y.context.heading_matches &&
            x.context.lead_in_labels == y.context.lead_in_labels &&
            x.context.lead_in_matches == y.context.lead_in_matches &&
+           x.context.column_header_matches == y.context.column_header_matches &&
            x.context.heading_excludes == y.context.heading_excludes));
   }
   REQUIRE(a.slots.size() == b.slots.size());

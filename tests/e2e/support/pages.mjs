@@ -63,7 +63,11 @@ async function markdownPolicyPage(file, title) {
 const xPrivacyPage = (file = X_PRIVACY_2024) => markdownPolicyPage(file, 'X Privacy Policy');
 
 // Markup shapes extraction and painting must cope with: a clause running
-// through emphasis and a link, a line break, a list, a table, and copies of
+// through emphasis and a link, a line break, a list, a table, a cell that
+// says something only under its column's header ("90 days" under
+// "Retention period", one of them after a cell spanning two rows, and the
+// <thead> left unclosed: the content script gives each cell its column and
+// header), and copies of
 // the clause that must not be analysed (hidden, in a script-free template).
 function markupPage() {
   const [beforeLink, afterLink] = AI_TRAINING_CLAUSE.split('X’s Privacy Policy');
@@ -77,6 +81,9 @@ function markupPage() {
 <p id="with-break">We keep some data<br>about you for different periods of time.</p>
 <ul><li id="list-item">${escapeHtml(AI_TRAINING_CLAUSE)}</li></ul>
 <table><tr><th>Use</th><td id="table-cell">${escapeHtml(AI_TRAINING_CLAUSE)}</td></tr></table>
+<table><thead><tr><th>Information</th><th>Kind</th><th>Retention period</th></tr>
+<tbody><tr><td rowspan="2">Calls</td><td>Recordings</td><td id="retention-cell">90 days</td></tr>
+<tr><td>Transcripts</td><td id="retention-cell-below">30 days</td></tr></tbody></table>
 <div id="hidden-clause" style="display:none"><p>${escapeHtml(AI_TRAINING_CLAUSE)}</p></div>
 <p id="hidden-attribute" hidden>${escapeHtml(AI_TRAINING_CLAUSE)}</p>
 <p id="markup-in-text">A clause with &lt;b&gt;markup&lt;/b&gt; as text: ${escapeHtml(AI_TRAINING_CLAUSE)}</p>`;
