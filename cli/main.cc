@@ -323,8 +323,7 @@ int Snapshot(const std::vector<std::string>& args) {
   // A snapshot given as FILE is checked and written back out as this
   // build's version (a migration), relabelled under the current rules.
   if (!LoadVersion(input_path, *classifier, date, source_url, &snapshot, &error)) return BadInput(error);
-  if (snapshot.rules_version != classifier->pack().version ||
-      snapshot.rules_language != classifier->pack().language) {
+  if (fineprint::LabelledUnderOtherRules(snapshot, classifier->pack())) {
     fineprint::RelabelSnapshot(&snapshot, *classifier);
   }
   const std::string json = fineprint::SnapshotToJson(snapshot) + "\n";

@@ -355,31 +355,32 @@ std::string ExtractAmount(std::string_view text) {
 
 DocumentDiff DiffSnapshots(const Snapshot& before_in, const Snapshot& after_in, const ChangeNotes& notes,
                            const Classifier* classifier, const AlignOptions& options) {
-  // Relabel a copy only when the labels were made under other rules.
+  // The alignment reads texts only; labels are read per change, so a
+  // snapshot labelled under other rules is relabelled (a copy) only when
+  // there is a change to label.
+  DocumentDiff diff;
+  std::vector<std::string_view> old_texts, new_texts;
+  old_texts.reserve(before_in.clauses.size());
+  new_texts.reserve(after_in.clauses.size());
+  for (const SnapshotClause& clause : before_in.clauses) old_texts.push_back(clause.text);
+  for (const SnapshotClause& clause : after_in.clauses) new_texts.push_back(clause.text);
+  std::vector<ClauseChange> changes = AlignClauses(old_texts, new_texts, options);
   Snapshot before_copy, after_copy;
   const Snapshot* before = &before_in;
   const Snapshot* after = &after_in;
-  if (classifier != nullptr) {
-    const RulePack& pack = classifier->pack();
-    if (before_in.rules_version != pack.version || before_in.rules_language != pack.language) {
+  if (classifier != nullptr && !changes.empty()) {
+    if (LabelledUnderOtherRules(before_in, classifier->pack())) {
       before_copy = before_in;
       RelabelSnapshot(&before_copy, *classifier);
       before = &before_copy;
     }
-    if (after_in.rules_version != pack.version || after_in.rules_language != pack.language) {
+    if (LabelledUnderOtherRules(after_in, classifier->pack())) {
       after_copy = after_in;
       RelabelSnapshot(&after_copy, *classifier);
       after = &after_copy;
     }
   }
-
-  DocumentDiff diff;
-  std::vector<std::string_view> old_texts, new_texts;
-  old_texts.reserve(before->clauses.size());
-  new_texts.reserve(after->clauses.size());
-  for (const SnapshotClause& clause : before->clauses) old_texts.push_back(clause.text);
-  for (const SnapshotClause& clause : after->clauses) new_texts.push_back(clause.text);
-  for (ClauseChange& change : AlignClauses(old_texts, new_texts, options)) {
+  for (ClauseChange& change : changes) {
     DocumentChange document_change;
     document_change.labels_before = SideLabels(*before, change.old_begin, change.has_old() ? change.old_end : change.old_begin);
     document_change.labels_after = SideLabels(*after, change.new_begin, change.has_new() ? change.new_end : change.new_begin);

@@ -99,13 +99,14 @@ struct DocumentDiff {
   std::vector<SummaryItem> summary;
 };
 
-// What changed from `before` to `after`. When `classifier` is given, a
-// snapshot labelled under a different rule pack version is relabelled (on
-// a copy) first, so rule updates never show up as document changes; the
+// What changed from `before` to `after`. When `classifier` is given and
+// the texts changed, a snapshot labelled under other rules
+// (LabelledUnderOtherRules) is relabelled, on a copy, before its labels are
+// read, so rule updates do not show up as document changes; the
 // classifier's pack also names labels for {name}. {service} is `after`'s
 // service (Snapshot::service), else `before`'s, else the one the newer
-// title names, else "the service". Cost is that of
-// AlignClauses plus linear work.
+// title names, else "the service". Cost is that of AlignClauses plus
+// linear work, plus a classification per snapshot relabelled.
 DocumentDiff DiffSnapshots(const Snapshot& before, const Snapshot& after, const ChangeNotes& notes,
                            const Classifier* classifier = nullptr,
                            const AlignOptions& options = AlignOptions());

@@ -1103,8 +1103,9 @@ struct PatternGate {
 // many bytes of RulePackToRecord, "\n"; the fingerprint is the record's
 // WordFingerprint64 in hex), so that a new engine parses no JSON; version 6
 // a gate for each alternative of a pattern, after the pattern's own
-// (LazyPattern::SetAlternatives).
-constexpr std::string_view kPreparedSchema = "fineprint.prefilters/6";
+// (LazyPattern::SetAlternatives); version 7 the pack record with the
+// pack's fingerprint and context rules' column_header_matches.
+constexpr std::string_view kPreparedSchema = "fineprint.prefilters/7";
 constexpr std::string_view kPackSection = "pack ";
 constexpr std::string_view kGatesSection = "gates ";
 constexpr std::string_view kFilterSection = "filter ";

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/little_endian.h"
+#include "core/normalize.h"
 
 namespace fineprint {
 namespace {
@@ -245,7 +247,7 @@ class RecordReader {
 template <typename Io, typename Pack>
 bool TransferPack(Io& io, Pack& pack) {
   auto strings = [&io](auto& list) { return io.List(list, [&io](auto& text) { return io(text); }); };
-  return io(pack.language) && io(pack.version) &&
+  return io(pack.language) && io(pack.version) && io(pack.fingerprint) &&
          io.List(pack.labels,
                  [&](auto& label) {
                    return io(label.id) && io(label.name) && io(label.family) && io(label.primary) &&
@@ -474,6 +476,9 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
       pack.findings.push_back(std::move(finding));
     }
   }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fingerprint64(text)));
+  pack.fingerprint = hex;
   return pack;
 }
 

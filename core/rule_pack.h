@@ -155,6 +155,13 @@ struct FindingRule {
 struct RulePack {
   std::string language;
   std::string version;
+  // 16 hex digits of Fingerprint64 over the exact bytes of the pack's JSON
+  // text (ParseRulePack; the prepared record carries it), "" for a pack
+  // built in code. The author's `version` may stay the same across rule
+  // changes; this changes with any edit (white space included), so a
+  // snapshot can tell labels made under other rules (DiffSnapshots
+  // relabels those). A pack changed after parsing keeps the old value.
+  std::string fingerprint;
   std::vector<LabelInfo> labels;
   std::vector<Rule> rules;
   std::vector<SlotRule> slots;

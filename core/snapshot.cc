@@ -169,6 +169,13 @@ bool ParseFormat(const std::string& name, DocumentFormat* format) {
 
 std::string ClauseName(size_t index) { return "clause " + std::to_string(index); }
 
+// "rules": the fingerprint only when known (a pack built in code has none).
+nlohmann::ordered_json RulesJson(const Snapshot& snapshot) {
+  nlohmann::ordered_json rules = {{"language", snapshot.rules_language}, {"version", snapshot.rules_version}};
+  if (!snapshot.rules_fingerprint.empty()) rules["fingerprint"] = snapshot.rules_fingerprint;
+  return rules;
+}
+
 Expected<Snapshot> ReadVersion1(const json& root) {
   Error error;
   Snapshot snapshot;
@@ -189,6 +196,7 @@ Expected<Snapshot> ReadVersion1(const json& root) {
       !GetObject(root, "rules", &rules, &error) ||
       !GetString(*rules, "language", &snapshot.rules_language, &error) ||
       !GetString(*rules, "version", &snapshot.rules_version, &error) ||
+      !GetString(*rules, "fingerprint", &snapshot.rules_fingerprint, &error, /*required=*/false) ||
       !GetArray(root, "labels", &labels, &error) || !GetObject(root, "clauses", &clauses, &error)) {
     return error;
   }
@@ -367,6 +375,7 @@ Snapshot MakeSnapshot(const Analysis& analysis, std::string_view date) {
   if (analysis.pack != nullptr) {
     snapshot.rules_language = analysis.pack->language;
     snapshot.rules_version = analysis.pack->version;
+    snapshot.rules_fingerprint = analysis.pack->fingerprint;
   }
   snapshot.clauses.reserve(analysis.clauses.size());
   uint32_t previous_block = UINT32_MAX;
@@ -451,7 +460,7 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
       {"schema", std::string(kSchemaPrefix) + std::to_string(kSnapshotVersion)},
       {"date", snapshot.date},
       {"document", std::move(document)},
-      {"rules", {{"language", snapshot.rules_language}, {"version", snapshot.rules_version}}},
+      {"rules", RulesJson(snapshot)},
       {"labels", table},
       {"clauses", {{"text", std::move(texts)},
                    {"kind", kinds},
@@ -524,6 +533,11 @@ bool LooksLikeSnapshot(std::string_view input) {
   return input.substr(i, 256).find(kSchemaPrefix) != std::string_view::npos;
 }
 
+bool LabelledUnderOtherRules(const Snapshot& snapshot, const RulePack& pack) {
+  return snapshot.rules_version != pack.version || snapshot.rules_language != pack.language ||
+         (!pack.fingerprint.empty() && snapshot.rules_fingerprint != pack.fingerprint);
+}
+
 void RelabelSnapshot(Snapshot* snapshot, const Classifier& classifier) {
   // Rebuild blocks from the clauses (a block's clauses joined by spaces) so
   // context rules see the same headings, lead-ins and list items.
@@ -566,6 +580,7 @@ void RelabelSnapshot(Snapshot* snapshot, const Classifier& classifier) {
   }
   snapshot->rules_language = classifier.pack().language;
   snapshot->rules_version = classifier.pack().version;
+  snapshot->rules_fingerprint = classifier.pack().fingerprint;
 }
 
 }  // namespace fineprint

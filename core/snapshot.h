@@ -11,7 +11,9 @@
 //   {"schema": "fineprint.snapshot/1", "date": "2025-07-29",
 //    "document": {"title": ..., "service": "X", "format": "markdown",
 //                 "bytes": 38083, "text_bytes": 35210, "hash": "<16 hex>"},
-//    "rules": {"language": "en", "version": "0.1.0"},
+//    "rules": {"language": "en", "version": "0.1.0", "fingerprint": "<16 hex>"},
+//                           // fingerprint: RulePack::fingerprint; absent for
+//                           // a pack built in code and in older snapshots
 //    "labels": ["ai_training.third_party", ...],      // table for "clauses"
 //    "clauses": {
 //      "text": ["...", ...],
@@ -91,6 +93,9 @@ struct Snapshot {
   uint32_t text_size = 0;    // bytes of its plain text (blocks + newlines)
   std::string rules_language;
   std::string rules_version;
+  // RulePack::fingerprint of the pack that labelled it; "" in snapshots
+  // made before it was kept (DiffSnapshots then relabels them).
+  std::string rules_fingerprint;
   std::vector<SnapshotClause> clauses;
 };
 
@@ -130,10 +135,16 @@ Expected<Snapshot> ParseSnapshot(std::string_view json,
 // is reported as corrupt instead of being read as text).
 bool LooksLikeSnapshot(std::string_view input);
 
+// True when `snapshot` was labelled under other rules than `pack`'s: another
+// language or version, or (when the pack has one) another fingerprint or
+// none, as in snapshots made before it was kept.
+bool LabelledUnderOtherRules(const Snapshot& snapshot, const RulePack& pack);
+
 // Labels the snapshot's clauses again with `classifier` (context rules
 // included, over the blocks the snapshot recorded), replacing labels, slots
-// and durations. Used when the snapshot was made with another rule pack
-// version, so that a rule change is not reported as a document change. A
+// and durations. Used when the snapshot was labelled under other rules
+// (LabelledUnderOtherRules), so that a rule change is not reported as a
+// document change. A
 // snapshot keeps each block's kind but not its heading level or table
 // place (Block::level, Block::table), so rules that read a heading's rank
 // or a table cell's column header see less here than on the page.

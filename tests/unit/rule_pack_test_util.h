@@ -36,12 +36,13 @@ static_assert(FieldCount<RuleContext>(0) == 7, "a RuleContext field was added: c
 static_assert(FieldCount<Rule>(0) == 10, "a Rule field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<SlotRule>(0) == 4, "a SlotRule field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<FindingRule>(0) == 12, "a FindingRule field was added: compare it below and add it to TransferPack");
-static_assert(FieldCount<RulePack>(0) == 6, "a RulePack field was added: compare it below and add it to TransferPack");
+static_assert(FieldCount<RulePack>(0) == 7, "a RulePack field was added: compare it below and add it to TransferPack");
 
 // Every field of two packs, compared one by one (written apart from the
 // record's own field list, so that a field it leaves out shows here).
 inline void CheckSamePack(const RulePack& a, const RulePack& b) {
   CHECK(a.language == b.language);
+  CHECK(a.fingerprint == b.fingerprint);
   CHECK(a.version == b.version);
   REQUIRE(a.labels.size() == b.labels.size());
   for (size_t i = 0; i < a.labels.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/analysis.h"
+#include "core/change_summary.h"
 #include "core/classifier.h"
 #include "core/readers.h"
 #include "core/rule_pack.h"
@@ -60,6 +61,8 @@ TEST_CASE("A snapshot round-trips through JSON", "[snapshot]") {
   CHECK(back.format == DocumentFormat::kMarkdown);
   CHECK(back.source_size == snapshot.source_size);
   CHECK(back.rules_version == Builtin().pack().version);
+  CHECK(back.rules_fingerprint == Builtin().pack().fingerprint);
+  CHECK(back.rules_fingerprint.size() == 16);
   REQUIRE(back.clauses.size() == snapshot.clauses.size());
   for (size_t i = 0; i < back.clauses.size(); ++i) {
     INFO("clause " << i);
@@ -142,6 +145,7 @@ TEST_CASE("Corrupt snapshots are reported, never repaired", "[snapshot]") {
   CHECK(ErrorOf(edit([](json& j) { j["schema"] = "fineprint.analysis/1"; })).rfind("corrupt snapshot: schema", 0) == 0);
   CHECK(ErrorOf(edit([](json& j) { j["clauses"]["text"][2] = "We collect nothing at all."; })) ==
         "corrupt snapshot: clause 2 does not match its hash (text altered or damaged)");
+  CHECK(ErrorOf(edit([](json& j) { j["rules"]["fingerprint"] = 7; })).find("\"fingerprint\"") != std::string::npos);
   CHECK(ErrorOf(edit([](json& j) { j["clauses"]["kind"] = "P"; })).find("\"kind\" has 1 entries") !=
         std::string::npos);
   CHECK(ErrorOf(edit([](json& j) {
@@ -281,6 +285,35 @@ TEST_CASE("Relabelling under the current rules restores the labels", "[snapshot]
   INFO(same << " of " << labelled << " labelled clauses relabelled identically");
   CHECK(labelled > 20);
   CHECK(same * 10 >= labelled * 9);
+}
+
+TEST_CASE("A diff relabels a snapshot made under other rules of the same pack version", "[snapshot]") {
+  // Labels made under other rules (here: none at all) with the pack's own
+  // version: only the pack fingerprint tells, and the diff relabels them.
+  Snapshot before = SnapshotOf(kPolicy, DocumentFormat::kMarkdown);
+  for (SnapshotClause& clause : before.clauses) {
+    clause.labels.clear();
+    clause.durations.clear();
+    clause.slots.clear();
+  }
+  std::string edited = kPolicy;
+  edited.replace(edited.find("13 months"), 9, "25 months");
+  const Snapshot after = SnapshotOf(edited, DocumentFormat::kMarkdown, "2025-02-01");
+  auto labels_before_of_modified = [&](const Snapshot& old) {
+    const DocumentDiff diff = DiffSnapshots(old, after, BuiltinChangeNotes().value(), &Builtin());
+    for (const DocumentChange& change : diff.changes) {
+      if (change.clause.kind == ChangeKind::kModified) return change.labels_before;
+    }
+    FAIL("no modified clause");
+    return std::vector<std::string>{};
+  };
+  // Under the pack's fingerprint the (emptied) labels are taken as they are.
+  CHECK(labels_before_of_modified(before).empty());
+  // Another fingerprint, or none (a snapshot made before it was kept).
+  before.rules_fingerprint = "0000000000000000";
+  CHECK(labels_before_of_modified(before) == std::vector<std::string>{"retention.fixed_period"});
+  before.rules_fingerprint.clear();
+  CHECK(labels_before_of_modified(before) == std::vector<std::string>{"retention.fixed_period"});
 }
 
 TEST_CASE("Fingerprints ignore noise", "[snapshot]") {
