@@ -259,6 +259,46 @@ Expected<Snapshot> ReadVersion1(const json& root) {
     }
   }
 
+  // "place" (optional: snapshots made before it was kept have none).
+  if (auto place = clauses->find("place"); place != clauses->end()) {
+    if (!place->is_string()) return Corrupt("\"place\" must be a string");
+    const std::string& places = place->get_ref<const std::string&>();
+    size_t at = 0;
+    uint32_t table = 0;  // of the cell before
+    auto digit = [&](size_t k) -> int {
+      const char* found = k < places.size() && places[k] != '\0' ? std::strchr(kBase64, places[k]) : nullptr;
+      return found == nullptr ? -1 : static_cast<int>(found - kBase64);
+    };
+    for (size_t i = 0; i < n; ++i) {
+      SnapshotClause& clause = snapshot.clauses[i];
+      if (!clause.block_start) continue;
+      char marker = 0;
+      if (clause.kind == BlockKind::kTableCell) {
+        if (at >= places.size() || places[at] == '\0' || std::strchr(".^:!", places[at]) == nullptr) {
+          return Corrupt(ClauseName(i) + ": \"place\" lacks a table cell's marker");
+        }
+        marker = places[at++];
+        if (marker == ':' || marker == '!') {
+          const int high = digit(at), low = digit(at + 1);
+          if (high < 0 || low < 0 || high * 64 + low == 0) {
+            return Corrupt(ClauseName(i) + ": \"place\" lacks a table number");
+          }
+          table = static_cast<uint32_t>(high * 64 + low);
+          at += 2;
+        }
+      }
+      const char* level = at < places.size() ? std::strchr(kBase64, places[at]) : nullptr;
+      if (level == nullptr || places[at] == '\0') return Corrupt(ClauseName(i) + ": \"place\" lacks a level");
+      ++at;
+      clause.block_level = static_cast<int>(level - kBase64);
+      if (marker != 0 && clause.block_level > 0 && table != 0) {
+        clause.table = table;
+        clause.table_header = marker == '^' || marker == '!';
+      }
+    }
+    if (at != places.size()) return Corrupt("\"place\" is longer than the blocks");
+  }
+
   auto optional_array = [&](const char* key, const json** out) -> bool {
     auto it = clauses->find(key);
     if (it == clauses->end()) {
@@ -385,6 +425,19 @@ Snapshot MakeSnapshot(const Analysis& analysis, std::string_view date) {
     clause.kind = document.blocks[analyzed.span.block_index].kind;
     clause.block_start = analyzed.span.block_index != previous_block;
     previous_block = analyzed.span.block_index;
+    if (clause.block_start) {
+      // A place past what "place" holds (a level or column over 63, a table
+      // over 4095) is left out rather than merged with another; so is a
+      // cell outside any table, which the classifier reads as no cell.
+      const Block& block = document.blocks[analyzed.span.block_index];
+      if (block.kind != BlockKind::kTableCell) {
+        clause.block_level = block.level >= 0 && block.level <= 63 ? block.level : 0;
+      } else if (block.table != 0 && block.table <= 4095 && block.level > 0 && block.level <= 63) {
+        clause.block_level = block.level;
+        clause.table = block.table;
+        clause.table_header = block.table_header;
+      }
+    }
     clause.source_start = analyzed.source_start;
     clause.source_end = std::max(analyzed.source_start, analyzed.source_end);
     for (const LabelMatch& match : analyzed.labels) clause.labels.push_back(match.label);
@@ -418,6 +471,8 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
   json durations = json::array();
   std::string kinds;
   std::string hashes;
+  std::string places;  // "place": see snapshot.h
+  uint32_t previous_table = 0;
   kinds.reserve(snapshot.clauses.size());
   hashes.reserve(snapshot.clauses.size() * 8);
   uint32_t position = 0;
@@ -427,6 +482,21 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
     char letter = KindLetter(clause.kind);
     if (clause.block_start) letter = static_cast<char>(letter - 'a' + 'A');
     kinds.push_back(letter);
+    if (clause.block_start) {
+      if (clause.kind == BlockKind::kTableCell) {
+        // Another table than the cell before's (a nested one, or back out
+        // of it): its number, in two base64url digits.
+        const uint32_t table = std::min<uint32_t>(clause.table, 4095);
+        const bool other_table = table != 0 && table != previous_table;
+        places.push_back(clause.table_header ? (other_table ? '!' : '^') : (other_table ? ':' : '.'));
+        if (other_table) {
+          places.push_back(kBase64[table >> 6]);
+          places.push_back(kBase64[table & 63]);
+          previous_table = table;
+        }
+      }
+      places.push_back(kBase64[std::max(0, std::min(clause.block_level, 63))]);
+    }
     // Spans never go backwards in a real document; clamp rather than write
     // a negative gap if a caller built one that does.
     const uint32_t start = std::max(clause.source_start, position);
@@ -469,6 +539,9 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
                    {"labels", std::move(labels)},
                    {"slots", std::move(slots)},
                    {"durations", std::move(durations)}}}};
+  // Left out when it says nothing (no levels, no tables): such a snapshot
+  // reads the same as one from before "place" was kept.
+  if (places.find_first_not_of('A') != std::string::npos) root["clauses"]["place"] = places;
   return root.dump(-1, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace);
 }
 
@@ -550,6 +623,9 @@ void RelabelSnapshot(Snapshot* snapshot, const Classifier& classifier) {
     if (clause.block_start || document.blocks.empty()) {
       Block block;
       block.kind = clause.kind;
+      block.level = clause.block_level;
+      block.table = clause.table;
+      block.table_header = clause.table_header;
       document.blocks.push_back(std::move(block));
     }
     Block& block = document.blocks.back();

@@ -24,6 +24,14 @@
 //                                  // and source length - text length
 //      "hash": "<4 per clause>",  // low 24 bits of the key fingerprint,
 //                                 // base64url (A-Z a-z 0-9 - _)
+//      "place": "BC!ABB^C.B.C",  // optional (left out when all "A"); per
+//                                 // block (its first clause): Block::level in
+//                                 // base64url; a table cell's is preceded by
+//                                 // '.' (body) or '^' (header), or when its
+//                                 // table is not the cell before's by ':'
+//                                 // (body) or '!' (header) and the table's
+//                                 // number in two base64url digits (like
+//                                 // "kind", covered by no hash)
 //      "labels": [[clause, label, ...], ...],      // sparse, table indices
 //      "slots": [[clause, "name", "value"], ...],  // sparse
 //      "durations": [[clause, start, end, days, "<" | "=" | ">"], ...]}}
@@ -70,6 +78,14 @@ struct SnapshotClause {
   std::string text;
   BlockKind kind = BlockKind::kParagraph;
   bool block_start = true;  // the first clause of its block
+  // Its block's place, for RelabelSnapshot's context rules (kept on the
+  // block's first clause): Block::level (a heading's level, a list item's
+  // depth, a table cell's column), and for a table cell Block::table and
+  // Block::table_header. Places past 63 levels or columns or 4095 tables,
+  // and cells outside tables, are kept as 0 (no place).
+  int block_level = 0;
+  uint32_t table = 0;
+  bool table_header = false;
   // Byte span in the input the snapshot was made from.
   uint32_t source_start = 0;
   uint32_t source_end = 0;
@@ -141,13 +157,13 @@ bool LooksLikeSnapshot(std::string_view input);
 bool LabelledUnderOtherRules(const Snapshot& snapshot, const RulePack& pack);
 
 // Labels the snapshot's clauses again with `classifier` (context rules
-// included, over the blocks the snapshot recorded), replacing labels, slots
-// and durations. Used when the snapshot was labelled under other rules
+// included, over the blocks the snapshot recorded: their kinds and, when
+// the snapshot has them, their places), replacing labels, slots and
+// durations. Used when the snapshot was labelled under other rules
 // (LabelledUnderOtherRules), so that a rule change is not reported as a
-// document change. A
-// snapshot keeps each block's kind but not its heading level or table
-// place (Block::level, Block::table), so rules that read a heading's rank
-// or a table cell's column header see less here than on the page.
+// document change. Snapshots made before "place" was kept have no levels
+// or columns, so rules that read a heading's rank or a cell's column header
+// see less in those than on the page.
 void RelabelSnapshot(Snapshot* snapshot, const Classifier& classifier);
 
 }  // namespace fineprint

@@ -1,11 +1,13 @@
 #include "core/snapshot.h"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <functional>
 #include <string>
+#include <tuple>
 
 #include "core/analysis.h"
 #include "core/change_summary.h"
@@ -69,6 +71,9 @@ TEST_CASE("A snapshot round-trips through JSON", "[snapshot]") {
     CHECK(back.clauses[i].text == snapshot.clauses[i].text);
     CHECK(back.clauses[i].kind == snapshot.clauses[i].kind);
     CHECK(back.clauses[i].block_start == snapshot.clauses[i].block_start);
+    CHECK(back.clauses[i].block_level == snapshot.clauses[i].block_level);
+    CHECK(back.clauses[i].table == snapshot.clauses[i].table);
+    CHECK(back.clauses[i].table_header == snapshot.clauses[i].table_header);
     CHECK(back.clauses[i].source_start == snapshot.clauses[i].source_start);
     CHECK(back.clauses[i].source_end == snapshot.clauses[i].source_end);
     CHECK(back.clauses[i].labels == snapshot.clauses[i].labels);
@@ -178,7 +183,16 @@ TEST_CASE("Corrupt snapshots are reported, never repaired", "[snapshot]") {
           j["clauses"]["labels"] = json::array();
           j["clauses"]["slots"] = json::array();
           j["clauses"]["durations"] = json::array();
+          j["clauses"].erase("place");
         })).find("document hash does not match") != std::string::npos);
+  // "place" must describe the blocks exactly.
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["place"] = 7; })) == "corrupt snapshot: \"place\" must be a string");
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["place"] = "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"; }))
+            .find("\"place\" is longer than the blocks") != std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["place"] = "C"; })).find("\"place\" lacks a level") !=
+        std::string::npos);
+  CHECK(ErrorOf(edit([](json& j) { j["clauses"]["place"] = "B*BB"; })).find("\"place\" lacks a level") !=
+        std::string::npos);
 }
 
 TEST_CASE("Snapshot versions: newer refused, older migrated", "[snapshot]") {
@@ -285,6 +299,79 @@ TEST_CASE("Relabelling under the current rules restores the labels", "[snapshot]
   INFO(same << " of " << labelled << " labelled clauses relabelled identically");
   CHECK(labelled > 20);
   CHECK(same * 10 >= labelled * 9);
+}
+
+TEST_CASE("Block places round-trip, nested tables included", "[snapshot]") {
+  const std::string html =
+      "<h2>Data</h2><ul><li>One<ul><li>Two</li></ul></li></ul>"
+      "<table><tr><th>Kind</th><th>Retention period</th></tr>"
+      "<tr><td>Logs</td><td>Kept<table><tr><th>Inner</th></tr><tr><td>x</td></tr></table></td></tr>"
+      "<tr><td>Mail</td><td>90 days</td></tr></table><table><tr><td>Other</td></tr></table>";
+  const Snapshot snapshot = SnapshotOf(html, DocumentFormat::kHtml);
+  auto loaded = ParseSnapshot(SnapshotToJson(snapshot));
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded.value().clauses.size() == snapshot.clauses.size());
+  std::vector<std::tuple<std::string, int, uint32_t, bool>> places;
+  for (size_t i = 0; i < snapshot.clauses.size(); ++i) {
+    const SnapshotClause& a = snapshot.clauses[i];
+    const SnapshotClause& b = loaded.value().clauses[i];
+    INFO(a.text);
+    CHECK(std::tie(a.block_level, a.table, a.table_header) == std::tie(b.block_level, b.table, b.table_header));
+    places.emplace_back(a.text, a.block_level, a.table, a.table_header);
+  }
+  // A damaged "place" on a page with tables is refused.
+  auto error_of = [&](const std::string& place) {
+    auto root = nlohmann::json::parse(SnapshotToJson(snapshot));
+    root["clauses"]["place"] = place;
+    auto parsed = ParseSnapshot(root.dump());
+    return parsed.ok() ? std::string() : parsed.error().message;
+  };
+  const std::string place = nlohmann::json::parse(SnapshotToJson(snapshot))["clauses"]["place"];
+  CHECK(error_of(place).empty());
+  const size_t first_cell = place.find('!');
+  REQUIRE(first_cell != std::string::npos);
+  CHECK(error_of(place.substr(0, first_cell) + "B" + place.substr(first_cell + 1)).find("lacks a table cell's marker") !=
+        std::string::npos);
+  CHECK(error_of(place.substr(0, first_cell + 1) + "AA" + place.substr(first_cell + 3)).find("lacks a table number") !=
+        std::string::npos);
+  CHECK(error_of(place.substr(0, first_cell + 1) + std::string(1, '\0') + place.substr(first_cell + 2))
+            .find("lacks a table number") != std::string::npos);
+  // After the nested table, the outer table's cells are its own again.
+  CHECK(places == std::vector<std::tuple<std::string, int, uint32_t, bool>>{
+                      {"Data", 2, 0, false}, {"One", 1, 0, false}, {"Two", 2, 0, false}, {"Kind", 1, 1, true},
+                      {"Retention period", 2, 1, true}, {"Logs", 1, 1, false}, {"Kept", 2, 1, false},
+                      {"Inner", 1, 2, true}, {"x", 1, 2, false}, {"Mail", 1, 1, false}, {"90 days", 2, 1, false},
+                      {"Other", 1, 3, false}});
+}
+
+TEST_CASE("Relabelling reads a table cell's column header from the snapshot", "[snapshot]") {
+  // Meta's "Develop and improve artificial intelligence technology" cells
+  // are labelled by their column header alone.
+  const std::string input = ReadCorpus("policies/meta-facebook/privacy-policy/2025-05-28.md");
+  auto stored = ParseSnapshot(SnapshotToJson(SnapshotOf(input, DocumentFormat::kMarkdown)));
+  REQUIRE(stored.ok());
+  const Snapshot& original = stored.value();
+  auto ai_cells = [](const Snapshot& snapshot) {
+    size_t count = 0;
+    for (const SnapshotClause& clause : snapshot.clauses) {
+      count += clause.text.rfind("Develop and improve artificial intelligence technology", 0) == 0 &&
+               std::count(clause.labels.begin(), clause.labels.end(), "ai_training.first_party") == 1;
+    }
+    return count;
+  };
+  REQUIRE(ai_cells(original) == 2);
+  Snapshot relabelled = original;
+  RelabelSnapshot(&relabelled, Builtin());
+  CHECK(ai_cells(relabelled) == 2);
+  // Without the places (a snapshot from before they were kept) they are lost.
+  Snapshot placeless = original;
+  for (SnapshotClause& clause : placeless.clauses) {
+    clause.block_level = 0;
+    clause.table = 0;
+    clause.table_header = false;
+  }
+  RelabelSnapshot(&placeless, Builtin());
+  CHECK(ai_cells(placeless) == 0);
 }
 
 TEST_CASE("A diff relabels a snapshot made under other rules of the same pack version", "[snapshot]") {
