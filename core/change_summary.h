@@ -102,7 +102,8 @@ struct DocumentDiff {
 // What changed from `before` to `after`. When `classifier` is given and
 // the texts changed, a snapshot labelled under other rules
 // (LabelledUnderOtherRules) is relabelled, on a copy, before its labels are
-// read, so rule updates do not show up as document changes; the
+// read, so rule updates do not show up as document changes (except in
+// snapshots from before pack fingerprints, judged by version alone); the
 // classifier's pack also names labels for {name}. {service} is `after`'s
 // service (Snapshot::service), else `before`'s, else the one the newer
 // title names, else "the service". Cost is that of AlignClauses plus

@@ -60,7 +60,8 @@ FINEPRINT_OUT_OF_LINE Expected<bool> AddBlock(const Json& block, size_t index, u
     } else if (kind == BlockKind::kListItem) {
       level = static_cast<int>(value < 1 ? 1 : (value > 100 ? 100 : value));
     } else if (kind == BlockKind::kTableCell) {
-      level = static_cast<int>(value < 0 ? 0 : (value > 1000 ? 1000 : value));
+      // As the HTML reader: columns past 1000 are all column 1001.
+      level = static_cast<int>(value < 0 ? 0 : (value > 1001 ? 1001 : value));
     }
   }
   // "navigation": true marks a table-of-contents entry (Block::navigation).

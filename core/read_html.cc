@@ -640,6 +640,19 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
       case Role::kTableRow:
         CloseNearest(Role::kTableRow, {Role::kTableGroup, Role::kSkip});
         break;
+      case Role::kTableGroup:
+        // A thead, tbody or tfoot ends whatever of its table is still open
+        // (a cell, a row, the section before), as browsers read it.
+        if (name != "table") {
+          for (size_t k = stack_.size(); k-- > 0;) {
+            if (stack_[k].name == "table") {
+              if (k + 1 < stack_.size()) CloseElementsFrom(k + 1);
+              break;
+            }
+            if (stack_[k].role == Role::kSkip) break;
+          }
+        }
+        break;
       case Role::kHeading:
         // A heading start tag closes a heading left open.
         if (!stack_.empty() && stack_.back().role == Role::kHeading) {

@@ -608,7 +608,8 @@ bool LooksLikeSnapshot(std::string_view input) {
 
 bool LabelledUnderOtherRules(const Snapshot& snapshot, const RulePack& pack) {
   return snapshot.rules_version != pack.version || snapshot.rules_language != pack.language ||
-         (!pack.fingerprint.empty() && snapshot.rules_fingerprint != pack.fingerprint);
+         (!pack.fingerprint.empty() && !snapshot.rules_fingerprint.empty() &&
+          snapshot.rules_fingerprint != pack.fingerprint);
 }
 
 void RelabelSnapshot(Snapshot* snapshot, const Classifier& classifier) {

@@ -110,7 +110,8 @@ struct Snapshot {
   std::string rules_language;
   std::string rules_version;
   // RulePack::fingerprint of the pack that labelled it; "" in snapshots
-  // made before it was kept (DiffSnapshots then relabels them).
+  // made before it was kept (LabelledUnderOtherRules then goes by the
+  // version).
   std::string rules_fingerprint;
   std::vector<SnapshotClause> clauses;
 };
@@ -152,8 +153,10 @@ Expected<Snapshot> ParseSnapshot(std::string_view json,
 bool LooksLikeSnapshot(std::string_view input);
 
 // True when `snapshot` was labelled under other rules than `pack`'s: another
-// language or version, or (when the pack has one) another fingerprint or
-// none, as in snapshots made before it was kept.
+// language or version, or (when both have one) another fingerprint. A
+// snapshot made before fingerprints were kept is judged by its version
+// alone: it has no block places either, and relabelled without them its
+// labels would see less context than they were made with.
 bool LabelledUnderOtherRules(const Snapshot& snapshot, const RulePack& pack);
 
 // Labels the snapshot's clauses again with `classifier` (context rules

@@ -147,6 +147,15 @@ TEST_CASE("HTML: table cells know their table, column and headers", "[read_html]
                      {0, 0, false}});
 }
 
+TEST_CASE("HTML: a tbody ends the header row left open before it", "[read_html]") {
+  // Valid HTML: </th>, </tr> and </thead> may be left out.
+  const Document document = Read("<table><thead><tr><th>A<th>Retention period<tbody><tr><td>x<td>90 days</table>");
+  std::vector<std::tuple<std::string, int, uint32_t, bool>> cells;
+  for (const Block& block : document.blocks) cells.emplace_back(block.text, block.level, block.table, block.table_header);
+  CHECK(cells == std::vector<std::tuple<std::string, int, uint32_t, bool>>{
+                     {"A", 1, 1, true}, {"Retention period", 2, 1, true}, {"x", 1, 1, false}, {"90 days", 2, 1, false}});
+}
+
 TEST_CASE("HTML: a cell spanning rows pushes the cells below it right", "[read_html]") {
   // And a <tbody> after an unclosed <thead> ends the header rows.
   const Document document = Read(

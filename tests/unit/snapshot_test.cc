@@ -396,10 +396,14 @@ TEST_CASE("A diff relabels a snapshot made under other rules of the same pack ve
   };
   // Under the pack's fingerprint the (emptied) labels are taken as they are.
   CHECK(labels_before_of_modified(before).empty());
-  // Another fingerprint, or none (a snapshot made before it was kept).
+  // Another fingerprint: relabelled.
   before.rules_fingerprint = "0000000000000000";
   CHECK(labels_before_of_modified(before) == std::vector<std::string>{"retention.fixed_period"});
+  // None (made before fingerprints, and block places, were kept): judged by
+  // its version, which is the pack's.
   before.rules_fingerprint.clear();
+  CHECK(labels_before_of_modified(before).empty());
+  before.rules_version = "0.0.1";
   CHECK(labels_before_of_modified(before) == std::vector<std::string>{"retention.fixed_period"});
 }
 
