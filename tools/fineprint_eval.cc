@@ -98,6 +98,23 @@ struct Counts {
   }
 };
 
+// The pack's primary (or secondary) labels' counts in `by_label`, summed.
+Counts Micro(const std::map<std::string, Counts>& by_label, const fineprint::RulePack& pack, bool primary) {
+  Counts micro;
+  for (const fineprint::LabelInfo& info : pack.labels) {
+    if (info.primary != primary) continue;
+    const auto found = by_label.find(info.id);
+    if (found != by_label.end()) micro.Add(found->second);
+  }
+  return micro;
+}
+
+// One row of a table: `name` (left-aligned in `width`) and its counts.
+void PrintRow(const std::string& name, int width, const Counts& c) {
+  std::printf("%-*s %5d %5d %5d %5d %7.3f %7.3f %7.3f\n", width, name.c_str(), c.tp + c.fn, c.tp, c.fp, c.fn,
+              c.Precision(), c.Recall(), c.F1());
+}
+
 struct ErrorLine {
   std::string kind;  // "MISS" or "FALSE"
   std::string label;
@@ -250,8 +267,8 @@ int main(int argc, char** argv) {
 
   // split name -> label -> counts
   std::map<std::string, std::map<std::string, Counts>> counts;
-  // document -> (split, its primary labels' counts), in document order
-  std::vector<std::pair<std::string, std::pair<std::string, Counts>>> by_document;
+  // (document, split) -> label -> counts, in document order
+  std::vector<std::pair<std::string, std::pair<std::string, std::map<std::string, Counts>>>> by_document;
   std::vector<ErrorLine> errors;
   for (const fs::path& gold_path : docs) {
     std::string name = gold_path.filename().string();
@@ -309,7 +326,7 @@ int main(int argc, char** argv) {
     }
 
     // Overlap join: clauses and sentences are both in document order.
-    Counts document_counts;
+    std::map<std::string, Counts> document_counts;
     size_t first = 0;
     for (const GoldSentence& sentence : gold) {
       while (first < predicted.size() && predicted[first].end <= sentence.start) ++first;
@@ -328,11 +345,10 @@ int main(int argc, char** argv) {
         else if (want) { ++one.fn; errors.push_back({"MISS", label, name, sentence.text, ""}); }
         else { ++one.fp; errors.push_back({"FALSE", label, name, sentence.text, hit->second}); }
         c.Add(one);
-        const fineprint::LabelInfo* info = classifier.pack().FindLabel(label);
-        if (info != nullptr && info->primary) document_counts.Add(one);
+        document_counts[label].Add(one);
       }
     }
-    by_document.push_back({name, {which, document_counts}});
+    by_document.push_back({name, {which, std::move(document_counts)}});
     if (show_errors && (which == "tuning" || split_given)) {
       for (const ErrorLine& e : errors) {
         std::cout << e.kind << "\t" << e.label << "\t" << e.doc.substr(0, 24) << "\t"
@@ -353,17 +369,12 @@ int main(int argc, char** argv) {
         std::printf("(secondary labels: not labelled in this corpus)\n\n");
         continue;
       }
-      Counts micro;
       for (const fineprint::LabelInfo& info : classifier.pack().labels) {
-        if (info.primary != primary) continue;
-        const Counts c = counts[which][info.id];
-        micro.Add(c);
-        std::printf("%-28s %5d %5d %5d %5d %7.3f %7.3f %7.3f\n", info.id.c_str(), c.tp + c.fn, c.tp,
-                    c.fp, c.fn, c.Precision(), c.Recall(), c.F1());
+        if (info.primary == primary) PrintRow(info.id, 28, counts[which][info.id]);
       }
-      std::printf("%-28s %5d %5d %5d %5d %7.3f %7.3f %7.3f\n\n",
-                  primary ? "MICRO primary" : "MICRO secondary", micro.tp + micro.fn, micro.tp,
-                  micro.fp, micro.fn, micro.Precision(), micro.Recall(), micro.F1());
+      const Counts micro = Micro(counts[which], classifier.pack(), primary);
+      PrintRow(primary ? "MICRO primary" : "MICRO secondary", 28, micro);
+      std::printf("\n");
       if (primary && std::string(which) == "tuning") tuning_f1 = micro.F1();
       if (primary && std::string(which) == "heldout") heldout_f1 = micro.F1();
     }
@@ -373,9 +384,9 @@ int main(int argc, char** argv) {
     std::printf("%-52s %-8s %5s %5s %5s %5s %7s %7s %7s\n", "document", "split", "gold", "tp", "fp", "fn",
                 "prec", "recall", "f1");
     for (const auto& [name, entry] : by_document) {
-      const Counts& c = entry.second;
-      std::printf("%-52s %-8s %5d %5d %5d %5d %7.3f %7.3f %7.3f\n", name.c_str(), entry.first.c_str(),
-                  c.tp + c.fn, c.tp, c.fp, c.fn, c.Precision(), c.Recall(), c.F1());
+      char row_name[128];
+      std::snprintf(row_name, sizeof row_name, "%-52s %-8s", name.c_str(), entry.first.c_str());
+      PrintRow(row_name, 61, Micro(entry.second, classifier.pack(), true));
     }
     std::printf("\n");
   }

@@ -392,7 +392,6 @@ TEST_CASE("Context: a table cell is about its column's header", "[classifier][co
   const size_t retention_header = index_of("Retention period");
   const size_t until = index_of("Until you delete your account");
   CHECK(situations[until].column_header == static_cast<int>(retention_header));
-  CHECK(situations[until].lead_in == -1);  // a cell is no list item
   CHECK(Has(Ids(labels[until]), "retention.event_based"));
   // The second piece of a cell split at <br> keeps its column.
   const size_t ninety = index_of("90 days");
