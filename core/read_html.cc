@@ -442,10 +442,10 @@ class HtmlReader {
   uint32_t tables_ = 0;  // <table>s so far: each is numbered (Block::table)
   // Per table (number - 1): where its cells go.
   struct TableGrid {
-    int rows = 0;              // rows opened so far
-    std::vector<int> covered;  // column - 1 -> rows below that a rowspan still covers
-    std::vector<bool> occupied;  // column - 1 -> covered in the current row
-    int next_column = 1;       // where the current row's next cell starts
+    int rows = 0;  // rows opened so far; the current row is number `rows`
+    // column - 1 -> the last row a cell of a row above spans into (rowspan)
+    std::vector<int> covered_to;
+    int next_column = 1;  // where the current row's next cell starts
   };
   std::vector<TableGrid> grids_;
   std::string decoded_;
@@ -697,14 +697,6 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
         element.table = stack_[k].table;
         TableGrid& grid = grids_[element.table - 1];
         element.first_row = grid.rows++ == 0;
-        // The columns cells of rows above still cover (rowspan).
-        grid.occupied.assign(grid.covered.size(), false);
-        for (size_t c = 0; c < grid.covered.size(); ++c) {
-          if (grid.covered[c] > 0) {
-            grid.occupied[c] = true;
-            --grid.covered[c];
-          }
-        }
         grid.next_column = 1;
         break;
       }
@@ -719,15 +711,18 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
         if (row.table == 0) break;
         TableGrid& grid = grids_[row.table - 1];
         int column = grid.next_column;
-        while (column <= static_cast<int>(grid.occupied.size()) && grid.occupied[column - 1]) ++column;
+        while (column <= static_cast<int>(grid.covered_to.size()) && grid.covered_to[column - 1] >= grid.rows) {
+          ++column;
+        }
         // Columns past kMaxColumns are past any real table.
         column = std::min(column, kMaxColumns + 1);
         element.table = row.table;
         element.column = column;
         const int last = std::min(column + tag.colspan - 1, kMaxRowspanColumns);
         if (tag.rowspan > 1 && last >= column) {
-          if (static_cast<int>(grid.covered.size()) < last) grid.covered.resize(last, 0);
-          for (int c = column; c <= last; ++c) grid.covered[c - 1] = std::max(grid.covered[c - 1], tag.rowspan - 1);
+          if (static_cast<int>(grid.covered_to.size()) < last) grid.covered_to.resize(last, 0);
+          const int to = grid.rows + tag.rowspan - 1;
+          for (int c = column; c <= last; ++c) grid.covered_to[c - 1] = std::max(grid.covered_to[c - 1], to);
         }
         grid.next_column = std::min(column + tag.colspan, kMaxColumns + 1);
         // A title spanning several columns heads none of them.

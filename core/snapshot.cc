@@ -287,10 +287,9 @@ Expected<Snapshot> ReadVersion1(const json& root) {
           at += 2;
         }
       }
-      const char* level = at < places.size() ? std::strchr(kBase64, places[at]) : nullptr;
-      if (level == nullptr || places[at] == '\0') return Corrupt(ClauseName(i) + ": \"place\" lacks a level");
-      ++at;
-      clause.block_level = static_cast<int>(level - kBase64);
+      const int level = digit(at++);
+      if (level < 0) return Corrupt(ClauseName(i) + ": \"place\" lacks a level");
+      clause.block_level = level;
       if (marker != 0 && clause.block_level > 0 && table != 0) {
         clause.table = table;
         clause.table_header = marker == '^' || marker == '!';

@@ -81,22 +81,21 @@
   function layOutTable(table) {
     const cells = new Map();
     const rows = [...table.querySelectorAll('tr')].filter((row) => row.closest('table') === table);
-    const covered = [];
+    const coveredTo = []; // column - 1 -> the last row (1-based) a cell above spans into
     rows.forEach((row, index) => {
-      const occupied = covered.map((rowsLeft) => rowsLeft > 0);
-      for (let c = 0; c < covered.length; c += 1) if (covered[c] > 0) covered[c] -= 1;
+      const rowNumber = index + 1;
       let next = 1;
       for (const cell of row.children) {
         if (cell.tagName !== 'TD' && cell.tagName !== 'TH') continue;
         let column = next;
-        while (column <= occupied.length && occupied[column - 1]) column += 1;
+        while (column <= coveredTo.length && coveredTo[column - 1] >= rowNumber) column += 1;
         column = Math.min(column, MAX_COLUMNS + 1);
         const colSpan = Math.max(cell.colSpan || 1, 1);
         const rowSpan = Math.max(cell.rowSpan || 1, 1);
         const last = Math.min(column + colSpan - 1, MAX_ROWSPAN_COLUMNS);
         for (let c = column; rowSpan > 1 && c <= last; c += 1) {
-          while (covered.length < c) covered.push(0);
-          covered[c - 1] = Math.max(covered[c - 1], rowSpan - 1);
+          while (coveredTo.length < c) coveredTo.push(0);
+          coveredTo[c - 1] = Math.max(coveredTo[c - 1], rowNumber + rowSpan - 1);
         }
         next = Math.min(column + colSpan, MAX_COLUMNS + 1);
         const header = colSpan === 1 && (row.parentElement?.tagName === 'THEAD' || (cell.tagName === 'TH' && index === 0));
