@@ -243,10 +243,15 @@ size_t ParseUnit(const std::vector<Token>& t, size_t j, double* unit_days) {
   return j;
 }
 
-bool IsRangeConnector(const std::vector<Token>& t, size_t j) {
-  if (j >= t.size()) return false;
-  if (t[j].kind == TokenKind::kDash) return true;
-  return IsWord(t, j, "to") || IsWord(t, j, "and") || IsWord(t, j, "or") || IsWord(t, j, "through");
+// How many tokens the connector of a range spans at token j: 1 for "to",
+// "and", "or", "through" or a dash ("6-12 months"), 2 for a dash before one
+// of the first three ("30- or 60-day", whose first end keeps the hyphen of
+// the unit it shares), 0 when there is none.
+size_t RangeConnectorLength(const std::vector<Token>& t, size_t j) {
+  if (j >= t.size()) return 0;
+  const auto is_joining_word = [&](size_t k) { return IsWord(t, k, "to") || IsWord(t, k, "and") || IsWord(t, k, "or"); };
+  if (t[j].kind == TokenKind::kDash) return is_joining_word(j + 1) ? 2 : 1;
+  return is_joining_word(j) || IsWord(t, j, "through") ? 1 : 0;
 }
 
 // Bound words that end right before token i, and where they start.
@@ -331,18 +336,19 @@ std::vector<Duration> ExtractDurations(std::string_view text) {
     size_t resume = past_unit;
     if (past_unit == past_number) {
       // A range's first end takes the unit named after the second:
-      // "30 to 90 days", "6-12 months".
+      // "30 to 90 days", "6-12 months", "30- or 60-day".
       double second = 0;
-      if (!IsRangeConnector(t, past_number)) {
+      const size_t connector = RangeConnectorLength(t, past_number);
+      if (connector == 0) {
         i = past_number;
         continue;
       }
-      const size_t past_second = ParseNumber(t, past_number + 1, &second);
-      if (past_second == past_number + 1 || ParseUnit(t, past_second, &unit) == past_second) {
+      const size_t past_second = ParseNumber(t, past_number + connector, &second);
+      if (past_second == past_number + connector || ParseUnit(t, past_second, &unit) == past_second) {
         i = past_number;
         continue;
       }
-      resume = past_number + 1;  // the second end is found on its own
+      resume = past_number + connector;  // the second end is found on its own
       past_unit = past_number;
     }
     if (IsAge(t, i, past_unit == past_number ? past_number : past_unit)) {

@@ -44,6 +44,12 @@ TEST_CASE("Numbers in words, with a repeat in parentheses", "[durations]") {
 TEST_CASE("Ranges give both ends in the unit named last", "[durations]") {
   CHECK(Describe("between 30 and 90 days") == "30|exact|30; 90 days|exact|90");
   CHECK(Describe("6-12 months") == "6|exact|182.5; 12 months|exact|365");
+  // Both ends written as compound adjectives share the unit of the second.
+  CHECK(Describe("a 30- or 60-day period") == "30|exact|30; 60-day|exact|60");
+  CHECK(Describe("for either 30- or 60-days") == "30|exact|30; 60-days|exact|60");
+  CHECK(Describe("3- to 6-month terms") == "3|exact|91.25; 6-month|exact|182.5");
+  // A dash before "or" with no number after it joins nothing.
+  CHECK(Describe("30- or more days") == "");
 }
 
 TEST_CASE("Ages and unit-less numbers are not durations", "[durations]") {
