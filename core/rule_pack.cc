@@ -92,8 +92,44 @@ bool ReadSeverity(const json& object, const std::string& where, std::string* out
   return true;
 }
 
-bool ReadContext(const json& entry, const RulePack& pack, const std::string& where,
-                 RuleContext* context, Error* error) {
+// The pack's named pattern lists ("pattern_sets").
+using PatternSets = std::map<std::string, std::vector<std::string>>;
+
+// Reads a context field that holds one pattern: a pattern string, or
+// {"set": "<name>"} for a declared pattern set, which matches where any of
+// its patterns does. Several rules look for the same kind of heading or
+// column header, and a set lets them share one written pattern. A set of
+// one pattern gives that pattern as written; a longer one joins them as
+// (?:p1)|(?:p2)|... (each part keeps its own flags).
+bool ReadContextPattern(const json& context, const char* key, const PatternSets& pattern_sets,
+                        const std::string& where, std::string* out, Error* error) {
+  auto it = context.find(key);
+  if (it == context.end() || it->is_string()) return ReadString(context, key, false, where, out, error);
+  const auto name = it->is_object() && it->size() == 1 ? it->find("set") : it->end();
+  if (name == it->end() || !name->is_string()) {
+    error->message = where + ": field \"" + key + "\" must be a pattern or {\"set\": \"<pattern set>\"}";
+    return false;
+  }
+  auto set = pattern_sets.find(name->get<std::string>());
+  if (set == pattern_sets.end()) {
+    error->message = where + ": " + key + " set \"" + name->get<std::string>() +
+                     "\" is not declared in \"pattern_sets\"";
+    return false;
+  }
+  if (set->second.size() == 1) {
+    *out = set->second.front();
+    return true;
+  }
+  out->clear();
+  for (const std::string& pattern : set->second) {
+    if (!out->empty()) *out += '|';
+    *out += "(?:" + pattern + ")";
+  }
+  return true;
+}
+
+bool ReadContext(const json& entry, const RulePack& pack, const PatternSets& pattern_sets,
+                 const std::string& where, RuleContext* context, Error* error) {
   auto it = entry.find("context");
   if (it == entry.end()) return true;
   if (!it->is_object()) {
@@ -114,11 +150,12 @@ bool ReadContext(const json& entry, const RulePack& pack, const std::string& whe
   const std::string in = where + " context";
   if (!ReadStringList(*it, "previous_labels", in, &context->previous_labels, error) ||
       !ReadInt(*it, "window", 1, 10, in, &context->window, error) ||
-      !ReadString(*it, "heading_matches", false, in, &context->heading_matches, error) ||
+      !ReadContextPattern(*it, "heading_matches", pattern_sets, in, &context->heading_matches, error) ||
       !ReadStringList(*it, "lead_in_labels", in, &context->lead_in_labels, error) ||
-      !ReadString(*it, "lead_in_matches", false, in, &context->lead_in_matches, error) ||
-      !ReadString(*it, "column_header_matches", false, in, &context->column_header_matches, error) ||
-      !ReadString(*it, "heading_excludes", false, in, &context->heading_excludes, error) ||
+      !ReadContextPattern(*it, "lead_in_matches", pattern_sets, in, &context->lead_in_matches, error) ||
+      !ReadContextPattern(*it, "column_header_matches", pattern_sets, in, &context->column_header_matches,
+                          error) ||
+      !ReadContextPattern(*it, "heading_excludes", pattern_sets, in, &context->heading_excludes, error) ||
       !LabelsDeclared(pack, context->previous_labels, in, "previous_labels", error) ||
       !LabelsDeclared(pack, context->lead_in_labels, in, "lead_in_labels", error)) {
     return false;
@@ -344,7 +381,7 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
   // Named lists of patterns that rules share ("exclude_sets",
   // "require_sets"), so that a pattern written once serves every rule that
   // needs it.
-  std::map<std::string, std::vector<std::string>> pattern_sets;
+  PatternSets pattern_sets;
   if (auto sets = root.find("pattern_sets"); sets != root.end()) {
     if (!sets->is_object()) return Error{"rule pack: \"pattern_sets\" must be an object of lists"};
     for (const auto& [name, patterns] : sets->items()) {
@@ -400,7 +437,7 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
         !append_sets("require_sets", "require", &rule.require)) {
       return error;
     }
-    if (!ReadContext(entry, pack, where, &rule.context, &error) ||
+    if (!ReadContext(entry, pack, pattern_sets, where, &rule.context, &error) ||
         !ReadStringList(entry, "unless_labels", where, &rule.unless_labels, &error) ||
         !LabelsDeclared(pack, rule.unless_labels, where, "unless_labels", &error) ||
         !ReadString(entry, "note", false, where, &rule.note, &error) ||

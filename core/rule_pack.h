@@ -23,7 +23,10 @@
 //         "column_header_matches": "<RE2>",  // a table cell whose column's
 //                                     // header cell matches this
 //         "heading_excludes": "<RE2>" // not under a heading matching this
-//       },                            // (alone, the rule stays a text rule:
+//       },                            // (each of the four patterns may be
+//                                     // {"set": "<set name>"} instead: any of
+//                                     // that pattern set's patterns)
+//                                     // (alone, the rule stays a text rule:
 //                                     // it is still decided in the first
 //                                     // pass; a lone clause has no heading)
 //       "exclude_sets": ["<set name>", ...],   // optional: the patterns

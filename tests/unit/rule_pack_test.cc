@@ -79,6 +79,32 @@ TEST_CASE("Rules share exclusions and requirements through named pattern sets", 
         R"(rule pack: "pattern_sets" must be an object of lists)");
 }
 
+TEST_CASE("A context pattern may name a pattern set", "[rule_pack]") {
+  auto with_sets = [](const std::string& context) {
+    std::string json = Pack(R"([{"id": "r1", "label": "choice.opt_out", "match": "x", "why": "w", "context": )" +
+                            context + "}]");
+    json.insert(json.size() - 1, R"(, "pattern_sets": {"retention": ["how long"], "legal": ["arbitration", "(?i)jury"]})");
+    return ParseRulePack(json);
+  };
+  auto pack = with_sets(R"({"heading_matches": {"set": "retention"}, "lead_in_matches": {"set": "legal"},
+                            "column_header_matches": {"set": "retention"}, "heading_excludes": {"set": "legal"}})");
+  REQUIRE(pack.ok());
+  const RuleContext& context = pack.value().rules[0].context;
+  // A set of one pattern is that pattern; a longer one matches where any part does, each with its own flags.
+  CHECK(context.heading_matches == "how long");
+  CHECK(context.column_header_matches == "how long");
+  CHECK(context.lead_in_matches == "(?:arbitration)|(?:(?i)jury)");
+  CHECK(context.heading_excludes == "(?:arbitration)|(?:(?i)jury)");
+  CHECK(with_sets(R"({"heading_matches": {"set": "nope"}})").error().message ==
+        R"(rule 'r1' context: heading_matches set "nope" is not declared in "pattern_sets")");
+  const std::string malformed =
+      R"(rule 'r1' context: field "column_header_matches" must be a pattern or {"set": "<pattern set>"})";
+  CHECK(with_sets(R"({"column_header_matches": {"sets": "retention"}})").error().message == malformed);
+  CHECK(with_sets(R"({"column_header_matches": {"set": "retention", "also": 1}})").error().message == malformed);
+  CHECK(with_sets(R"({"column_header_matches": {"set": ["retention"]}})").error().message == malformed);
+  CHECK(with_sets(R"({"column_header_matches": ["how long"]})").error().message == malformed);
+}
+
 TEST_CASE("The built-in pack parses and declares every taxonomy label", "[rule_pack]") {
   auto pack = ParseRulePack(BuiltinRulePackJson());
   REQUIRE(pack.ok());
