@@ -1174,7 +1174,7 @@ std::string PreparedHeader(std::string_view rules_json) {
 
 // One line of a prepared form: a tree as WriteTree wrote it, or "-" (none),
 // then a newline; false when malformed.
-bool ReadTreeLine(std::string_view* text, std::optional<PrefilterTree>* tree) {
+FINEPRINT_OUT_OF_LINE bool ReadTreeLine(std::string_view* text, std::optional<PrefilterTree>* tree) {
   if (!text->empty() && text->front() == '-') {
     tree->reset();
     text->remove_prefix(1);
@@ -1188,7 +1188,7 @@ bool ReadTreeLine(std::string_view* text, std::optional<PrefilterTree>* tree) {
 }
 
 // One gate line of a prepared form; false when malformed.
-bool ReadGateLine(std::string_view* text, size_t rule_count, PatternGate* gate) {
+FINEPRINT_OUT_OF_LINE bool ReadGateLine(std::string_view* text, size_t rule_count, PatternGate* gate) {
   if (text->empty() || text->front() != '=') {
     gate->rule = -1;
     return ReadTreeLine(text, &gate->tree);
