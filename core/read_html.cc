@@ -636,6 +636,18 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
         break;
       case Role::kTableCell:
         CloseNearest(Role::kTableCell, {Role::kTableRow, Role::kTableGroup, Role::kSkip});
+        // A cell straight inside a table or a table section has a row
+        // opened for it, as browsers' parsers do ("<table><td>"), so it
+        // gets the column the page's DOM gives it.
+        for (size_t k = stack_.size(); k-- > 0;) {
+          const Role open = stack_[k].role;
+          if (open == Role::kTableGroup) {
+            Tag row;
+            row.name = "tr";
+            StartTag(row, pos);
+          }
+          if (open == Role::kTableRow || open == Role::kTableGroup || open == Role::kSkip) break;
+        }
         break;
       case Role::kTableRow:
         CloseNearest(Role::kTableRow, {Role::kTableGroup, Role::kSkip});

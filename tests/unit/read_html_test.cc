@@ -126,7 +126,8 @@ TEST_CASE("HTML: unclosed p, li, td and headings are closed implicitly", "[read_
 
 TEST_CASE("HTML: table cells know their table, column and headers", "[read_html]") {
   // Columns count the columns the cells before span; a cell's later
-  // paragraphs keep its column; a cell outside any row has none (0). Headers:
+  // paragraphs keep its column; a cell straight inside a table is in a row
+  // of its own, as browsers read it. Headers:
   // cells of <thead>, and <th>s of a table's first row, but not a title
   // spanning columns; a nested table is a table of its own.
   const Document document = Read(
@@ -143,8 +144,22 @@ TEST_CASE("HTML: table cells know their table, column and headers", "[read_html]
   CHECK(cells == std::vector<std::tuple<int, uint32_t, bool>>{
                      {1, 1, false}, {1, 1, true}, {2, 1, true}, {1, 1, false}, {2, 1, false},
                      {2, 1, false}, {1, 1, false}, {3, 1, false}, {1, 2, true}, {1, 2, false},
-                     {1, 1, false}, {2, 1, false}, {0, 0, false}, {1, 4, true}, {2, 4, false},
+                     {1, 1, false}, {2, 1, false}, {1, 3, false}, {1, 4, true}, {2, 4, false},
                      {0, 0, false}});
+}
+
+TEST_CASE("HTML: cells straight inside a table or its sections get the row browsers give them", "[read_html]") {
+  // A browser's parser opens a row before such a cell: the first one is the
+  // table's first row, and in a <thead> a header row.
+  const Document document = Read(
+      "<table><th>Data<th>Retention period<tr><td>Logs<td>90 days</table>"
+      "<table><thead><th>Kind</th><th>How long we keep it</th></thead><tbody><td>Backups</td><td>30 days</td></tbody></table>");
+  std::vector<std::tuple<std::string, int, uint32_t, bool>> cells;
+  for (const Block& block : document.blocks) cells.emplace_back(block.text, block.level, block.table, block.table_header);
+  CHECK(cells == std::vector<std::tuple<std::string, int, uint32_t, bool>>{
+                     {"Data", 1, 1, true}, {"Retention period", 2, 1, true}, {"Logs", 1, 1, false},
+                     {"90 days", 2, 1, false}, {"Kind", 1, 2, true}, {"How long we keep it", 2, 2, true},
+                     {"Backups", 1, 2, false}, {"30 days", 2, 2, false}});
 }
 
 TEST_CASE("HTML: a tbody ends the header row left open before it", "[read_html]") {
