@@ -592,6 +592,11 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
       {"Uploaded images are deleted immediately after processing.", "retention.fixed_period", true},
       {"Your payment card number is not retained after the transaction.", "retention.fixed_period", true},
       {"We delete server logs after 30 days.", "retention.fixed_period", true},
+      // Other words for deleting.
+      {"Raw telemetry is wiped from our systems after one week.", "retention.fixed_period", true},
+      {"Chat transcripts are disposed of after 6 months.", "retention.fixed_period", true},
+      {"Closed tickets are expunged after 24 months.", "retention.fixed_period", true},
+      {"Coupons are at your disposal for 30 days.", "retention.fixed_period", false},
       {"We do not sell your personal information.", "retention.fixed_period", false},
       {"We will not keep your data longer than necessary.", "retention.fixed_period", false},
       // Vague.
