@@ -3,6 +3,7 @@
 // visits for a median to mean something on a noisy 2-core machine.
 //
 //   node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]
+//   node bench/browser_bench.mjs --first-pages N [--only SUBSTRING] [--against DIR]
 //
 // One browser with the extension built from this checkout (and the WASM
 // build of FINEPRINT_WASM_BUILD_DIR, default build/wasm). For each known
@@ -29,6 +30,13 @@
 // engine. On this machine milliseconds drift by a quarter between hours, so
 // only engines compared this way, in the same runs, can be told apart.
 //
+// --first-pages N measures instead the end-to-end test's first visit: N
+// times, a new browser opens the first page whose address contains
+// SUBSTRING (default X's privacy policy) as soon as it has started, while
+// its service worker is still creating the engine or warming it up in idle
+// time (engine.js), and that visit is measured; with --against, the two
+// engines take turns browser by browser.
+//
 // FINEPRINT_CHROMIUM_ARGS adds Chromium switches (a JSON list), for
 // experiments: with '["--js-flags=--liftoff-only"]' V8 never recompiles
 // WebAssembly with its optimising compiler, and a cold X page painted
@@ -44,10 +52,12 @@ import { startPageServer } from '../tests/e2e/support/pages.mjs';
 import { isSettled, lastStartToPaintedInPage } from '../tests/e2e/support/status.mjs';
 import { median, quantile } from './stats.mjs';
 
-const USAGE = 'usage: node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]';
+const USAGE =
+  'usage: node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]\n' +
+  '       node bench/browser_bench.mjs --first-pages N [--only SUBSTRING] [--against DIR]';
 
 function parseArguments(args) {
-  const options = { visits: 8, only: '', runs: 1, against: null };
+  const options = { visits: 8, only: '', runs: 1, against: null, firstPages: 0 };
   for (let i = 0; i < args.length; i += 2) {
     const [name, value] = [args[i], args[i + 1]];
     if (name === '--help') {
@@ -55,9 +65,10 @@ function parseArguments(args) {
       process.exit(0);
     }
     if ((name === '--visits' || name === '--runs') && /^[1-9][0-9]*$/.test(value ?? '')) options[name.slice(2)] = Number(value);
+    else if (name === '--first-pages' && /^[1-9][0-9]*$/.test(value ?? '')) options.firstPages = Number(value);
     else if (name === '--only' && value !== undefined) options.only = value;
     else if (name === '--against' && value !== undefined) options.against = path.resolve(value);
-    else if (name === '--visits' || name === '--runs') throw new Error(`${name} wants a positive whole number, not ${value}\n${USAGE}`);
+    else if (name === '--visits' || name === '--runs' || name === '--first-pages') throw new Error(`${name} wants a positive whole number, not ${value}\n${USAGE}`);
     else throw new Error(`unknown argument ${name}\n${USAGE}`);
   }
   return options;
@@ -87,8 +98,10 @@ async function finishedRun(browser, page) {
   return { status, measured: await page.evaluate(lastStartToPaintedInPage) };
 }
 
-async function visit(browser, url, cold) {
-  const worker = cold ? await browser.stopServiceWorker() : null;
+// One visit to `url`. cold: a new engine is expected to serve it (the
+// worker stopped first, unless it is a browser's first page).
+async function visit(browser, url, cold, { stopWorker = cold } = {}) {
+  const worker = stopWorker ? await browser.stopServiceWorker() : null;
   const page = await browser.context.newPage();
   try {
     await page.goto(url);
@@ -133,34 +146,54 @@ const engines = [
 const outRoot = await mkdtemp(path.join(os.tmpdir(), 'fineprint-bench-'));
 const server = await startPageServer();
 const results = new Map();
+
+function launch(engine, index) {
+  return launchChromiumWithExtension({
+    engineFiles: {
+      wrapper: defaultEngineFiles.wrapper,
+      artifacts: ['fineprint_wasm.js', 'fineprint_wasm.wasm'].map((file) => path.join(engine.wasmDir, file)),
+    },
+    outRoot: path.join(outRoot, String(index)),
+  });
+}
+
+function record(key, result, label) {
+  if (!results.has(key)) results.set(key, []);
+  results.get(key).push(result);
+  console.log(
+    `${label} ${key}: painted ${fixed(result.paintedMs)} ms, analysis ${result.analysisMs} ms ` +
+      `(extract ${result.extractMs}, round trip ${result.roundTripMs}, paint ${result.paintMs}; ` +
+      `the request reached the handler ${result.handlerDelayMs} ms after it was sent)` +
+      (result.createdMs === null
+        ? ''
+        : `, engine created in ${result.createdMs} ms, ` +
+          `begun ${result.headStartMs} ms before the handler ran, which waited ${result.waitMs} ms`),
+  );
+}
+
 try {
-  for (let run = 1; run <= options.runs; run++) {
+  for (let browserNumber = 1; browserNumber <= options.firstPages; browserNumber++) {
     for (const [index, engine] of engines.entries()) {
-      const browser = await launchChromiumWithExtension({
-        engineFiles: {
-          wrapper: defaultEngineFiles.wrapper,
-          artifacts: ['fineprint_wasm.js', 'fineprint_wasm.wasm'].map((file) => path.join(engine.wasmDir, file)),
-        },
-        outRoot: path.join(outRoot, String(index)),
-      });
+      const browser = await launch(engine, index);
+      try {
+        await routeKnownUrls(browser.context, server);
+        const key = `${engine.name ? `${engine.name} ` : ''}${urls[0]} first page after browser start`;
+        record(key, await visit(browser, urls[0], true, { stopWorker: false }), `browser ${browserNumber}`);
+      } finally {
+        await browser.close();
+      }
+    }
+  }
+  for (let run = 1; run <= (options.firstPages > 0 ? 0 : options.runs); run++) {
+    for (const [index, engine] of engines.entries()) {
+      const browser = await launch(engine, index);
       try {
         await routeKnownUrls(browser.context, server);
         for (let round = 1; round <= options.visits; round++) {
           for (const url of urls) {
             for (const cold of [true, false]) {
               const key = `${engine.name ? `${engine.name} ` : ''}${url} ${cold ? 'cold (service worker stopped)' : 'warm'}`;
-              const result = await visit(browser, url, cold);
-              if (!results.has(key)) results.set(key, []);
-              results.get(key).push(result);
-              console.log(
-                `visit ${round} ${key}: painted ${fixed(result.paintedMs)} ms, analysis ${result.analysisMs} ms ` +
-                  `(extract ${result.extractMs}, round trip ${result.roundTripMs}, paint ${result.paintMs}; ` +
-                  `the request reached the handler ${result.handlerDelayMs} ms after it was sent)` +
-                  (result.createdMs === null
-                    ? ''
-                    : `, engine created in ${result.createdMs} ms, ` +
-                      `begun ${result.headStartMs} ms before the handler ran, which waited ${result.waitMs} ms`),
-              );
+              record(key, await visit(browser, url, cold), `visit ${round}`);
             }
           }
         }
@@ -169,7 +202,8 @@ try {
       }
     }
   }
-  console.log(`\nmedian (quartiles) of ${options.runs * options.visits} visits, ms` +
+  const visits = options.firstPages > 0 ? options.firstPages : options.runs * options.visits;
+  console.log(`\nmedian (quartiles) of ${visits} visits, ms` +
     (options.against ? ` (against: ${options.against}; this: ${wasmBuildDir})` : '') + ':');
   console.log(
     `${'page'.padEnd(78)} ${'painted'.padStart(20)} ${'analysis'.padStart(20)} ${'engine created'.padStart(20)} ` +
