@@ -5,7 +5,7 @@
 import { listenForMessages } from '../browser/api.js';
 import { Message } from '../shared/messages.js';
 import { forgetVisits, getChanges, noteVisit } from './changes.js';
-import { analyzeBlocks, getEngine, startEngine } from './engine.js';
+import { analyzeBlocks, expectPage, getEngine, startEngine } from './engine.js';
 import { clearHistory, exportHistory, importHistory, today } from './history.js';
 import { createRouter, Sender } from './router.js';
 import { filterByFamilies, readSettings, removeSettings, writeSettings } from './settings.js';
@@ -90,8 +90,12 @@ listenForMessages(
     },
     [Message.WAKE]: {
       from: Sender.ANY_PART,
-      // Being evaluated already started the engine; nothing else to do.
-      handle: () => ({ ok: true }),
+      // Being evaluated already started the engine; the page's request
+      // follows, and the engine's idle warm-up waits for it.
+      handle: () => {
+        expectPage();
+        return { ok: true };
+      },
     },
     [Message.GET_TAB_CHANGES]: {
       from: Sender.EXTENSION_PAGE,

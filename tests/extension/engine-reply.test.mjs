@@ -40,7 +40,7 @@ globalThis.fetch = async (resource) => {
   const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
   return new Response(await readFile(file), { headers: { 'content-type': type } });
 };
-const { analyzeBlocks, getEngine } = await import(pathToFileURL(path.join(extensionDir, 'background', 'engine.js')).href);
+const { analyzeBlocks, expectPage, getEngine } = await import(pathToFileURL(path.join(extensionDir, 'background', 'engine.js')).href);
 
 const corpusPage = (document, title, url) => ({
   title,
@@ -164,6 +164,28 @@ describe("the background's reply to a page (engine.js analyzeBlocks)", () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     assert.ok(mostPending >= 3, `the warm-up left ${mostPending} patterns to compile whole`);
+  });
+
+  test("a page's wake-up message holds the warm-up back for a while (until the page's own analysis, which ends it)", async () => {
+    // What the warm-up has done shows as patterns answered by alternatives
+    // (compileDeferredPatterns(0) > 0), as in the test above.
+    const pendingDuring = async (ms, engine) => {
+      let most = 0;
+      for (const until = Date.now() + ms; Date.now() < until; ) {
+        most = Math.max(most, engine.compileDeferredPatterns(0));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return most;
+    };
+    // Unheld, a fresh engine's warm-up gets that far within 800 ms.
+    (await getEngine()).delete();
+    assert.ok((await pendingDuring(800, await getEngine())) > 0, 'the warm-up ran');
+    // Held: nothing for as long as the hold lasts, then the warm-up runs.
+    (await getEngine()).delete();
+    expectPage(1500);
+    const held = await getEngine();
+    assert.equal(await pendingDuring(1000, held), 0, 'the warm-up waited for the announced page');
+    assert.ok((await pendingDuring(2500, held)) > 0, 'the warm-up ran once the hold ended');
   });
 
   for (const [name, page] of Object.entries(PAGES)) {
