@@ -33,6 +33,8 @@ listenForMessages(
         // When the request reached this handler: its wait (timing.handlerDelayMs)
         // ends here, before the settings are read.
         const receivedAt = performance.now();
+        // The warm-up waits while the settings are read (engine.js).
+        expectPage();
         if (message.trigger !== undefined && !TRIGGERS.has(message.trigger)) {
           throw new TypeError(`trigger must be 'auto' or 'user', not ${JSON.stringify(message.trigger)}`);
         }

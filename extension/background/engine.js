@@ -150,8 +150,9 @@ const PAGE_ANNOUNCED_HOLD_MS = 3000;
 // performance.now() until which the warm-up holds back (0: none).
 let warmUpHeldUntil = 0;
 
-// Called for a page's wake-up message: its request is on its way. (holdMs:
-// for tests.)
+// Called for a page's wake-up message (its request is on its way) and as a
+// page's request is received (its analysis starts once the settings are
+// read). (holdMs: for tests.)
 export function expectPage(holdMs = PAGE_ANNOUNCED_HOLD_MS) {
   warmUpHeldUntil = performance.now() + holdMs;
 }
