@@ -243,14 +243,18 @@ size_t ParseUnit(const std::vector<Token>& t, size_t j, double* unit_days) {
   return j;
 }
 
-// How many tokens the connector of a range spans at token j: 1 for "to",
-// "and", "or", "through" or a dash ("6-12 months"), 2 for a dash before one
-// of the first three ("30- or 60-day", whose first end keeps the hyphen of
-// the unit it shares), 0 when there is none.
+// How many tokens the connector of a range spans at token j, right after a
+// number: 1 for "to", "and", "or", "through" or a dash ("6-12 months"), 2
+// for a hyphen on the number followed by one of the first three ("30- or
+// 60-day", whose first end keeps the hyphen of the unit it shares; a dash
+// set apart, "4 — or 30 days", joins nothing), 0 when there is none.
 size_t RangeConnectorLength(const std::vector<Token>& t, size_t j) {
-  if (j >= t.size()) return 0;
+  if (j == 0 || j >= t.size()) return 0;
   const auto is_joining_word = [&](size_t k) { return IsWord(t, k, "to") || IsWord(t, k, "and") || IsWord(t, k, "or"); };
-  if (t[j].kind == TokenKind::kDash) return is_joining_word(j + 1) ? 2 : 1;
+  if (t[j].kind == TokenKind::kDash) {
+    if (!is_joining_word(j + 1)) return 1;
+    return t[j].start == t[j - 1].end ? 2 : 0;
+  }
   return is_joining_word(j) || IsWord(t, j, "through") ? 1 : 0;
 }
 
@@ -297,9 +301,12 @@ DurationBound BoundBefore(const std::vector<Token>& t, size_t i, size_t* first) 
   return DurationBound::kExact;
 }
 
-// "13 years old", "the age of 16 years", "aged 18 years": an age.
+// "13 years old", "a 17-year-old", "13- to 17-year-olds", "the age of 16
+// years", "aged 18 years": an age.
 bool IsAge(const std::vector<Token>& t, size_t number, size_t past_unit) {
-  if (IsWord(t, past_unit, "old") || (IsWord(t, past_unit, "of") && IsWord(t, past_unit + 1, "age"))) {
+  const size_t after = past_unit < t.size() && t[past_unit].kind == TokenKind::kDash ? past_unit + 1 : past_unit;
+  if (IsWord(t, after, "old") || IsWord(t, after, "olds") ||
+      (IsWord(t, past_unit, "of") && IsWord(t, past_unit + 1, "age"))) {
     return true;
   }
   if (number >= 2 && IsWord(t, number - 2, "age") && IsWord(t, number - 1, "of")) return true;
@@ -344,14 +351,20 @@ std::vector<Duration> ExtractDurations(std::string_view text) {
         continue;
       }
       const size_t past_second = ParseNumber(t, past_number + connector, &second);
-      if (past_second == past_number + connector || ParseUnit(t, past_second, &unit) == past_second) {
+      const size_t past_second_unit = ParseUnit(t, past_second, &unit);
+      if (past_second == past_number + connector || past_second_unit == past_second) {
         i = past_number;
         continue;
       }
       resume = past_number + connector;  // the second end is found on its own
       past_unit = past_number;
+      // A range of ages is told by what follows its second end.
+      if (IsAge(t, i, past_second_unit)) {
+        i = resume;
+        continue;
+      }
     }
-    if (IsAge(t, i, past_unit == past_number ? past_number : past_unit)) {
+    if (IsAge(t, i, past_unit)) {
       i = resume;
       continue;
     }

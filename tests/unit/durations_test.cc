@@ -48,14 +48,21 @@ TEST_CASE("Ranges give both ends in the unit named last", "[durations]") {
   CHECK(Describe("a 30- or 60-day period") == "30|exact|30; 60-day|exact|60");
   CHECK(Describe("for either 30- or 60-days") == "30|exact|30; 60-days|exact|60");
   CHECK(Describe("3- to 6-month terms") == "3|exact|91.25; 6-month|exact|182.5");
-  // A dash before "or" with no number after it joins nothing.
+  CHECK(Describe("a 3- and 6-month review") == "3|exact|91.25; 6-month|exact|182.5");
+  // A dash before "or" with no number after it joins nothing, and nor does
+  // a dash set apart from the number.
   CHECK(Describe("30- or more days") == "");
+  CHECK(Describe("see Section 4 — or 30 days after") == "30 days|exact|30");
+  CHECK(Describe("3- to 6 items") == "");
 }
 
 TEST_CASE("Ages and unit-less numbers are not durations", "[durations]") {
   CHECK(Describe("You must be at least 13 years old.") == "");
   CHECK(Describe("under the age of 16 years") == "");
   CHECK(Describe("the age of majority (18 years or older)") == "");
+  CHECK(Describe("a 17-year-old") == "");
+  CHECK(Describe("teens (13- to 17-year-olds)") == "");
+  CHECK(Describe("children 13 to 16 years old") == "");
   CHECK(Describe("1,000,000 posts") == "");
   CHECK(Describe("a day's notice is not a thing we parse") == "a day|exact|1");
   CHECK(Describe("") == "");
