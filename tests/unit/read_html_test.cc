@@ -153,13 +153,15 @@ TEST_CASE("HTML: cells straight inside a table or its sections get the row brows
   // table's first row, and in a <thead> a header row.
   const Document document = Read(
       "<table><th>Data<th>Retention period<tr><td>Logs<td>90 days</table>"
-      "<table><thead><th>Kind</th><th>How long we keep it</th></thead><tbody><td>Backups</td><td>30 days</td></tbody></table>");
+      "<table><thead><th>Kind</th><th>How long we keep it</th></thead><tbody><td>Backups</td><td>30 days</td></tbody></table>"
+      "<table><caption>Logs</caption><colgroup><col></colgroup><td>Access<td>90 days</table>");
   std::vector<std::tuple<std::string, int, uint32_t, bool>> cells;
   for (const Block& block : document.blocks) cells.emplace_back(block.text, block.level, block.table, block.table_header);
   CHECK(cells == std::vector<std::tuple<std::string, int, uint32_t, bool>>{
                      {"Data", 1, 1, true}, {"Retention period", 2, 1, true}, {"Logs", 1, 1, false},
                      {"90 days", 2, 1, false}, {"Kind", 1, 2, true}, {"How long we keep it", 2, 2, true},
-                     {"Backups", 1, 2, false}, {"30 days", 2, 2, false}});
+                     {"Backups", 1, 2, false}, {"30 days", 2, 2, false}, {"Logs", 0, 0, false},
+                     {"Access", 1, 3, false}, {"90 days", 2, 3, false}});
 }
 
 TEST_CASE("HTML: a tbody ends the header row left open before it", "[read_html]") {
