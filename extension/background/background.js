@@ -5,7 +5,7 @@
 import { listenForMessages } from '../browser/api.js';
 import { Message } from '../shared/messages.js';
 import { forgetVisits, getChanges, noteVisit } from './changes.js';
-import { analyzeBlocks, expectPage, getEngine, startEngine } from './engine.js';
+import { analyzeBlocks, getEngine, holdWarmUp, releaseWarmUp, startEngine } from './engine.js';
 import { clearHistory, exportHistory, importHistory, today } from './history.js';
 import { createRouter, Sender } from './router.js';
 import { filterByFamilies, readSettings, removeSettings, writeSettings } from './settings.js';
@@ -25,6 +25,34 @@ function requireTabId(message) {
   return message.tabId;
 }
 
+// A page's request, once received: analysed unless automatic runs are off,
+// remembered, and answered with what its families show.
+async function analyzeRequest(message, sender, receivedAt) {
+  if (message.trigger !== undefined && !TRIGGERS.has(message.trigger)) {
+    throw new TypeError(`trigger must be 'auto' or 'user', not ${JSON.stringify(message.trigger)}`);
+  }
+  const { settings } = await readSettings();
+  // A page that ran by itself while the person turned that off: not
+  // analysed, not remembered.
+  if (message.trigger === 'auto' && !settings.autoRun) {
+    return { ok: true, skipped: 'auto-run-off', clauseCount: 0, clauses: [], findings: [], examples: {} };
+  }
+  // A page's top frame is remembered and compared with its last visit,
+  // from a snapshot of the same analysis made after the reply is sent:
+  // painting never waits for the snapshot or storage. Only documents
+  // with something of note are remembered, whatever families are
+  // shown: the history and the badge count every change.
+  const isPage = sender.tab && sender.frameId === 0 && typeof sender.url === 'string' && /^https?:/.test(sender.url);
+  const { page, ...reply } = await analyzeBlocks(message, { url: sender.url, keepForSnapshot: isPage, receivedAt });
+  if (page && reply.clauses.length > 0) {
+    const visitId = typeof message.visitId === 'string' ? message.visitId : null;
+    noteVisit(sender.tab.id, sender.url, page, today(), visitId);
+  } else {
+    page?.delete();
+  }
+  return filterByFamilies(reply, settings.families);
+}
+
 listenForMessages(
   createRouter({
     [Message.ANALYZE_BLOCKS]: {
@@ -33,31 +61,14 @@ listenForMessages(
         // When the request reached this handler: its wait (timing.handlerDelayMs)
         // ends here, before the settings are read.
         const receivedAt = performance.now();
-        // The warm-up waits while the settings are read (engine.js).
-        expectPage();
-        if (message.trigger !== undefined && !TRIGGERS.has(message.trigger)) {
-          throw new TypeError(`trigger must be 'auto' or 'user', not ${JSON.stringify(message.trigger)}`);
+        // The warm-up waits while the settings are read (engine.js); the
+        // analysis ends the hold, and so does a request that ends without one.
+        holdWarmUp();
+        try {
+          return await analyzeRequest(message, sender, receivedAt);
+        } finally {
+          releaseWarmUp();
         }
-        const { settings } = await readSettings();
-        // A page that ran by itself while the person turned that off: not
-        // analysed, not remembered.
-        if (message.trigger === 'auto' && !settings.autoRun) {
-          return { ok: true, skipped: 'auto-run-off', clauseCount: 0, clauses: [], findings: [], examples: {} };
-        }
-        // A page's top frame is remembered and compared with its last visit,
-        // from a snapshot of the same analysis made after the reply is sent:
-        // painting never waits for the snapshot or storage. Only documents
-        // with something of note are remembered, whatever families are
-        // shown: the history and the badge count every change.
-        const isPage = sender.tab && sender.frameId === 0 && typeof sender.url === 'string' && /^https?:/.test(sender.url);
-        const { page, ...reply } = await analyzeBlocks(message, { url: sender.url, keepForSnapshot: isPage, receivedAt });
-        if (page && reply.clauses.length > 0) {
-          const visitId = typeof message.visitId === 'string' ? message.visitId : null;
-          noteVisit(sender.tab.id, sender.url, page, today(), visitId);
-        } else {
-          page?.delete();
-        }
-        return filterByFamilies(reply, settings.families);
       },
     },
     [Message.GET_SETTINGS]: {
@@ -95,7 +106,7 @@ listenForMessages(
       // Being evaluated already started the engine; the page's request
       // follows, and the engine's idle warm-up waits for it.
       handle: () => {
-        expectPage();
+        holdWarmUp();
         return { ok: true };
       },
     },
@@ -108,7 +119,12 @@ listenForMessages(
     },
     [Message.ANALYZE_TAB]: {
       from: Sender.EXTENSION_PAGE,
-      handle: (message) => analyzeTab(requireTabId(message)),
+      handle: (message) => {
+        const tabId = requireTabId(message);
+        // The content script's request follows (engine.js).
+        holdWarmUp();
+        return analyzeTab(tabId);
+      },
     },
     [Message.GET_TAB_STATUS]: {
       from: Sender.EXTENSION_PAGE,

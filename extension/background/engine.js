@@ -139,8 +139,9 @@ function runIdleTasks(task, delayMs, done = () => {}) {
 // back: a section of it started just before the request arrives keeps the
 // thread, and the request waited for it (40-55 ms in a third of the first
 // pages after a browser start, `node bench/browser_bench.mjs --first-pages
-// 12`). The hold ends when the page's analysis starts, or after this long
-// (a page that sends nothing: automatic runs turned off).
+// 12`). The hold ends when the page's analysis starts, when its request
+// ends without one (automatic runs turned off, bad input), or after this
+// long (a page whose request never comes: its tab closed while loading).
 // The same hold is what lets the warm-up start as soon as the engine is
 // ready: a worker woken by a page's message hears that message before its
 // engine is ready. (It used to wait 250 ms for such a page instead, which a
@@ -150,11 +151,19 @@ const PAGE_ANNOUNCED_HOLD_MS = 3000;
 // performance.now() until which the warm-up holds back (0: none).
 let warmUpHeldUntil = 0;
 
-// Called for a page's wake-up message (its request is on its way) and as a
-// page's request is received (its analysis starts once the settings are
-// read). (holdMs: for tests.)
-export function expectPage(holdMs = PAGE_ANNOUNCED_HOLD_MS) {
+// Holds the warm-up back: for a page's wake-up message (its request is on
+// its way), the popup's "Analyze this page" (the content script's request
+// follows), and a request received (its analysis starts once the settings
+// are read). (holdMs: for tests.)
+export function holdWarmUp(holdMs = PAGE_ANNOUNCED_HOLD_MS) {
   warmUpHeldUntil = performance.now() + holdMs;
+}
+
+// Ends the hold: a request ended without an analysis. (Once a page has been
+// analysed the warm-up is over anyway, so another page's hold lost here
+// costs nothing.)
+export function releaseWarmUp() {
+  warmUpHeldUntil = 0;
 }
 
 // Read once, the warm-up has every function it reaches compiled, but only by
@@ -271,7 +280,7 @@ export async function analyzeBlocks({ title, blocks, sentAt }, { url, keepForSna
   unreportedStartupMs = null;
   const analysisStartedAt = performance.now();
   analysedAPage = true;
-  warmUpHeldUntil = 0;
+  releaseWarmUp();
   const input = { title: String(title ?? ''), blocks };
   if (typeof url === 'string' && url !== '') input.url = url;
   let page = null;
