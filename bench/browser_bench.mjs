@@ -35,7 +35,7 @@
 // SUBSTRING (default X's privacy policy) as soon as it has started, while
 // its service worker is still creating the engine or warming it up in idle
 // time (engine.js), and that visit is measured; with --against, the two
-// engines take turns browser by browser.
+// engines take turns browser by browser, each going first every other time.
 //
 // FINEPRINT_CHROMIUM_ARGS adds Chromium switches (a JSON list), for
 // experiments: with '["--js-flags=--liftoff-only"]' V8 never recompiles
@@ -70,6 +70,9 @@ function parseArguments(args) {
     else if (name === '--against' && value !== undefined) options.against = path.resolve(value);
     else if (name === '--visits' || name === '--runs' || name === '--first-pages') throw new Error(`${name} wants a positive whole number, not ${value}\n${USAGE}`);
     else throw new Error(`unknown argument ${name}\n${USAGE}`);
+  }
+  if (options.firstPages > 0 && args.some((arg) => arg === '--visits' || arg === '--runs')) {
+    throw new Error(`--first-pages measures one visit per browser: drop --visits and --runs\n${USAGE}`);
   }
   return options;
 }
@@ -173,7 +176,9 @@ function record(key, result, label) {
 
 try {
   for (let browserNumber = 1; browserNumber <= options.firstPages; browserNumber++) {
-    for (const [index, engine] of engines.entries()) {
+    // The engines take turns going first, so neither always follows the other.
+    const order = browserNumber % 2 === 0 ? [...engines.entries()].reverse() : [...engines.entries()];
+    for (const [index, engine] of order) {
       const browser = await launch(engine, index);
       try {
         await routeKnownUrls(browser.context, server);
