@@ -71,6 +71,14 @@ listenForMessages(
         }
       },
     },
+    [Message.TEXT_PENDING]: {
+      from: Sender.ANY_PART,
+      // The page announced by its wake-up message sends its request later.
+      handle: () => {
+        releaseWarmUp();
+        return { ok: true };
+      },
+    },
     [Message.GET_SETTINGS]: {
       from: Sender.EXTENSION_PAGE,
       handle: async () => ({ ok: true, ...(await readSettings()) }),

@@ -19,10 +19,17 @@ let unreportedStartupMs = null;
 // much of a head start the engine had and how long the page waited for it.
 let engineStartedAt = null;
 let engineReadyAt = null;
-// Whether a page has been analysed on this engine. (A page's request never
-// waits behind a warm-up step: requests waiting for the engine resume as it
-// becomes ready, before the warm-up's first timer fires.)
+// Whether a page with a policy's worth of text has been analysed on this
+// engine: the warm-up then stops (SUBSTANTIAL_PAGE_CHARS). (A page's
+// request never waits behind a warm-up step: requests waiting for the
+// engine resume as it becomes ready, before the warm-up's first timer
+// fires.)
 let analysedAPage = false;
+// A client-side app (X's own pages among them) first shows a shell (a
+// header, "Loading…") and renders its policy a second or more later; the
+// shell's analysis warms nothing, so the warm-up goes on for the text that
+// follows. Shorter than any policy: X's privacy policy is 37,000 characters.
+const SUBSTANTIAL_PAGE_CHARS = 2000;
 // The engine enginePromise resolved to, so that one whose WebAssembly
 // instance aborted (out of memory) is replaced on the next request,
 // whichever use of it found the abort (a page, the warm-up, a snapshot, a
@@ -140,8 +147,11 @@ function runIdleTasks(task, delayMs, done = () => {}) {
 // thread, and the request waited for it (40-55 ms in a third of the first
 // pages after a browser start, `node bench/browser_bench.mjs --first-pages
 // 12`). The hold ends when the page's analysis starts, when its request
-// ends without one (automatic runs turned off, bad input), or after this
-// long (a page whose request never comes: its tab closed while loading).
+// ends without one (automatic runs turned off, bad input), when the page
+// says its text is not there yet (a client-side app, X's own pages among
+// them, renders it a second or more later: the warm-up has that time), or
+// after this long (a page whose request never comes: its tab closed while
+// loading).
 // The same hold is what lets the warm-up start as soon as the engine is
 // ready: a worker woken by a page's message hears that message before its
 // engine is ready. (It used to wait 250 ms for such a page instead, which a
@@ -159,7 +169,8 @@ export function holdWarmUp(holdMs = PAGE_ANNOUNCED_HOLD_MS) {
   warmUpHeldUntil = performance.now() + holdMs;
 }
 
-// Ends the hold: a request ended without an analysis. (Once a page has been
+// Ends the hold: a request ended without an analysis, or the announced
+// page has no text yet. (Once a page has been
 // analysed the warm-up is over anyway, so another page's hold lost here
 // costs nothing.)
 export function releaseWarmUp() {
@@ -279,7 +290,9 @@ export async function analyzeBlocks({ title, blocks, sentAt }, { url, keepForSna
   const engineStartupMs = unreportedStartupMs;
   unreportedStartupMs = null;
   const analysisStartedAt = performance.now();
-  analysedAPage = true;
+  if (blocks.reduce((chars, block) => chars + String(block?.text ?? '').length, 0) >= SUBSTANTIAL_PAGE_CHARS) {
+    analysedAPage = true;
+  }
   releaseWarmUp();
   const input = { title: String(title ?? ''), blocks };
   if (typeof url === 'string' && url !== '') input.url = url;

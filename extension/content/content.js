@@ -24,6 +24,7 @@
   // by a classic content script).
   const Message = Object.freeze({
     ANALYZE_BLOCKS: 'fineprint:analyze-blocks',
+    TEXT_PENDING: 'fineprint:text-pending',
     GET_PAGE_STATUS: 'fineprint:get-page-status',
     ANALYZE_PAGE: 'fineprint:analyze-page',
   });
@@ -74,6 +75,11 @@
         policyConfirmed = true;
       }
       let reply = { clauseCount: 0, clauses: [], findings: [], timing: {} };
+      if (blocks.length === 0 && fineprint.knownPolicyPage === true) {
+        // Its wake-up message (wake.js) held the background's warm-up for
+        // this page's request, which will only come with the page's text.
+        Promise.resolve(api.runtime.sendMessage({ type: Message.TEXT_PENDING })).catch(() => {});
+      }
       if (blocks.length > 0) {
         reply = await api.runtime.sendMessage({
           type: Message.ANALYZE_BLOCKS,

@@ -42,6 +42,10 @@ export const Message = Object.freeze({
   // content script (content/wake.js, at document_start) -> background: {} ->
   // {ok}. Wakes the background so the engine starts while the page loads.
   WAKE: 'fineprint:wake',
+  // content script -> background: {} -> {ok}. A known policy page (one that
+  // sent WAKE) has no text yet (a client-side app still rendering it): its
+  // request comes later, so the engine's warm-up need not wait for it.
+  TEXT_PENDING: 'fineprint:text-pending',
 
   // background -> content script: {waitForRun} -> status (after the run in
   // progress, if any, has finished when waitForRun is true).

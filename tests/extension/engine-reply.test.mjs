@@ -197,6 +197,34 @@ describe("the background's reply to a page (engine.js analyzeBlocks)", () => {
     assert.ok((await mostPendingWithin(1500, released)) > 0, 'the warm-up ran once released');
   });
 
+  test("a client-side app's shell, analysed before its text renders, leaves the warm-up running; a policy stops it", async () => {
+    const pendingSoon = async (engine) => {
+      let most = 0;
+      for (const until = Date.now() + 1500; Date.now() < until; ) {
+        most = Math.max(most, engine.compileDeferredPatterns(0));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return most;
+    };
+    const shell = { title: 'X', blocks: [{ kind: 'paragraph', level: 0, text: 'Loading…' }] };
+    (await getEngine()).delete();
+    const afterShell = await getEngine();
+    assert.equal((await analyzeBlocks(shell, { url: X_PRIVACY.url })).ok, true);
+    assert.ok((await pendingSoon(afterShell)) > 0, 'the warm-up went on after the shell');
+    // The policy itself stops it: what is pending then is only what the
+    // page reached, compiled in idle time and soon none.
+    (await getEngine()).delete();
+    const afterPolicy = await getEngine();
+    await analyzeBlocks(shell, { url: X_PRIVACY.url });
+    await analyzeBlocks(X_PRIVACY, { url: X_PRIVACY.url });
+    const deadline = Date.now() + 10_000;
+    while (afterPolicy.compileDeferredPatterns(0) > 0) {
+      assert.ok(Date.now() < deadline, 'the deferred compiling ended');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(await pendingSoon(afterPolicy), 0, 'no warm-up after the policy');
+  });
+
   for (const [name, page] of Object.entries(PAGES)) {
     describe(name, () => {
       let full;
