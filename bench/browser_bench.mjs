@@ -4,6 +4,7 @@
 //
 //   node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]
 //   node bench/browser_bench.mjs --first-pages N [--only SUBSTRING] [--against DIR]
+//   node bench/browser_bench.mjs --late-pages N [--against DIR]
 //
 // One browser with the extension built from this checkout (and the WASM
 // build of FINEPRINT_WASM_BUILD_DIR, default build/wasm). For each known
@@ -37,6 +38,12 @@
 // time (engine.js), and that visit is measured; with --against, the two
 // engines take turns browser by browser, each going first every other time.
 //
+// --late-pages N measures X's privacy URL as a client-side app serves it:
+// a page whose policy text is rendered a second after load (the e2e test's
+// late page), opened N times with the worker stopped first. Its first run
+// reads the page's shell; the figures are of the run that reads the text,
+// which the engine may have warmed up for in the meantime (engine.js).
+//
 // FINEPRINT_CHROMIUM_ARGS adds Chromium switches (a JSON list), for
 // experiments: with '["--js-flags=--liftoff-only"]' V8 never recompiles
 // WebAssembly with its optimising compiler, and a cold X page painted
@@ -54,10 +61,11 @@ import { median, quantile } from './stats.mjs';
 
 const USAGE =
   'usage: node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]\n' +
-  '       node bench/browser_bench.mjs --first-pages N [--only SUBSTRING] [--against DIR]';
+  '       node bench/browser_bench.mjs --first-pages N [--only SUBSTRING] [--against DIR]\n' +
+  '       node bench/browser_bench.mjs --late-pages N [--against DIR]';
 
 function parseArguments(args) {
-  const options = { visits: 8, only: '', runs: 1, against: null, firstPages: 0 };
+  const options = { visits: 8, only: '', runs: 1, against: null, firstPages: 0, latePages: 0 };
   for (let i = 0; i < args.length; i += 2) {
     const [name, value] = [args[i], args[i + 1]];
     if (name === '--help') {
@@ -66,14 +74,16 @@ function parseArguments(args) {
     }
     if ((name === '--visits' || name === '--runs') && /^[1-9][0-9]*$/.test(value ?? '')) options[name.slice(2)] = Number(value);
     else if (name === '--first-pages' && /^[1-9][0-9]*$/.test(value ?? '')) options.firstPages = Number(value);
+    else if (name === '--late-pages' && /^[1-9][0-9]*$/.test(value ?? '')) options.latePages = Number(value);
     else if (name === '--only' && value !== undefined) options.only = value;
     else if (name === '--against' && value !== undefined) options.against = path.resolve(value);
-    else if (name === '--visits' || name === '--runs' || name === '--first-pages') throw new Error(`${name} wants a positive whole number, not ${value}\n${USAGE}`);
+    else if (name === '--visits' || name === '--runs' || name === '--first-pages' || name === '--late-pages') throw new Error(`${name} wants a positive whole number, not ${value}\n${USAGE}`);
     else throw new Error(`unknown argument ${name}\n${USAGE}`);
   }
-  if (options.firstPages > 0 && args.some((arg) => arg === '--visits' || arg === '--runs')) {
-    throw new Error(`--first-pages measures one visit per browser: drop --visits and --runs\n${USAGE}`);
+  if ((options.firstPages > 0 || options.latePages > 0) && args.some((arg) => arg === '--visits' || arg === '--runs')) {
+    throw new Error(`--first-pages and --late-pages count their own visits: drop --visits and --runs\n${USAGE}`);
   }
+  if (options.firstPages > 0 && options.latePages > 0) throw new Error(`one of --first-pages and --late-pages\n${USAGE}`);
   return options;
 }
 
@@ -92,8 +102,8 @@ if (urls.length === 0) {
 
 // The page's own measure of its run, once the last highlight is painted,
 // then the content script's status of that run.
-async function finishedRun(browser, page) {
-  await page.waitForFunction(() => performance.getEntriesByName('fineprint:start-to-painted').length > 0, null, {
+async function finishedRun(browser, page, runs = 1) {
+  await page.waitForFunction((n) => performance.getEntriesByName('fineprint:start-to-painted').length >= n, runs, {
     timeout: 20_000,
   });
   const status = await browser.tabStatus(page);
@@ -103,16 +113,19 @@ async function finishedRun(browser, page) {
 
 // One visit to `url`. cold: a new engine is expected to serve it (the
 // worker stopped first, unless it is a browser's first page).
-async function visit(browser, url, cold, { stopWorker = cold } = {}) {
+// runs: which of the page's runs to measure (a late page's second reads its
+// text).
+async function visit(browser, url, cold, { stopWorker = cold, runs = 1 } = {}) {
   const worker = stopWorker ? await browser.stopServiceWorker() : null;
   const page = await browser.context.newPage();
   try {
     await page.goto(url);
-    const { status, measured } = await finishedRun(browser, page);
+    const { status, measured } = await finishedRun(browser, page, runs);
     const createdMs = status.engineStartupMs ?? null;
     // A cold visit must have started a new engine, and a warm one not: the
-    // figure would otherwise be filed under the wrong temperature.
-    if (cold !== (createdMs !== null)) {
+    // figure would otherwise be filed under the wrong temperature. (A late
+    // page's engine was new for its first run, not the one measured.)
+    if (runs === 1 && cold !== (createdMs !== null)) {
       throw new Error(`${url}: a ${cold ? 'cold visit found the engine warm' : 'warm visit started a new engine'}`);
     }
     return {
@@ -189,7 +202,25 @@ try {
       }
     }
   }
-  for (let run = 1; run <= (options.firstPages > 0 ? 0 : options.runs); run++) {
+  if (options.latePages > 0) {
+    for (const [index, engine] of engines.entries()) {
+      const browser = await launch(engine, index);
+      try {
+        const url = 'https://x.com/en/privacy';
+        await browser.context.route(url, (route) =>
+          route.fulfill({ contentType: 'text/html; charset=utf-8', body: server.renderedPage('/late-policy') }),
+        );
+        for (let round = 1; round <= options.latePages; round++) {
+          const key = `${engine.name ? `${engine.name} ` : ''}${url} rendered 1 s late, worker stopped: the run on its text`;
+          record(key, await visit(browser, url, true, { runs: 2 }), `visit ${round}`);
+        }
+      } finally {
+        await browser.close();
+      }
+    }
+  }
+  const repeatedRuns = options.firstPages > 0 || options.latePages > 0 ? 0 : options.runs;
+  for (let run = 1; run <= repeatedRuns; run++) {
     for (const [index, engine] of engines.entries()) {
       const browser = await launch(engine, index);
       try {
@@ -207,7 +238,7 @@ try {
       }
     }
   }
-  const visits = options.firstPages > 0 ? options.firstPages : options.runs * options.visits;
+  const visits = options.firstPages || options.latePages || options.runs * options.visits;
   console.log(`\nmedian (quartiles) of ${visits} visits, ms` +
     (options.against ? ` (against: ${options.against}; this: ${wasmBuildDir})` : '') + ':');
   console.log(
