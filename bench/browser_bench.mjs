@@ -84,6 +84,7 @@ function parseArguments(args) {
     throw new Error(`--first-pages and --late-pages count their own visits: drop --visits and --runs\n${USAGE}`);
   }
   if (options.firstPages > 0 && options.latePages > 0) throw new Error(`one of --first-pages and --late-pages\n${USAGE}`);
+  if (options.latePages > 0 && options.only !== '') throw new Error(`--late-pages measures X's page only: drop --only\n${USAGE}`);
   return options;
 }
 
@@ -123,11 +124,12 @@ async function visit(browser, url, cold, { stopWorker = cold, runs = 1 } = {}) {
     const { status, measured } = await finishedRun(browser, page, runs);
     const createdMs = status.engineStartupMs ?? null;
     // A cold visit must have started a new engine, and a warm one not: the
-    // figure would otherwise be filed under the wrong temperature. (A late
-    // page's engine was new for its first run, not the one measured.)
+    // figure would otherwise be filed under the wrong temperature. A late
+    // page's later run must use the engine its first run started.
     if (runs === 1 && cold !== (createdMs !== null)) {
       throw new Error(`${url}: a ${cold ? 'cold visit found the engine warm' : 'warm visit started a new engine'}`);
     }
+    if (runs > 1 && createdMs !== null) throw new Error(`${url}: run ${runs} started a new engine`);
     return {
       paintedMs: measured,
       analysisMs: status.analysisMs,

@@ -20,6 +20,12 @@ readSettings();
 
 const TRIGGERS = new Set(['auto', 'user']);
 
+// Whose hold on the engine's warm-up a content script's message is: its
+// tab's (engine.js holdWarmUp).
+function holdKey(sender) {
+  return sender?.tab?.id ?? 'no-tab';
+}
+
 function requireTabId(message) {
   if (!Number.isInteger(message.tabId)) throw new TypeError('tabId must be an integer');
   return message.tabId;
@@ -61,21 +67,22 @@ listenForMessages(
         // When the request reached this handler: its wait (timing.handlerDelayMs)
         // ends here, before the settings are read.
         const receivedAt = performance.now();
-        // The warm-up waits while the settings are read (engine.js); the
-        // analysis ends the hold, and so does a request that ends without one.
-        holdWarmUp();
+        // The warm-up waits while the settings are read and the page is
+        // analysed (engine.js); answered or failed, the page's hold ends.
+        const page = holdKey(sender);
+        holdWarmUp(page);
         try {
           return await analyzeRequest(message, sender, receivedAt);
         } finally {
-          releaseWarmUp();
+          releaseWarmUp(page);
         }
       },
     },
     [Message.TEXT_PENDING]: {
       from: Sender.ANY_PART,
       // The page announced by its wake-up message sends its request later.
-      handle: () => {
-        releaseWarmUp();
+      handle: (_message, sender) => {
+        releaseWarmUp(holdKey(sender));
         return { ok: true };
       },
     },
@@ -113,8 +120,8 @@ listenForMessages(
       from: Sender.ANY_PART,
       // Being evaluated already started the engine; the page's request
       // follows, and the engine's idle warm-up waits for it.
-      handle: () => {
-        holdWarmUp();
+      handle: (_message, sender) => {
+        holdWarmUp(holdKey(sender));
         return { ok: true };
       },
     },
@@ -129,9 +136,10 @@ listenForMessages(
       from: Sender.EXTENSION_PAGE,
       handle: (message) => {
         const tabId = requireTabId(message);
-        // The content script's request follows (engine.js).
-        holdWarmUp();
-        return analyzeTab(tabId);
+        // The content script's request follows (engine.js); the hold ends
+        // with the run, or with its failure (a page no script can run on).
+        holdWarmUp(tabId);
+        return analyzeTab(tabId).finally(() => releaseWarmUp(tabId));
       },
     },
     [Message.GET_TAB_STATUS]: {

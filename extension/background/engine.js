@@ -74,8 +74,9 @@ export function getEngine() {
 // (AI training, defaults and opt-outs, retention, sharing, legal bases,
 // scraping, list items under headings), one part per task. A page's request
 // waits for the part running at most: one already waiting when the engine
-// is ready runs first, and once a page is being analysed the rest is
-// skipped (that page warms the engine better).
+// is ready runs first, the warm-up holds back while a page is on its way
+// (holdWarmUp), and once a page with a policy's worth of text has been
+// analysed the rest is skipped (that page warms the engine better).
 //
 // Each section is written the way the blocks read: "#"/"##" a heading of
 // that level, "- " a list item under it, anything else a paragraph.
@@ -158,23 +159,32 @@ function runIdleTasks(task, delayMs, done = () => {}) {
 // browser's first page, opened while the worker that started with the
 // browser was warming up, spent idle.)
 const PAGE_ANNOUNCED_HOLD_MS = 3000;
-// performance.now() until which the warm-up holds back (0: none).
-let warmUpHeldUntil = 0;
+// Per page (its tab), performance.now() until which it holds the warm-up
+// back: several tabs may be loading policies at once (a restored session),
+// and one page's release must not end another's hold.
+const warmUpHolds = new Map();
 
-// Holds the warm-up back: for a page's wake-up message (its request is on
-// its way), the popup's "Analyze this page" (the content script's request
-// follows), and a request received (its analysis starts once the settings
-// are read). (holdMs: for tests.)
-export function holdWarmUp(holdMs = PAGE_ANNOUNCED_HOLD_MS) {
-  warmUpHeldUntil = performance.now() + holdMs;
+// Holds the warm-up back for the page `key` (its tab's id): for a page's
+// wake-up message (its request is on its way), the popup's "Analyze this
+// page" (the content script's request follows), and a request received
+// (its analysis starts once the settings are read). (holdMs: for tests.)
+export function holdWarmUp(key, holdMs = PAGE_ANNOUNCED_HOLD_MS) {
+  warmUpHolds.set(key, performance.now() + holdMs);
 }
 
-// Ends the hold: a request ended without an analysis, or the announced
-// page has no text yet. (Once a page has been
-// analysed the warm-up is over anyway, so another page's hold lost here
-// costs nothing.)
-export function releaseWarmUp() {
-  warmUpHeldUntil = 0;
+// Ends the page's hold: its request has been answered (or failed), or it
+// has no text yet.
+export function releaseWarmUp(key) {
+  warmUpHolds.delete(key);
+}
+
+function warmUpHeld() {
+  const now = performance.now();
+  for (const [key, until] of warmUpHolds) {
+    if (until > now) return true;
+    warmUpHolds.delete(key);
+  }
+  return false;
 }
 
 // Read once, the warm-up has every function it reaches compiled, but only by
@@ -200,7 +210,7 @@ function scheduleWarmUp(engine) {
     // schedules the deferred compiling itself); a replaced or failed
     // engine needs nothing more.
     if (slices.length === 0 || analysedAPage || !engine.usable) return false;
-    if (performance.now() < warmUpHeldUntil) return true; // ask again after the gap
+    if (warmUpHeld()) return true; // ask again after the gap
     try {
       // What a page's request runs (analyzeBlocks, below).
       const page = engine.analyzePage({ title: 'Privacy Policy', blocks: slices.shift() });
@@ -293,7 +303,6 @@ export async function analyzeBlocks({ title, blocks, sentAt }, { url, keepForSna
   if (blocks.reduce((chars, block) => chars + String(block?.text ?? '').length, 0) >= SUBSTANTIAL_PAGE_CHARS) {
     analysedAPage = true;
   }
-  releaseWarmUp();
   const input = { title: String(title ?? ''), blocks };
   if (typeof url === 'string' && url !== '') input.url = url;
   let page = null;

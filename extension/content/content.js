@@ -57,6 +57,12 @@
   // for this page, following its text is part of that request.
   let lastTrigger = Trigger.AUTO;
 
+  // Whether this page told the background its text is not there yet, and
+  // for how long after load that is worth saying (the background's hold on
+  // its warm-up for this page lasts 3 s: engine.js).
+  let textPendingSent = false;
+  const TEXT_PENDING_WITHIN_MS = 3000;
+
   const roundMs = (ms) => Math.round(ms * 10) / 10;
   const skipped = (reason, extra) => ({ phase: 'skipped', reason, url: location.href, ...extra });
 
@@ -75,10 +81,18 @@
         policyConfirmed = true;
       }
       let reply = { clauseCount: 0, clauses: [], findings: [], timing: {} };
-      if (blocks.length === 0 && fineprint.knownPolicyPage === true) {
+      if (blocks.length === 0 && fineprint.knownPolicyPage === true && !textPendingSent &&
+          performance.now() < TEXT_PENDING_WITHIN_MS) {
         // Its wake-up message (wake.js) held the background's warm-up for
         // this page's request, which will only come with the page's text.
-        Promise.resolve(api.runtime.sendMessage({ type: Message.TEXT_PENDING })).catch(() => {});
+        // Said once, and only while such a hold can last: later it would
+        // only wake a stopped background for nothing.
+        textPendingSent = true;
+        try {
+          Promise.resolve(api.runtime.sendMessage({ type: Message.TEXT_PENDING })).catch(() => {});
+        } catch {
+          // No background to tell (the extension reloading).
+        }
       }
       if (blocks.length > 0) {
         reply = await api.runtime.sendMessage({
