@@ -1103,9 +1103,10 @@ struct PatternGate {
 // many bytes of RulePackToRecord, "\n"; the fingerprint is the record's
 // WordFingerprint64 in hex), so that a new engine parses no JSON; version 6
 // a gate for each alternative of a pattern, after the pattern's own
-// (LazyPattern::SetAlternatives); version 7 the pack record with the
-// pack's fingerprint and context rules' column_header_matches.
-constexpr std::string_view kPreparedSchema = "fineprint.prefilters/7";
+// (LazyPattern::SetAlternatives); version 7 context rules'
+// column_header_matches in the pack record; version 8 no fingerprint in the
+// record (the header's is the pack's: RulePackFingerprint).
+constexpr std::string_view kPreparedSchema = "fineprint.prefilters/8";
 constexpr std::string_view kPackSection = "pack ";
 constexpr std::string_view kGatesSection = "gates ";
 constexpr std::string_view kFilterSection = "filter ";
@@ -1161,15 +1162,10 @@ class NumberReader {
   std::string_view bytes_;
 };
 
-// WordFingerprint64 of `bytes` as 16 lower-case hex digits.
-std::string HexFingerprint(std::string_view bytes) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(WordFingerprint64(bytes)));
-  return std::string(hex, 16);
-}
-
-std::string PreparedHeader(std::string_view rules_json) {
-  return std::string(kPreparedSchema) + ' ' + HexFingerprint(rules_json) + '\n';
+// The first line of a prepared form, for the pack whose JSON has this
+// RulePackFingerprint.
+std::string PreparedHeader(const std::string& fingerprint) {
+  return std::string(kPreparedSchema) + ' ' + fingerprint + '\n';
 }
 
 // One line of a prepared form: a tree as WriteTree wrote it, or "-" (none),
@@ -1205,7 +1201,7 @@ FINEPRINT_OUT_OF_LINE bool ReadGateLine(std::string_view* text, size_t rule_coun
 // the record, "\n".
 std::string PackSection(const RulePack& pack) {
   const std::string record = RulePackToRecord(pack);
-  return std::string(kPackSection) + std::to_string(record.size()) + ' ' + HexFingerprint(record) + '\n' + record +
+  return std::string(kPackSection) + std::to_string(record.size()) + ' ' + Hex16(WordFingerprint64(record)) + '\n' + record +
          '\n';
 }
 
@@ -1222,7 +1218,7 @@ bool ReadPackSection(std::string_view* prepared, RulePack* pack) {
   prepared->remove_prefix(17);
   if (prepared->size() <= length || (*prepared)[length] != '\n') return false;
   const std::string_view record = prepared->substr(0, length);
-  if (fingerprint != HexFingerprint(record) || !RulePackFromRecord(record, pack)) return false;
+  if (fingerprint != Hex16(WordFingerprint64(record)) || !RulePackFromRecord(record, pack)) return false;
   prepared->remove_prefix(length + 1);
   return true;
 }
@@ -1235,10 +1231,12 @@ bool ReadPackSection(std::string_view* prepared, RulePack* pack) {
 bool ReadPrepared(std::string_view prepared, std::string_view rules_json, RulePack* pack,
                   std::vector<std::optional<PrefilterTree>>* trees, std::vector<PatternGate>* gates,
                   std::string* filter, std::string* matcher) {
-  const std::string header = PreparedHeader(rules_json);
+  const std::string fingerprint = RulePackFingerprint(rules_json);
+  const std::string header = PreparedHeader(fingerprint);
   if (prepared.substr(0, header.size()) != header) return false;
   prepared.remove_prefix(header.size());
   if (!ReadPackSection(&prepared, pack)) return false;
+  pack->fingerprint = fingerprint;
   const size_t rule_count = pack->rules.size();
   trees->clear();
   trees->reserve(rule_count);
@@ -1663,7 +1661,7 @@ Expected<std::string> Classifier::Prepare(std::string_view rules_json) {
   auto pack = ParseRulePack(rules_json);
   if (!pack.ok()) return pack.error();
   Prefilters prefilters;
-  std::string prepared = PreparedHeader(rules_json) + PackSection(pack.value());
+  std::string prepared = PreparedHeader(pack.value().fingerprint) + PackSection(pack.value());
   auto built = Build(std::move(pack).value(), nullptr, &prefilters);
   if (!built.ok()) return built.error();
   auto write_line = [&](const std::optional<PrefilterTree>& tree) {

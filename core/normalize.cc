@@ -303,4 +303,11 @@ uint64_t WordFingerprint64(std::string_view bytes) {
   return hash;
 }
 
+std::string Hex16(uint64_t value) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (size_t i = 16; i-- > 0; value >>= 4) out[i] = kDigits[value & 0xF];
+  return out;
+}
+
 }  // namespace fineprint

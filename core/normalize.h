@@ -67,6 +67,9 @@ uint64_t Fingerprint64(std::string_view bytes);
 // so the build's tool and the engine agree.
 uint64_t WordFingerprint64(std::string_view bytes);
 
+// `value` as 16 lower-case hex digits (how fingerprints are written out).
+std::string Hex16(uint64_t value);
+
 }  // namespace fineprint
 
 #endif  // FINEPRINT_CORE_NORMALIZE_H_

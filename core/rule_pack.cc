@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -284,7 +283,7 @@ class RecordReader {
 template <typename Io, typename Pack>
 bool TransferPack(Io& io, Pack& pack) {
   auto strings = [&io](auto& list) { return io.List(list, [&io](auto& text) { return io(text); }); };
-  return io(pack.language) && io(pack.version) && io(pack.fingerprint) &&
+  return io(pack.language) && io(pack.version) &&
          io.List(pack.labels,
                  [&](auto& label) {
                    return io(label.id) && io(label.name) && io(label.family) && io(label.primary) &&
@@ -322,6 +321,8 @@ const LabelInfo* RulePack::FindLabel(std::string_view id) const {
   }
   return nullptr;
 }
+
+std::string RulePackFingerprint(std::string_view json) { return Hex16(WordFingerprint64(json)); }
 
 Expected<RulePack> ParseRulePack(std::string_view text) {
   const json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
@@ -513,9 +514,7 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
       pack.findings.push_back(std::move(finding));
     }
   }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fingerprint64(text)));
-  pack.fingerprint = hex;
+  pack.fingerprint = RulePackFingerprint(text);
   return pack;
 }
 

@@ -158,9 +158,9 @@ struct FindingRule {
 struct RulePack {
   std::string language;
   std::string version;
-  // 16 hex digits of Fingerprint64 over the exact bytes of the pack's JSON
-  // text (ParseRulePack; the prepared record carries it), "" for a pack
-  // built in code. The author's `version` may stay the same across rule
+  // RulePackFingerprint of the pack's JSON text (set by ParseRulePack, and
+  // by the classifier's loader for a prepared pack), "" for a pack built in
+  // code. The author's `version` may stay the same across rule
   // changes; this changes with any edit (white space included), so a
   // snapshot can tell labels made under other rules (DiffSnapshots
   // relabels those). A pack changed after parsing keeps the old value.
@@ -173,6 +173,10 @@ struct RulePack {
   // The LabelInfo with this id, or nullptr.
   const LabelInfo* FindLabel(std::string_view id) const;
 };
+
+// 16 hex digits of WordFingerprint64 over the exact bytes of a pack's JSON
+// text: RulePack::fingerprint, and what ties a prepared form to its JSON.
+std::string RulePackFingerprint(std::string_view json);
 
 // Parses and checks a rule pack: valid JSON, the right schema, every field
 // present with the right type, rule ids unique, every rule's label declared.

@@ -75,16 +75,6 @@ char BoundLetter(DurationBound bound) {
   return '=';
 }
 
-std::string Hex(uint64_t value, int digits) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out(static_cast<size_t>(digits), '0');
-  for (int i = digits - 1; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = kDigits[value & 0xF];
-    value >>= 4;
-  }
-  return out;
-}
-
 bool ParseHex(std::string_view text, uint64_t* value) {
   *value = 0;
   for (const char c : text) {
@@ -394,7 +384,7 @@ uint64_t DocumentFingerprint(const Snapshot& snapshot) {
   std::string all;
   all.reserve(snapshot.clauses.size() * 17);
   for (const SnapshotClause& clause : snapshot.clauses) {
-    all += Hex(ClauseFingerprint(clause.text), 16);
+    all += Hex16(ClauseFingerprint(clause.text));
     all.push_back('\n');
   }
   return Fingerprint64(all);
@@ -524,7 +514,7 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
   document["format"] = DocumentFormatName(snapshot.format);
   document["bytes"] = snapshot.source_size;
   document["text_bytes"] = snapshot.text_size;
-  document["hash"] = Hex(DocumentFingerprint(snapshot), 16);
+  document["hash"] = Hex16(DocumentFingerprint(snapshot));
   json root = {
       {"schema", std::string(kSchemaPrefix) + std::to_string(kSnapshotVersion)},
       {"date", snapshot.date},

@@ -173,7 +173,6 @@ TEST_CASE("A pack's record reads back as the same pack, every field", "[rule_pac
   RulePack every_field;
   every_field.language = "nl";
   every_field.version = "9";
-  every_field.fingerprint = "0123456789abcdef";
   every_field.labels.push_back({"a.b", "Naam", "a", true, "Noot {x} \xF0\x9F\x98\x80", "good", "duration", 90.5, "alert"});
   Rule rule;
   rule.id = "r";
@@ -211,17 +210,16 @@ TEST_CASE("A record cut short, overlong or damaged in its framing is refused", "
   CHECK_FALSE(RulePackFromRecord(record + "x", &read));
   // A count that could not fit in what is left: refused, not allocated.
   std::string huge = record;
-  const size_t labels_count_at = 4 + builtin.value().language.size() + 4 + builtin.value().version.size() + 4 +
-                                 builtin.value().fingerprint.size();
+  const size_t labels_count_at = 4 + builtin.value().language.size() + 4 + builtin.value().version.size();
   huge.replace(labels_count_at, 4, "\xff\xff\xff\x7f");
   CHECK_FALSE(RulePackFromRecord(huge, &read));
   // A bool that is neither 0 nor 1.
   RulePack one_label;
   one_label.labels.push_back({"a", "b", "c", true, "", "info", "", -1, ""});
   std::string bad_bool = RulePackToRecord(one_label);
-  // language, version, fingerprint (all empty), the label count, then the
-  // label's id, name and family.
-  const size_t primary_at = 4 + 4 + 4 + 4 + (4 + 1) + (4 + 1) + (4 + 1);
+  // language, version (both empty), the label count, then the label's id,
+  // name and family.
+  const size_t primary_at = 4 + 4 + 4 + (4 + 1) + (4 + 1) + (4 + 1);
   REQUIRE(bad_bool[primary_at] == '\x01');
   bad_bool[primary_at] = '\x02';
   CHECK_FALSE(RulePackFromRecord(bad_bool, &read));
