@@ -2203,7 +2203,11 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
     std::string text;
   };
   std::map<std::pair<uint32_t, int>, HeaderCell> header_cells;  // (table, column)
-  std::vector<const std::string*> column_header_text(n, nullptr);
+  // Clause i's column header's text (situations[i].column_header >= 0).
+  auto column_header_text = [&](size_t i) -> const std::string& {
+    const Block& block = document.blocks[spans[i].block_index];
+    return header_cells.at({block.table, block.level}).text;
+  };
   // Each step out of line, here and in the passes below: see
   // core/out_of_line.h (this function runs once per page).
   auto situate = [&](size_t i) FINEPRINT_OUT_OF_LINE {
@@ -2280,7 +2284,6 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
       } else if (const auto found = header_cells.find(key);
                  found != header_cells.end() && found->second.text.size() <= kMaxHeaderCellBytes) {
         situation.column_header = found->second.first_clause;
-        column_header_text[i] = &found->second.text;
       }
     }
     if (in_list) situation.lead_in = lead_in;
@@ -2367,8 +2370,11 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
         if (compiled.lead_in && !PartialMatch(texts[l], *compiled.lead_in)) continue;
       }
       if (compiled.column_header) {
-        const std::string* header = column_header_text[i];
-        if (header == nullptr || !PartialMatch(*header, *compiled.column_header)) continue;
+        if (situations[i].column_header < 0) continue;
+        // (Read now, when the header is whole: a header cell may come on
+        // after body cells of its column, in a <thead> written last.)
+        const std::string& header = column_header_text(i);
+        if (header.size() > kMaxHeaderCellBytes || !PartialMatch(header, *compiled.column_header)) continue;
       }
       if (compiled.heading) {
         const int h = situations[i].heading;
