@@ -24,8 +24,8 @@
 //                                     // header cell matches this
 //         "heading_excludes": "<RE2>" // not under a heading matching this
 //       },                            // (each of the four patterns may be
-//                                     // {"set": "<set name>"} instead: any of
-//                                     // that pattern set's patterns)
+//                                     // {"set": "<set name>"} instead, a
+//                                     // pattern set of one pattern)
 //                                     // (alone, the rule stays a text rule:
 //                                     // it is still decided in the first
 //                                     // pass; a lone clause has no heading)

@@ -86,15 +86,16 @@ TEST_CASE("A context pattern may name a pattern set", "[rule_pack]") {
     json.insert(json.size() - 1, R"(, "pattern_sets": {"retention": ["how long"], "legal": ["arbitration", "(?i)jury"]})");
     return ParseRulePack(json);
   };
-  auto pack = with_sets(R"({"heading_matches": {"set": "retention"}, "lead_in_matches": {"set": "legal"},
-                            "column_header_matches": {"set": "retention"}, "heading_excludes": {"set": "legal"}})");
+  auto pack = with_sets(R"({"heading_matches": {"set": "retention"}, "lead_in_matches": "lead",
+                            "column_header_matches": {"set": "retention"}, "heading_excludes": {"set": "retention"}})");
   REQUIRE(pack.ok());
   const RuleContext& context = pack.value().rules[0].context;
-  // A set of one pattern is that pattern; a longer one matches where any part does, each with its own flags.
   CHECK(context.heading_matches == "how long");
   CHECK(context.column_header_matches == "how long");
-  CHECK(context.lead_in_matches == "(?:arbitration)|(?:(?i)jury)");
-  CHECK(context.heading_excludes == "(?:arbitration)|(?:(?i)jury)");
+  CHECK(context.lead_in_matches == "lead");
+  CHECK(context.heading_excludes == "how long");
+  CHECK(with_sets(R"({"lead_in_matches": {"set": "legal"}})").error().message ==
+        R"(rule 'r1' context: lead_in_matches set "legal" must hold one pattern, not 2)");
   CHECK(with_sets(R"({"heading_matches": {"set": "nope"}})").error().message ==
         R"(rule 'r1' context: heading_matches set "nope" is not declared in "pattern_sets")");
   const std::string malformed =
