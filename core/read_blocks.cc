@@ -60,8 +60,9 @@ FINEPRINT_OUT_OF_LINE Expected<bool> AddBlock(const Json& block, size_t index, u
     } else if (kind == BlockKind::kListItem) {
       level = static_cast<int>(value < 1 ? 1 : (value > 100 ? 100 : value));
     } else if (kind == BlockKind::kTableCell) {
-      // As the HTML reader: columns past 1000 are all column 1001.
-      level = static_cast<int>(value < 0 ? 0 : (value > 1001 ? 1001 : value));
+      // As the HTML reader: columns past the last are all the one after it.
+      const int64_t past_last = reader_internal::kMaxTableColumns + 1;
+      level = static_cast<int>(value < 0 ? 0 : (value > past_last ? past_last : value));
     }
   }
   // "navigation": true marks a table-of-contents entry (Block::navigation).

@@ -316,9 +316,14 @@ int ParseSpan(std::string_view value, int max) {
   return span < 1 ? 1 : (span > max ? max : span);
 }
 
-bool IsTrue(std::string_view value) {
-  return value.size() == 4 && ToLower(value[0]) == 't' && ToLower(value[1]) == 'r' &&
-         ToLower(value[2]) == 'u' && ToLower(value[3]) == 'e';
+// Whether `text` is `lower` (ASCII, lower case) whatever the case of its
+// letters: how attribute names and keyword values compare.
+bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t k = 0; k < text.size(); ++k) {
+    if (ToLower(text[k]) != lower[k]) return false;
+  }
+  return true;
 }
 
 // Parses a start or end tag at input[pos] == '<'. kNotATag: the '<' is text.
@@ -374,23 +379,17 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
       }
       i = j;
     }
-    if (attribute.size() == 4 && tag->name == "a" && ToLower(attribute[0]) == 'h' &&
-        ToLower(attribute[1]) == 'r' && ToLower(attribute[2]) == 'e' &&
-        ToLower(attribute[3]) == 'f') {
+    const bool cell = tag->name == "td" || tag->name == "th";
+    if (tag->name == "a" && EqualsIgnoringCase(attribute, "href")) {
       tag->in_page_link = value.size() > 1 && value[0] == '#';
-    } else if (attribute.size() == 6 && ToLower(attribute[0]) == 'h') {
-      std::string lower;
-      for (const char c : attribute) lower.push_back(ToLower(c));
-      if (lower == "hidden") tag->hidden = true;
-    } else if (attribute.size() == 7 && (tag->name == "td" || tag->name == "th")) {
-      std::string lower;
-      for (const char c : attribute) lower.push_back(ToLower(c));
-      if (lower == "colspan") tag->colspan = ParseSpan(value, 1000);
-      if (lower == "rowspan") tag->rowspan = ParseSpan(value, 65534);
-    } else if (attribute.size() == 11 && IsTrue(value)) {
-      std::string lower;
-      for (const char c : attribute) lower.push_back(ToLower(c));
-      if (lower == "aria-hidden") tag->hidden = true;
+    } else if (EqualsIgnoringCase(attribute, "hidden")) {
+      tag->hidden = true;
+    } else if (cell && EqualsIgnoringCase(attribute, "colspan")) {
+      tag->colspan = ParseSpan(value, reader_internal::kMaxTableColumns);
+    } else if (cell && EqualsIgnoringCase(attribute, "rowspan")) {
+      tag->rowspan = ParseSpan(value, 65534);
+    } else if (EqualsIgnoringCase(attribute, "aria-hidden") && EqualsIgnoringCase(value, "true")) {
+      tag->hidden = true;
     }
   }
   if (i >= input.size()) return TagParse::kEndOfInput;
@@ -609,9 +608,6 @@ void HtmlReader::CloseNearest(Role role, std::initializer_list<Role> boundary) {
 }
 
 constexpr size_t kMaxOpenElements = 512;
-// Table columns past this are past any real table; cells there read as
-// column kMaxColumns + 1.
-constexpr int kMaxColumns = 1000;
 // Rowspans are followed in this many first columns only (real tables have
 // far fewer), which keeps each row's and cell's bookkeeping small on hostile
 // markup.
@@ -726,8 +722,8 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
         while (column <= static_cast<int>(grid.covered_to.size()) && grid.covered_to[column - 1] >= grid.rows) {
           ++column;
         }
-        // Columns past kMaxColumns are past any real table.
-        column = std::min(column, kMaxColumns + 1);
+        // Columns past kMaxTableColumns are past any real table.
+        column = std::min(column, reader_internal::kMaxTableColumns + 1);
         element.table = row.table;
         element.column = column;
         const int last = std::min(column + tag.colspan - 1, kMaxRowspanColumns);
@@ -736,7 +732,7 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
           const int to = grid.rows + tag.rowspan - 1;
           for (int c = column; c <= last; ++c) grid.covered_to[c - 1] = std::max(grid.covered_to[c - 1], to);
         }
-        grid.next_column = std::min(column + tag.colspan, kMaxColumns + 1);
+        grid.next_column = std::min(column + tag.colspan, reader_internal::kMaxTableColumns + 1);
         // A title spanning several columns heads none of them.
         element.header = tag.colspan == 1 && (row.in_thead || (name == "th" && row.first_row));
         break;

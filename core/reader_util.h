@@ -19,6 +19,10 @@
 namespace fineprint {
 namespace reader_internal {
 
+// Table columns past this are past any real table (browsers clamp colspan
+// there too): readers give cells past it column kMaxTableColumns + 1.
+inline constexpr int kMaxTableColumns = 1000;
+
 // A set of byte values, for scanning loops that skip uninteresting bytes.
 struct ByteSet {
   bool contains[256] = {};

@@ -70,8 +70,8 @@
   // each of its cells sits.
   let tableGrids = new WeakMap();
   let tablesSeen = 0;
-  const MAX_COLUMNS = 1000; // as core/read_html.cc
-  const MAX_ROWSPAN_COLUMNS = 64;
+  const MAX_COLUMNS = 1000; // kMaxTableColumns, core/reader_util.h
+  const MAX_ROWSPAN_COLUMNS = 64; // kMaxRowspanColumns, core/read_html.cc
 
   // Lays out `table` as the core's HTML reader does: a cell's column counts
   // the columns the cells before it in its row span and those that cells of
