@@ -23,19 +23,26 @@ constexpr std::string_view kSchemaPrefix = "fineprint.snapshot/";
 // slips through, and the 64-bit document hash still covers it), at 4 bytes
 // a clause, which keeps snapshots well within 1.2x of the plain text.
 constexpr size_t kHashDigits = 4;
+// "place" holds a level or column in one base64url digit and a table's
+// number in two: larger ones are left out (MakeSnapshot).
+constexpr int kMaxPlaceLevel = 63;
+constexpr uint32_t kMaxPlaceTable = 64 * 64 - 1;
 constexpr uint64_t kHashMask = 0xFFFFFF;
 constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-std::string Base64Hash(uint64_t value) {
-  std::string out(kHashDigits, 'A');
-  for (size_t i = kHashDigits; i-- > 0;) {
+// The low 6 * `digits` bits of `value` in base64url digits, most
+// significant first.
+std::string Base64Digits(uint64_t value, size_t digits) {
+  std::string out(digits, 'A');
+  for (size_t i = digits; i-- > 0;) {
     out[i] = kBase64[value & 63];
     value >>= 6;
   }
   return out;
 }
 
-bool ParseBase64Hash(std::string_view text, uint64_t* value) {
+// What Base64Digits wrote; false on any other character.
+bool ParseBase64Digits(std::string_view text, uint64_t* value) {
   *value = 0;
   for (const char c : text) {
     const char* at = std::strchr(kBase64, c);
@@ -241,7 +248,7 @@ Expected<Snapshot> ReadVersion1(const json& root) {
     clause.source_end = static_cast<uint32_t>(position + length);
     position += length;
     uint64_t stored = 0;
-    if (!ParseBase64Hash(std::string_view(hashes).substr(kHashDigits * i, kHashDigits), &stored)) {
+    if (!ParseBase64Digits(std::string_view(hashes).substr(kHashDigits * i, kHashDigits), &stored)) {
       return Corrupt(ClauseName(i) + ": hash is not base64url");
     }
     if (stored != (ClauseFingerprint(clause.text) & kHashMask)) {
@@ -250,14 +257,19 @@ Expected<Snapshot> ReadVersion1(const json& root) {
   }
 
   // "place" (optional: snapshots made before it was kept have none).
-  if (auto place = clauses->find("place"); place != clauses->end()) {
-    if (!place->is_string()) return Corrupt("\"place\" must be a string");
-    const std::string& places = place->get_ref<const std::string&>();
+  std::string places;
+  if (!GetString(*clauses, "place", &places, &error, /*required=*/false)) return error;
+  if (!places.empty()) {
     size_t at = 0;
     uint32_t table = 0;  // of the cell before
-    auto digit = [&](size_t k) -> int {
-      const char* found = k < places.size() && places[k] != '\0' ? std::strchr(kBase64, places[k]) : nullptr;
-      return found == nullptr ? -1 : static_cast<int>(found - kBase64);
+    // The next `count` digits, as a number; -1 when they are not there.
+    auto digits = [&](size_t count) -> int64_t {
+      uint64_t value = 0;
+      if (at + count > places.size() || !ParseBase64Digits(std::string_view(places).substr(at, count), &value)) {
+        return -1;
+      }
+      at += count;
+      return static_cast<int64_t>(value);
     };
     for (size_t i = 0; i < n; ++i) {
       SnapshotClause& clause = snapshot.clauses[i];
@@ -269,17 +281,14 @@ Expected<Snapshot> ReadVersion1(const json& root) {
         }
         marker = places[at++];
         if (marker == ':' || marker == '!') {
-          const int high = digit(at), low = digit(at + 1);
-          if (high < 0 || low < 0 || high * 64 + low == 0) {
-            return Corrupt(ClauseName(i) + ": \"place\" lacks a table number");
-          }
-          table = static_cast<uint32_t>(high * 64 + low);
-          at += 2;
+          const int64_t number = digits(2);
+          if (number <= 0) return Corrupt(ClauseName(i) + ": \"place\" lacks a table number");
+          table = static_cast<uint32_t>(number);
         }
       }
-      const int level = digit(at++);
+      const int64_t level = digits(1);
       if (level < 0) return Corrupt(ClauseName(i) + ": \"place\" lacks a level");
-      clause.block_level = level;
+      clause.block_level = static_cast<int>(level);
       if (marker != 0 && clause.block_level > 0 && table != 0) {
         clause.table = table;
         clause.table_header = marker == '^' || marker == '!';
@@ -420,8 +429,9 @@ Snapshot MakeSnapshot(const Analysis& analysis, std::string_view date) {
       // cell outside any table, which the classifier reads as no cell.
       const Block& block = document.blocks[analyzed.span.block_index];
       if (block.kind != BlockKind::kTableCell) {
-        clause.block_level = block.level >= 0 && block.level <= 63 ? block.level : 0;
-      } else if (block.table != 0 && block.table <= 4095 && block.level > 0 && block.level <= 63) {
+        clause.block_level = block.level >= 0 && block.level <= kMaxPlaceLevel ? block.level : 0;
+      } else if (block.table != 0 && block.table <= kMaxPlaceTable && block.level > 0 &&
+                 block.level <= kMaxPlaceLevel) {
         clause.block_level = block.level;
         clause.table = block.table;
         clause.table_header = block.table_header;
@@ -475,16 +485,15 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
       if (clause.kind == BlockKind::kTableCell) {
         // Another table than the cell before's (a nested one, or back out
         // of it): its number, in two base64url digits.
-        const uint32_t table = std::min<uint32_t>(clause.table, 4095);
+        const uint32_t table = std::min(clause.table, kMaxPlaceTable);  // (a hand-built clause)
         const bool other_table = table != 0 && table != previous_table;
         places.push_back(clause.table_header ? (other_table ? '!' : '^') : (other_table ? ':' : '.'));
         if (other_table) {
-          places.push_back(kBase64[table >> 6]);
-          places.push_back(kBase64[table & 63]);
+          places += Base64Digits(table, 2);
           previous_table = table;
         }
       }
-      places.push_back(kBase64[std::max(0, std::min(clause.block_level, 63))]);
+      places += Base64Digits(static_cast<uint64_t>(std::max(0, std::min(clause.block_level, kMaxPlaceLevel))), 1);
     }
     // Spans never go backwards in a real document; clamp rather than write
     // a negative gap if a caller built one that does.
@@ -495,7 +504,7 @@ std::string SnapshotToJson(const Snapshot& snapshot) {
     spans.push_back(static_cast<int64_t>(std::max(clause.source_end, start) - start) -
                     static_cast<int64_t>(clause.text.size()));
     position = std::max(clause.source_end, start);
-    hashes += Base64Hash(ClauseFingerprint(clause.text) & kHashMask);
+    hashes += Base64Digits(ClauseFingerprint(clause.text) & kHashMask, kHashDigits);
     if (!clause.labels.empty()) {
       json entry = json::array({i});
       for (const std::string& id : clause.labels) entry.push_back(label_index(id));
