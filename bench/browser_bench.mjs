@@ -40,9 +40,10 @@
 //
 // --late-pages N measures X's privacy URL as a client-side app serves it:
 // a page whose policy text is rendered a second after load (the e2e test's
-// late page), opened N times with the worker stopped first. Its first run
-// reads the page's shell; the figures are of the run that reads the text,
-// which the engine may have warmed up for in the meantime (engine.js).
+// late page), after a shell with a loading line, and the same with an
+// empty shell, each opened N times with the worker stopped first. The
+// figures are of the run that reads the text, which the engine may have
+// warmed up for in the meantime (engine.js).
 //
 // FINEPRINT_CHROMIUM_ARGS adds Chromium switches (a JSON list), for
 // experiments: with '["--js-flags=--liftoff-only"]' V8 never recompiles
@@ -124,12 +125,13 @@ async function visit(browser, url, cold, { stopWorker = cold, runs = 1 } = {}) {
     const { status, measured } = await finishedRun(browser, page, runs);
     const createdMs = status.engineStartupMs ?? null;
     // A cold visit must have started a new engine, and a warm one not: the
-    // figure would otherwise be filed under the wrong temperature. A late
-    // page's later run must use the engine its first run started.
+    // figure would otherwise be filed under the wrong temperature. (Not
+    // checked for a late page's text: after a shell with text, the engine
+    // reported its start with the shell's run; after an empty one, with
+    // this run, the first to send anything.)
     if (runs === 1 && cold !== (createdMs !== null)) {
       throw new Error(`${url}: a ${cold ? 'cold visit found the engine warm' : 'warm visit started a new engine'}`);
     }
-    if (runs > 1 && createdMs !== null) throw new Error(`${url}: run ${runs} started a new engine`);
     return {
       paintedMs: measured,
       analysisMs: status.analysisMs,
@@ -175,7 +177,10 @@ function launch(engine, index) {
   });
 }
 
-function record(key, result, label) {
+// Files `result` under the engine's name and `what` was measured, and
+// prints it.
+function record(engine, what, result, label) {
+  const key = `${engine.name ? `${engine.name} ` : ''}${what}`;
   if (!results.has(key)) results.set(key, []);
   results.get(key).push(result);
   console.log(
@@ -189,57 +194,71 @@ function record(key, result, label) {
   );
 }
 
-try {
+// Runs `measure(browser, engine)` in a new browser with `engine`, pages routed
+// as `routes` says (URL -> the page server's path).
+async function inBrowser(engine, index, routes, measure) {
+  const browser = await launch(engine, index);
+  try {
+    await routeKnownUrls(browser.context, server, routes);
+    await measure(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+// --first-pages: one page per new browser, the engines taking turns going first.
+async function measureFirstPages() {
   for (let browserNumber = 1; browserNumber <= options.firstPages; browserNumber++) {
-    // The engines take turns going first, so neither always follows the other.
     const order = browserNumber % 2 === 0 ? [...engines.entries()].reverse() : [...engines.entries()];
     for (const [index, engine] of order) {
-      const browser = await launch(engine, index);
-      try {
-        await routeKnownUrls(browser.context, server);
-        const key = `${engine.name ? `${engine.name} ` : ''}${urls[0]} first page after browser start`;
-        record(key, await visit(browser, urls[0], true, { stopWorker: false }), `browser ${browserNumber}`);
-      } finally {
-        await browser.close();
-      }
+      await inBrowser(engine, index, KNOWN_URLS, async (browser) => {
+        const result = await visit(browser, urls[0], true, { stopWorker: false });
+        record(engine, `${urls[0]} first page after browser start`, result, `browser ${browserNumber}`);
+      });
     }
   }
-  if (options.latePages > 0) {
-    for (const [index, engine] of engines.entries()) {
-      const browser = await launch(engine, index);
-      try {
-        const url = 'https://x.com/en/privacy';
-        await browser.context.route(url, (route) =>
-          route.fulfill({ contentType: 'text/html; charset=utf-8', body: server.renderedPage('/late-policy') }),
-        );
+}
+
+// --late-pages: X's address answered by a page whose text comes 1 s after
+// load, after a shell with a loading line or with nothing; the run measured
+// is the one on the text.
+async function measureLatePages() {
+  const url = 'https://x.com/en/privacy';
+  const shells = { 'a loading line': '/late-policy', 'an empty page': '/late-policy-blank' };
+  for (const [index, engine] of engines.entries()) {
+    for (const [shell, pathname] of Object.entries(shells)) {
+      await inBrowser(engine, index, { [url]: pathname }, async (browser) => {
         for (let round = 1; round <= options.latePages; round++) {
-          const key = `${engine.name ? `${engine.name} ` : ''}${url} rendered 1 s late, worker stopped: the run on its text`;
-          record(key, await visit(browser, url, true, { runs: 2 }), `visit ${round}`);
+          const result = await visit(browser, url, true, { runs: 2 });
+          record(engine, `${url}, ${shell} 1 s before its text, worker stopped`, result, `visit ${round}`);
         }
-      } finally {
-        await browser.close();
-      }
+      });
     }
   }
-  const repeatedRuns = options.firstPages > 0 || options.latePages > 0 ? 0 : options.runs;
-  for (let run = 1; run <= repeatedRuns; run++) {
+}
+
+// The default: per page, cold (worker stopped) and warm visits in turn.
+async function measureVisits() {
+  for (let run = 1; run <= options.runs; run++) {
     for (const [index, engine] of engines.entries()) {
-      const browser = await launch(engine, index);
-      try {
-        await routeKnownUrls(browser.context, server);
+      await inBrowser(engine, index, KNOWN_URLS, async (browser) => {
         for (let round = 1; round <= options.visits; round++) {
           for (const url of urls) {
             for (const cold of [true, false]) {
-              const key = `${engine.name ? `${engine.name} ` : ''}${url} ${cold ? 'cold (service worker stopped)' : 'warm'}`;
-              record(key, await visit(browser, url, cold), `visit ${round}`);
+              const result = await visit(browser, url, cold);
+              record(engine, `${url} ${cold ? 'cold (service worker stopped)' : 'warm'}`, result, `visit ${round}`);
             }
           }
         }
-      } finally {
-        await browser.close();
-      }
+      });
     }
   }
+}
+
+try {
+  if (options.firstPages > 0) await measureFirstPages();
+  else if (options.latePages > 0) await measureLatePages();
+  else await measureVisits();
   const visits = options.firstPages || options.latePages || options.runs * options.visits;
   console.log(`\nmedian (quartiles) of ${visits} visits, ms` +
     (options.against ? ` (against: ${options.against}; this: ${wasmBuildDir})` : '') + ':');

@@ -22,9 +22,10 @@ export const KNOWN_URLS = {
   'https://www.facebook.com/privacy/policy/': '/meta-privacy',
 };
 
-// Answers each of KNOWN_URLS in `context` with the page `server` renders.
-export async function routeKnownUrls(context, server) {
-  for (const [url, pathname] of Object.entries(KNOWN_URLS)) {
+// Answers each of KNOWN_URLS (or of `routes`, URL -> the server's path) in
+// `context` with the page `server` renders.
+export async function routeKnownUrls(context, server, routes = KNOWN_URLS) {
+  for (const [url, pathname] of Object.entries(routes)) {
     await context.route(url, (route) =>
       route.fulfill({ contentType: 'text/html; charset=utf-8', body: server.renderedPage(pathname) }),
     );

@@ -102,13 +102,14 @@ function notAPolicyPage() {
 </main></body></html>`;
 }
 
-// A page that shows only a loading line at first and inserts the policy's
-// <main> 1 s after load, as pages that render on the client do.
-function latePolicyPage(fullPage) {
+// A page that shows only its shell at first (a loading line, or nothing)
+// and inserts the policy's <main> 1 s after load, as pages that render on
+// the client do.
+function latePolicyPage(fullPage, shell = '<p>Loading…</p>') {
   const main = /<main>[\s\S]*<\/main>/.exec(fullPage)[0];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>X Privacy Policy (late)</title></head>
-<body><div id="root"><p>Loading…</p></div>
+<body><div id="root">${shell}</div>
 <template id="later">${main}</template>
 <script>
   setTimeout(() => {
@@ -134,6 +135,7 @@ export async function startPageServer() {
     // Serves whichever version setVersion chose: one URL, a changing document.
     ['/x-history', { html: xJuly }],
     ['/late-policy', { html: latePolicyPage(xNovember) }],
+    ['/late-policy-blank', { html: latePolicyPage(xNovember, '') }],
     ['/meta-privacy', { html: await markdownPolicyPage(META_PRIVACY, 'Meta Privacy Policy') }],
     // The X policy at a URL with no policy word in it: nothing runs by
     // itself there, only the popup's button.
