@@ -71,10 +71,15 @@
     const startedAt = performance.now();
     status = { phase: 'analyzing', url: location.href, trigger };
     try {
-      clearHighlights();
-      fineprint.removePanel();
+      unobserved(() => {
+        clearHighlights();
+        fineprint.removePanel();
+      });
       const { title, blocks } = extractBlocks();
       const extractedAt = performance.now();
+      // This run reads what the page holds now; what it adds from here on,
+      // while the request is with the background, is for the next run.
+      watchFromHere();
       if (trigger === Trigger.AUTO && !policyConfirmed) {
         const check = looksLikePolicy(title, blocks);
         if (!check.policy) return (status = skipped('not-a-policy', { trigger, why: check.why }));
@@ -120,11 +125,11 @@
       const repliedAt = performance.now();
       const clauses = reply.clauses ?? [];
       fineprint.cardExamples = reply.examples ?? {};
-      const painted = paintHighlights(blocks, clauses);
+      const painted = unobserved(() => paintHighlights(blocks, clauses));
       performance.mark(TIMING.PAINTED);
       const { duration } = performance.measure(TIMING.MEASURE, TIMING.START, TIMING.PAINTED);
       const paintedAt = performance.now();
-      showSummary(blocks, clauses, painted, reply.findings ?? []);
+      unobserved(() => showSummary(blocks, clauses, painted, reply.findings ?? []));
       status = {
         phase: 'done',
         url: location.href,
@@ -161,59 +166,112 @@
     });
   }
 
-  // Pages that render their text late (client-side apps): once a run is
-  // over, a MutationObserver watches for text being added, and when enough
-  // has arrived (and the page has been quiet for a moment) runs again. The
-  // observer is off while a run paints, so our own marks never trigger it.
+  // Pages that render their text late (client-side apps): from the moment a
+  // run has read the page, a MutationObserver watches for text being added
+  // (also while that run's request is with the background, which can take a
+  // few hundred milliseconds on a fresh engine), and when enough has arrived
+  // (and the page has been quiet for a moment) runs again, after the run in
+  // progress. The observer is off while a run changes the page itself
+  // (clearing and painting), so our own marks never trigger it.
   // A page that failed the policy check is watched only for a while (and
   // re-checked a few times): it is most likely not a policy at all.
   const LATE_TEXT_MIN_CHARS = 200;
   const LATE_TEXT_QUIET_MS = 300;
   const UNCONFIRMED_WATCH_MS = 15_000;
   const UNCONFIRMED_RECHECKS = 3;
+  const OBSERVED = { childList: true, subtree: true, characterData: true, characterDataOldValue: true };
   let addedChars = 0;
   let lateTimer = 0;
   let stopWatchingTimer = 0;
   let rechecks = 0;
+  let watching = false;
   const isOurs = (node) => node.nodeType === Node.ELEMENT_NODE && node.tagName.startsWith('FINEPRINT-');
-  const observer = new MutationObserver((records) => {
+  function countAddedText(records) {
+    let added = 0;
     for (const record of records) {
       if (record.type === 'characterData') {
-        addedChars += Math.max(0, record.target.data.length - (record.oldValue?.length ?? 0));
+        added += Math.max(0, record.target.data.length - (record.oldValue?.length ?? 0));
         continue;
       }
       for (const node of record.addedNodes) {
         if (isOurs(node) || isOurs(record.target)) continue;
         if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.ELEMENT_NODE) {
-          addedChars += node.textContent.trim().length;
+          added += node.textContent.trim().length;
         }
       }
     }
+    // The page has been quiet since the last text it added.
+    if (added === 0) return;
+    addedChars += added;
     if (addedChars < LATE_TEXT_MIN_CHARS) return;
     clearTimeout(lateTimer);
     lateTimer = setTimeout(() => {
       addedChars = 0;
-      analyzePage(lastTrigger);
+      // A run waiting its turn reads this text anyway.
+      if (runsWaiting === 0) analyzePage(lastTrigger);
     }, LATE_TEXT_QUIET_MS);
-  });
-  function watchForLateText(result) {
-    clearTimeout(stopWatchingTimer);
-    if (!document.body || result.reason === 'auto-run-off') return;
-    if (result.reason === 'not-a-policy') {
-      rechecks += 1;
-      if (rechecks > UNCONFIRMED_RECHECKS) return;
-      stopWatchingTimer = setTimeout(() => observer.disconnect(), UNCONFIRMED_WATCH_MS);
-    }
+  }
+  const observer = new MutationObserver(countAddedText);
+
+  // Watches from now on, counting only what is added after this moment (a
+  // run has just read the page).
+  function watchFromHere() {
+    if (!document.body) return;
+    observer.takeRecords();
+    clearTimeout(lateTimer);
     addedChars = 0;
-    observer.observe(document.body, { childList: true, subtree: true, characterData: true, characterDataOldValue: true });
+    observer.observe(document.body, OBSERVED);
+    watching = true;
   }
 
-  function analyzePage(trigger) {
+  function stopWatching() {
     observer.disconnect();
     clearTimeout(lateTimer);
+    watching = false;
+  }
+
+  // Runs `write`, a change of ours to the page, unseen by the observer; the
+  // page's own changes before it are counted first.
+  function unobserved(write) {
+    if (!watching) return write();
+    countAddedText(observer.takeRecords());
+    observer.disconnect();
+    try {
+      return write();
+    } finally {
+      observer.observe(document.body, OBSERVED);
+    }
+  }
+
+  // After a run: whether to go on watching.
+  function watchAfter(result) {
+    clearTimeout(stopWatchingTimer);
+    if (result.reason === 'auto-run-off') {
+      stopWatching();
+      return;
+    }
+    if (result.reason === 'not-a-policy') {
+      rechecks += 1;
+      if (rechecks > UNCONFIRMED_RECHECKS) {
+        stopWatching();
+        return;
+      }
+      stopWatchingTimer = setTimeout(stopWatching, UNCONFIRMED_WATCH_MS);
+    }
+  }
+
+  // Runs asked for that have not begun (each waits for the one before).
+  let runsWaiting = 0;
+
+  function analyzePage(trigger) {
+    clearTimeout(lateTimer);
     lastTrigger = trigger;
-    lastRun = lastRun.then(() => runAnalysis(trigger)).then((result) => {
-      watchForLateText(result);
+    runsWaiting += 1;
+    lastRun = lastRun.then(() => {
+      runsWaiting -= 1;
+      return runAnalysis(trigger);
+    }).then((result) => {
+      watchAfter(result);
       return result;
     });
     return lastRun;

@@ -369,6 +369,31 @@ describe('Fineprint in Chromium', () => {
     await page.close();
   });
 
+  test("text a page renders while its first run's request is with the background is read too", async () => {
+    // The page's opening passes the policy check and is sent; the rest
+    // arrives before the reply does (pages.mjs latePolicyPage).
+    const page = await openPage('/late-policy-while-first-run');
+    const found = await waitForValue(
+      async () => {
+        const found = await findMarkedPhrase(page, AI_TRAINING_PHRASE);
+        return found.marked ? found : null;
+      },
+      { what: 'the AI-training clause of the text that came during the first run, marked' },
+    );
+    for (const label of AI_TRAINING_LABELS) assert.ok(found.labels.includes(label));
+    const timeline = await page.evaluate(() => ({
+      insertedAt: Number(document.documentElement.dataset.insertedAt),
+      starts: performance.getEntriesByName('fineprint:content-start').map((entry) => entry.startTime),
+      paintedAt: performance.getEntriesByName('fineprint:start-to-painted').map((entry) => entry.startTime + entry.duration),
+    }));
+    // The text came between the first run's start and its paint (its
+    // request was with the background), and a later run read it.
+    assert.ok(timeline.starts[0] < timeline.insertedAt && timeline.insertedAt < timeline.paintedAt[0], JSON.stringify(timeline));
+    assert.ok(timeline.starts.at(-1) > timeline.insertedAt, JSON.stringify(timeline));
+    assert.equal(await nestedMarkCount(page), 0);
+    await page.close();
+  });
+
   let changedTabId;
 
   test('a second visit to a changed policy shows a badge and the popup shows the new AI-training clause', async (t) => {

@@ -326,6 +326,29 @@ describe('Fineprint in Firefox', () => {
     await firefox.closeTab(context);
   });
 
+  test("text a page renders while its first run's request is with the background is read too", async () => {
+    // The page's opening passes the policy check and is sent; the rest
+    // arrives before the reply does (pages.mjs latePolicyPage).
+    const { context } = await openAnalysedPage('/late-policy-while-first-run', (status) => status.phase === 'done');
+    let found;
+    for (const deadline = Date.now() + 20_000; !(found = await inPage(context, findMarkedPhraseInPage, AI_TRAINING_PHRASE)).marked; ) {
+      assert.ok(Date.now() < deadline, `the clause that came during the first run was never marked: ${found.context}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const label of AI_TRAINING_LABELS) assert.ok(found.labels.includes(label));
+    const timeline = await inPage(context, () => ({
+      insertedAt: Number(document.documentElement.dataset.insertedAt),
+      starts: performance.getEntriesByName('fineprint:content-start').map((entry) => entry.startTime),
+      paintedAt: performance.getEntriesByName('fineprint:start-to-painted').map((entry) => entry.startTime + entry.duration),
+    }));
+    // The text came between the first run's start and its paint, and a
+    // later run read it.
+    assert.ok(timeline.starts[0] < timeline.insertedAt && timeline.insertedAt < timeline.paintedAt[0], JSON.stringify(timeline));
+    assert.ok(timeline.starts.at(-1) > timeline.insertedAt, JSON.stringify(timeline));
+    assert.equal(await inPage(context, () => document.querySelectorAll('fineprint-mark fineprint-mark').length), 0);
+    await firefox.closeTab(context);
+  });
+
   test('the 200 KB Meta privacy policy gets highlights (cold and warm)', async (t) => {
     // Cold: the background is unloaded first, so the page's message starts it
     // and its engine.

@@ -105,21 +105,44 @@ function notAPolicyPage() {
 // A page that shows only its shell at first (a loading line, or nothing)
 // and inserts the policy's <main> 1 s after load, as pages that render on
 // the client do.
-function latePolicyPage(fullPage, shell = '<p>Loading…</p>') {
+// With `whileFirstRun`, the policy comes instead as soon as the content
+// script's first run has begun (its performance mark), while that run's
+// request is with the background: the shell must then be enough to send
+// one (a policy's opening, which passes the policy check).
+function latePolicyPage(fullPage, shell = '<p>Loading…</p>', { whileFirstRun = false } = {}) {
   const main = /<main>[\s\S]*<\/main>/.exec(fullPage)[0];
+  const insertWhen = whileFirstRun
+    ? `const waitForRun = setInterval(() => {
+    if (performance.getEntriesByName('fineprint:content-start').length === 0) return;
+    clearInterval(waitForRun);
+    insert();
+  }, 1);`
+    : 'setTimeout(insert, 1000);';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>X Privacy Policy (late)</title></head>
 <body><div id="root">${shell}</div>
 <template id="later">${main}</template>
 <script>
-  setTimeout(() => {
+  function insert() {
     const root = document.getElementById('root');
     root.replaceChildren(document.getElementById('later').content.cloneNode(true));
     // When the text arrived, for the tests to compare with the run that painted.
     document.documentElement.dataset.insertedAt = String(performance.now());
-  }, 1000);
+  }
+  ${insertWhen}
 </script>
 </body></html>`;
+}
+
+// The opening of X's privacy policy (November 2024), up to "3. Sharing
+// Information": a policy by the policy check's measure, without the
+// AI-training clause, which comes in that section.
+async function xPrivacyOpening() {
+  const markdown = await readFile(X_PRIVACY_2024, 'utf8');
+  // (The table of contents near the top names the section too.)
+  const opening = markdown.slice(0, markdown.indexOf('3\\. Sharing Information\n---'));
+  if (opening.includes(AI_TRAINING_PHRASE)) throw new Error('the opening of the X policy holds the AI-training clause');
+  return marked.parse(opening);
 }
 
 // Starts the test page server on an ephemeral port of 127.0.0.1. Resolves to
@@ -136,6 +159,7 @@ export async function startPageServer() {
     ['/x-history', { html: xJuly }],
     ['/late-policy', { html: latePolicyPage(xNovember) }],
     ['/late-policy-blank', { html: latePolicyPage(xNovember, '') }],
+    ['/late-policy-while-first-run', { html: latePolicyPage(xNovember, await xPrivacyOpening(), { whileFirstRun: true }) }],
     ['/meta-privacy', { html: await markdownPolicyPage(META_PRIVACY, 'Meta Privacy Policy') }],
     // The X policy at a URL with no policy word in it: nothing runs by
     // itself there, only the popup's button.
