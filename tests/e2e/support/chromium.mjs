@@ -45,6 +45,25 @@ function extraChromiumArgs() {
   return args;
 }
 
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // Nothing leaves this machine: every host name but 127.0.0.1 fails to
+  // resolve (x.com pages are answered by Playwright before any lookup).
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
+// Chromium without the extension, for tests of the content scripts' pieces
+// on pages set with page.setContent. Resolves to playwright's Browser.
+export function launchPlainChromium() {
+  const executablePath = CHROMIUM_BINARIES.find((binary) => binary && existsSync(binary));
+  return chromium.launch({ executablePath, headless: true, args: BASE_ARGS });
+}
+
 // `build`: buildExtension's options (another engine's files, another output
 // root), for a benchmark comparing two engines; the test build otherwise.
 export async function launchChromiumWithExtension(build = {}) {
@@ -65,15 +84,7 @@ export async function launchChromiumWithExtension(build = {}) {
     args: [
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      // Nothing leaves this machine: every host name but 127.0.0.1 fails to
-      // resolve (x.com pages are answered by Playwright before any lookup).
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+      ...BASE_ARGS,
       `--log-net-log=${netLogFile}`,
       '--net-log-capture-mode=Default',
       // For experiments only (bench/browser_bench.mjs): more switches.
