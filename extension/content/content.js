@@ -179,6 +179,12 @@
   const LATE_TEXT_QUIET_MS = 300;
   const UNCONFIRMED_WATCH_MS = 15_000;
   const UNCONFIRMED_RECHECKS = 3;
+  const MAX_LATE_RUNS_IN_WINDOW = 5;
+  const LATE_RUNS_WINDOW_MS = 10_000;
+  let lateRunTimes = []; // performance.now() of the late-text runs of the last window
+  // Set by a run the background skipped because automatic runs are off:
+  // automatic runs already queued behind it do not send the page again.
+  let autoRunsOff = false;
   const OBSERVED = { childList: true, subtree: true, characterData: true, characterDataOldValue: true };
   let addedChars = 0;
   let lateTimer = 0;
@@ -208,14 +214,27 @@
     lateTimer = setTimeout(() => {
       addedChars = 0;
       // A run waiting its turn reads this text anyway.
-      if (runsWaiting === 0) analyzePage(lastTrigger);
+      if (runsWaiting > 0) return;
+      // A page that answers every change with more text (one that re-renders
+      // whatever touches its DOM, our clearing and painting included) would
+      // otherwise be read again and again.
+      const now = performance.now();
+      lateRunTimes = lateRunTimes.filter((at) => now - at < LATE_RUNS_WINDOW_MS);
+      if (lateRunTimes.length >= MAX_LATE_RUNS_IN_WINDOW) {
+        stopWatching();
+        return;
+      }
+      lateRunTimes.push(now);
+      analyzePage(lastTrigger);
     }, LATE_TEXT_QUIET_MS);
   }
   const observer = new MutationObserver(countAddedText);
 
   // Watches from now on, counting only what is added after this moment (a
-  // run has just read the page).
+  // run has just read the page). An unconfirmed page's time limit ends with
+  // the run (watchAfter sets it again if the page still fails the check).
   function watchFromHere() {
+    clearTimeout(stopWatchingTimer);
     if (!document.body) return;
     observer.takeRecords();
     clearTimeout(lateTimer);
@@ -239,7 +258,7 @@
     try {
       return write();
     } finally {
-      observer.observe(document.body, OBSERVED);
+      if (document.body) observer.observe(document.body, OBSERVED);
     }
   }
 
@@ -247,6 +266,7 @@
   function watchAfter(result) {
     clearTimeout(stopWatchingTimer);
     if (result.reason === 'auto-run-off') {
+      autoRunsOff = true;
       stopWatching();
       return;
     }
@@ -269,7 +289,7 @@
     runsWaiting += 1;
     lastRun = lastRun.then(() => {
       runsWaiting -= 1;
-      return runAnalysis(trigger);
+      return trigger === Trigger.AUTO && autoRunsOff ? status : runAnalysis(trigger);
     }).then((result) => {
       watchAfter(result);
       return result;
