@@ -35,7 +35,7 @@
   });
   const Trigger = Object.freeze({ AUTO: 'auto', USER: 'user' });
 
-  const { api, extractBlocks, paintHighlights, clearHighlights, countHighlights, looksLikePolicy } = fineprint;
+  const { api, extractBlocks, blocksForCore, paintHighlights, clearHighlights, countHighlights, looksLikePolicy } = fineprint;
 
   // This page load: re-analyses of it (late text, the popup's button) update
   // one remembered version instead of adding versions.
@@ -109,15 +109,7 @@
           // waited before it was handled.
           sentAt: performance.timeOrigin + performance.now(),
           title,
-          // Only what the core reads; navigation and a cell's table only
-          // where set.
-          blocks: blocks.map(({ kind, level, text, navigation, table, table_header: tableHeader }) => ({
-            kind,
-            level,
-            text,
-            ...(navigation ? { navigation } : {}),
-            ...(table ? { table, table_header: tableHeader } : {}),
-          })),
+          blocks: blocksForCore(blocks),
         });
         if (!reply?.ok) throw new Error(reply?.error ?? 'no reply from the background');
         if (reply.skipped) return (status = skipped(reply.skipped, { trigger }));

@@ -235,6 +235,17 @@
   // navigation (<nav>, role=navigation) is not read at all.
   fineprint.markNavigation = markNavigation;
 
+  // What the core reads of extracted blocks (the request's "blocks"):
+  // kind, level and text, and navigation and a cell's table only where set.
+  fineprint.blocksForCore = (blocks) =>
+    blocks.map(({ kind, level, text, navigation, table, table_header: tableHeader }) => ({
+      kind,
+      level,
+      text,
+      ...(navigation ? { navigation } : {}),
+      ...(table ? { table, table_header: tableHeader } : {}),
+    }));
+
   fineprint.extractBlocks = (doc = document) => {
     const root = doc.body;
     if (!root) return { title: doc.title, blocks: [] };

@@ -102,16 +102,7 @@ describe('the core and the content script read tables alike', () => {
       // What content.js sends the background.
       const extracted = await tab.evaluate(() => {
         const { title, blocks } = globalThis.fineprint.extractBlocks();
-        return {
-          title,
-          blocks: blocks.map(({ kind, level, text, navigation, table, table_header: tableHeader }) => ({
-            kind,
-            level,
-            text,
-            ...(navigation ? { navigation } : {}),
-            ...(table ? { table, table_header: tableHeader } : {}),
-          })),
-        };
+        return { title, blocks: globalThis.fineprint.blocksForCore(blocks) };
       });
       const fromDom = summary(engine.analyzeBlocks(extracted));
       const fromHtml = summary(engine.analyze(html, 'html'));

@@ -69,6 +69,7 @@ function loadPage({ known = true, passesCheck = () => true } = {}) {
     api,
     knownPolicyPage: known,
     extractBlocks: () => ({ title: 'Privacy Policy', blocks: [{ kind: 'paragraph', level: 0, text: 'We keep your data.' }] }),
+    blocksForCore: (blocks) => blocks,
     looksLikePolicy: () => (passesCheck() ? { policy: true, why: 'test' } : { policy: false, why: 'test' }),
     clearHighlights: () => page.onOwnWrite?.(),
     paintHighlights: () => {
