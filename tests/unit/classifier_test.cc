@@ -597,6 +597,15 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
       {"Chat transcripts are disposed of after 6 months.", "retention.fixed_period", true},
       {"Closed tickets are expunged after 24 months.", "retention.fixed_period", true},
       {"Coupons are at your disposal for 30 days.", "retention.fixed_period", false},
+      // Lengths in words of tens and units, limits written out, de-identifying.
+      {"Personal Data is retained for a period not exceeding thirty-six (36) months.", "retention.fixed_period", true},
+      {"Call recordings are purged no later than ninety (90) days after the call.", "retention.fixed_period", true},
+      {"Your search queries are de-identified after nine months.", "retention.fixed_period", true},
+      {"The retention period for candidate applications is two (2) years.", "retention.fixed_period", true},
+      {"Our retention specialists may call you within 30 days.", "retention.fixed_period", false},
+      {"The subscription term of 12 months renews automatically and we store your card.", "retention.fixed_period",
+       false},
+      {"You may request de-identified statistics for the past 12 months.", "retention.fixed_period", false},
       {"We do not sell your personal information.", "retention.fixed_period", false},
       {"We will not keep your data longer than necessary.", "retention.fixed_period", false},
       // Vague.
