@@ -164,9 +164,12 @@
   // few hundred milliseconds on a fresh engine), and when enough has arrived
   // (and the page has been quiet for a moment) runs again, after the run in
   // progress. The observer is off while a run changes the page itself
-  // (clearing and painting), so our own marks never trigger it.
+  // (clearing and painting its marks, the summary panel), so our own changes
+  // never trigger it.
   // A page that failed the policy check is watched only for a while (and
-  // re-checked a few times): it is most likely not a policy at all.
+  // re-checked a few times): it is most likely not a policy at all. A page
+  // that adds text faster than MAX_LATE_RUNS_IN_WINDOW runs a window is no
+  // longer followed, until the person asks for it again.
   const LATE_TEXT_MIN_CHARS = 200;
   const LATE_TEXT_QUIET_MS = 300;
   const UNCONFIRMED_WATCH_MS = 15_000;
@@ -184,7 +187,7 @@
   let rechecks = 0;
   let watching = false;
   const isOurs = (node) => node.nodeType === Node.ELEMENT_NODE && node.tagName.startsWith('FINEPRINT-');
-  function countAddedText(records) {
+  function onPageChanges(records) {
     let added = 0;
     for (const record of records) {
       if (record.type === 'characterData') {
@@ -198,7 +201,8 @@
         }
       }
     }
-    // The page has been quiet since the last text it added.
+    // Changes that add no text (removals, or none: unobserved's takeRecords)
+    // must not restart the quiet period.
     if (added === 0) return;
     addedChars += added;
     if (addedChars < LATE_TEXT_MIN_CHARS) return;
@@ -220,11 +224,12 @@
       analyzePage(lastTrigger);
     }, LATE_TEXT_QUIET_MS);
   }
-  const observer = new MutationObserver(countAddedText);
+  const observer = new MutationObserver(onPageChanges);
 
   // Watches from now on, counting only what is added after this moment (a
-  // run has just read the page). An unconfirmed page's time limit ends with
-  // the run (watchAfter sets it again if the page still fails the check).
+  // run has just read the page). A run lifts an unconfirmed page's time
+  // limit (keepWatchingAfter sets it again if the page still fails the
+  // check).
   function watchFromHere() {
     clearTimeout(stopWatchingTimer);
     if (!document.body) return;
@@ -245,7 +250,7 @@
   // page's own changes before it are counted first.
   function unobserved(write) {
     if (!watching) return write();
-    countAddedText(observer.takeRecords());
+    onPageChanges(observer.takeRecords());
     observer.disconnect();
     try {
       return write();
@@ -255,7 +260,7 @@
   }
 
   // After a run: whether to go on watching.
-  function watchAfter(result) {
+  function keepWatchingAfter(result) {
     clearTimeout(stopWatchingTimer);
     if (result.reason === 'auto-run-off') {
       autoRunsOff = true;
@@ -283,7 +288,7 @@
       runsWaiting -= 1;
       return trigger === Trigger.AUTO && autoRunsOff ? status : runAnalysis(trigger);
     }).then((result) => {
-      watchAfter(result);
+      keepWatchingAfter(result);
       return result;
     });
     return lastRun;

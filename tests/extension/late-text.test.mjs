@@ -18,6 +18,7 @@ const ANALYZE_BLOCKS = 'fineprint:analyze-blocks';
 // A page with content.js loaded. `known`: a known policy URL (no policy
 // check); `passesCheck()`: the policy check's answer for an unknown one.
 function loadPage({ known = true, passesCheck = () => true } = {}) {
+  let checks = 0;
   let now = 0;
   let timers = [];
   let nextTimer = 1;
@@ -47,6 +48,17 @@ function loadPage({ known = true, passesCheck = () => true } = {}) {
       this.connected = false;
       this.pending = [];
     }
+    // A change to the page, as the browser reports it: recorded while
+    // connected, and handed to the callback at the next microtask unless
+    // takeRecords() took it first.
+    record(chars) {
+      if (!this.connected) return;
+      this.pending.push({ type: 'childList', target: { nodeType: 1, tagName: 'DIV' }, addedNodes: [{ nodeType: 3, textContent: 'x'.repeat(chars) }] });
+      queueMicrotask(() => {
+        const records = this.takeRecords();
+        if (records.length > 0) this.callback(records);
+      });
+    }
     takeRecords() {
       const records = this.pending;
       this.pending = [];
@@ -70,9 +82,18 @@ function loadPage({ known = true, passesCheck = () => true } = {}) {
     knownPolicyPage: known,
     extractBlocks: () => ({ title: 'Privacy Policy', blocks: [{ kind: 'paragraph', level: 0, text: 'We keep your data.' }] }),
     blocksForCore: (blocks) => blocks,
-    looksLikePolicy: () => (passesCheck() ? { policy: true, why: 'test' } : { policy: false, why: 'test' }),
-    clearHighlights: () => page.onOwnWrite?.(),
+    looksLikePolicy: () => {
+      checks += 1;
+      return passesCheck() ? { policy: true, why: 'test' } : { policy: false, why: 'test' };
+    },
+    // Our own writes change the page as the real ones do (unwrapping marks
+    // and splitting text nodes adds text nodes): seen if the observer is on.
+    clearHighlights: () => {
+      observer?.record(500);
+      page.onOwnWrite?.();
+    },
     paintHighlights: () => {
+      observer?.record(500);
       page.onOwnWrite?.();
       return [];
     },
@@ -91,6 +112,7 @@ function loadPage({ known = true, passesCheck = () => true } = {}) {
     MutationObserver: FakeMutationObserver,
     setTimeout,
     clearTimeout,
+    queueMicrotask,
     Promise,
   });
   vm.runInContext(CONTENT_SCRIPT, context);
@@ -98,10 +120,13 @@ function loadPage({ known = true, passesCheck = () => true } = {}) {
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   const page = {
     requests,
+    // How many times the policy check ran.
+    get checks() {
+      return checks;
+    },
     // The page adds `chars` characters of text (seen only while watched).
     async addsText(chars = 500) {
-      if (!observer.connected) return;
-      observer.callback([{ type: 'childList', target: { nodeType: 1, tagName: 'DIV' }, addedNodes: [{ nodeType: 3, textContent: 'x'.repeat(chars) }] }]);
+      observer.record(chars);
       await settle();
     },
     // Answers the oldest unanswered request.
@@ -162,6 +187,38 @@ describe('text a page renders late', () => {
     await page.answer();
     await page.advance(1000);
     assert.equal(page.requests.length, 3, 'runs waiting their turn are not queued twice');
+  });
+
+  test('our own clearing and painting are not read as text the page added', async () => {
+    const page = loadPage();
+    await page.advance(0);
+    await page.answer();
+    await page.advance(1000);
+    // A re-run clears and paints again.
+    await page.addsText();
+    await page.advance(300);
+    await page.answer();
+    await page.advance(1000);
+    assert.equal(page.requests.length, 2);
+  });
+
+  test('a page that fails the policy check is followed for 15 s, and re-checked 3 more times at most', async () => {
+    const page = loadPage({ known: false, passesCheck: () => false });
+    await page.advance(0);
+    assert.equal(page.checks, 1);
+    await page.advance(15_100);
+    await page.addsText();
+    await page.advance(1000);
+    assert.equal(page.checks, 1, 'no check after 15 s');
+
+    const eager = loadPage({ known: false, passesCheck: () => false });
+    await eager.advance(0);
+    for (let i = 0; i < 8; i++) {
+      await eager.addsText();
+      await eager.advance(1000);
+    }
+    assert.equal(eager.checks, 4, 'the first check and 3 re-checks');
+    assert.equal(eager.requests.length, 0);
   });
 
   test("an unconfirmed page's time limit does not end the watch of a run that confirmed it", async () => {

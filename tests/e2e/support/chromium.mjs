@@ -1,5 +1,6 @@
-// Debian's Chromium, headless, with the test build of the extension loaded,
-// driven by playwright-core (which downloads no browser of its own).
+// Debian's Chromium, headless, driven by playwright-core (which downloads no
+// browser of its own): with the test build of the extension loaded, or
+// without it (launchPlainChromium).
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { readHighlightsInPage } from './status.mjs';
 // The browser binary itself: /usr/bin/chromium is Debian's shell wrapper,
 // which adds flags of its own (--load-extension among them).
 const CHROMIUM_BINARIES = [process.env.FINEPRINT_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'];
+const chromiumBinary = () => CHROMIUM_BINARIES.find((binary) => binary && existsSync(binary));
 
 
 // Known policy URLs (manifest content_scripts[0]) and the test page each
@@ -60,8 +62,7 @@ const BASE_ARGS = [
 // Chromium without the extension, for tests of the content scripts' pieces
 // on pages set with page.setContent. Resolves to playwright's Browser.
 export function launchPlainChromium() {
-  const executablePath = CHROMIUM_BINARIES.find((binary) => binary && existsSync(binary));
-  return chromium.launch({ executablePath, headless: true, args: BASE_ARGS });
+  return chromium.launch({ executablePath: chromiumBinary(), headless: true, args: BASE_ARGS });
 }
 
 // `build`: buildExtension's options (another engine's files, another output
@@ -71,7 +72,7 @@ export async function launchChromiumWithExtension(build = {}) {
   // standing in for the activeTab grant a real click on the toolbar gives.
   const extensionDir = await buildExtension('chromium-test', build);
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'fineprint-e2e-'));
-  const executablePath = CHROMIUM_BINARIES.find((binary) => binary && existsSync(binary));
+  const executablePath = chromiumBinary();
   // Chromium's own record of every request its network stack starts, from
   // any part of the browser (pages, workers, the browser itself), with the
   // origin that started it; written as it goes, one event a line.
