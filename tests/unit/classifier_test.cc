@@ -534,15 +534,6 @@ TEST_CASE("Taxonomy examples get their labels", "[classifier][taxonomy]") {
        true},
       {"Upon your request, we will delete your account.", "choice.opt_in", false},
       {"You have consistently chosen strong passwords.", "choice.opt_in", false},
-      // AI training by the service, in more words.
-      {"Your photos may be used to improve the accuracy of our image recognition technology.",
-       "ai_training.first_party", true},
-      {"We process voice recordings to train our speech-to-text engine.", "ai_training.first_party", true},
-      {"We reserve the right to use Feedback to train and improve the Services, including our models.",
-       "ai_training.first_party", true},
-      {"Your gameplay data is used to train the bots that power our non-player characters.",
-       "ai_training.first_party", true},
-      {"We build predictive models of demand for our inventory.", "ai_training.first_party", false},
       // AI training by other companies: recipients as contracts name them.
       {"We may sell or license transcripts to research institutions for use in training speech models.",
        "ai_training.third_party", true},
