@@ -1,6 +1,28 @@
 // What both browsers' end-to-end tests read from a page and from the
 // content script's status, written once.
 
+// In a page (self-contained, as below): when the late page's text came
+// (pages.mjs latePolicyPage), when each of the content script's runs began,
+// and when each painted.
+export function lateRunTimelineInPage() {
+  return {
+    insertedAt: Number(document.documentElement.dataset.insertedAt),
+    starts: performance.getEntriesByName('fineprint:content-start').map((entry) => entry.startTime),
+    paintedAt: performance.getEntriesByName('fineprint:start-to-painted').map((entry) => entry.startTime + entry.duration),
+  };
+}
+
+// Why a late page's timeline (lateRunTimelineInPage) is not one where the
+// text came while the first run's request was with the background (between
+// that run's start and its paint) and exactly one more run read it; null
+// when it is.
+export function problemWithTextDuringFirstRun(timeline) {
+  const { insertedAt, starts, paintedAt } = timeline;
+  if (!(starts[0] < insertedAt && insertedAt < paintedAt[0])) return `the text did not come during the first run: ${JSON.stringify(timeline)}`;
+  if (starts.length !== 2 || !(starts[1] > insertedAt)) return `not exactly one run after the text: ${JSON.stringify(timeline)}`;
+  return null;
+}
+
 // Whether the content script's run on a page load has finished.
 export const isSettled = (status) => ['done', 'error', 'skipped'].includes(status?.phase);
 
