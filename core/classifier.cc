@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -2370,11 +2369,7 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
         if (compiled.lead_in && !PartialMatch(texts[l], *compiled.lead_in)) continue;
       }
       if (compiled.column_header) {
-        if (situations[i].column_header < 0) continue;
-        // (Read now, when the header is whole: a header cell may come on
-        // after body cells of its column, in a <thead> written last.)
-        const std::string& header = column_header_text(i);
-        if (header.size() > kMaxHeaderCellBytes || !PartialMatch(header, *compiled.column_header)) continue;
+        if (situations[i].column_header < 0 || !PartialMatch(column_header_text(i), *compiled.column_header)) continue;
       }
       if (compiled.heading) {
         const int h = situations[i].heading;

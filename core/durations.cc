@@ -341,6 +341,7 @@ std::vector<Duration> ExtractDurations(std::string_view text) {
     double unit = 0;
     size_t past_unit = ParseUnit(t, past_number, &unit);
     size_t resume = past_unit;
+    size_t age_from = past_unit;  // where an age's "-year-old" or "old" would follow
     if (past_unit == past_number) {
       // A range's first end takes the unit named after the second:
       // "30 to 90 days", "6-12 months", "30- or 60-day".
@@ -359,12 +360,9 @@ std::vector<Duration> ExtractDurations(std::string_view text) {
       resume = past_number + connector;  // the second end is found on its own
       past_unit = past_number;
       // A range of ages is told by what follows its second end.
-      if (IsAge(t, i, past_second_unit)) {
-        i = resume;
-        continue;
-      }
+      age_from = past_second_unit;
     }
-    if (IsAge(t, i, past_unit)) {
+    if (IsAge(t, i, age_from)) {
       i = resume;
       continue;
     }

@@ -181,6 +181,7 @@ size_t DecodeCharacterReference(std::string_view text, size_t pos,
 namespace {
 
 using reader_internal::BlockBuilder;
+using reader_internal::EqualsIgnoringCase;
 using reader_internal::DecodeCharacterReference;
 
 enum class Role {
@@ -314,16 +315,6 @@ int ParseSpan(std::string_view value, int max) {
     span = span * 10 + (value[k] - '0');
   }
   return span < 1 ? 1 : (span > max ? max : span);
-}
-
-// Whether `text` is `lower` (ASCII, lower case) whatever the case of its
-// letters: how attribute names and keyword values compare.
-bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t k = 0; k < text.size(); ++k) {
-    if (ToLower(text[k]) != lower[k]) return false;
-  }
-  return true;
 }
 
 // Parses a start or end tag at input[pos] == '<'. kNotATag: the '<' is text.

@@ -23,6 +23,18 @@ namespace reader_internal {
 // there too): readers give cells past it column kMaxTableColumns + 1.
 inline constexpr int kMaxTableColumns = 1000;
 
+// Whether `text` is `lower` (ASCII, lower case) whatever the case of its
+// ASCII letters: HTML attribute names and values, abbreviations.
+inline bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
 // A set of byte values, for scanning loops that skip uninteresting bytes.
 struct ByteSet {
   bool contains[256] = {};

@@ -42,6 +42,7 @@ namespace fineprint {
 namespace {
 
 using reader_internal::DecodeUtf8;
+using reader_internal::EqualsIgnoringCase;
 using reader_internal::WhiteSpaceLength;
 
 constexpr size_t kMinSemicolonBytes = 100;
@@ -88,16 +89,6 @@ constexpr std::string_view kDomains[] = {"com", "org", "net", "io", "ai", "gov",
                                     "edu", "co", "uk", "eu", "de", "fr", "me",
                                     "app", "dev", "tv", "us", "info", "ly"};
 
-// b is lower case.
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < b.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != b[i]) return false;
-  }
-  return true;
-}
 
 template <size_t N>
 bool InList(std::string_view word, const std::string_view (&list)[N]) {

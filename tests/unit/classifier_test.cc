@@ -542,7 +542,7 @@ TEST_CASE("Taxonomy examples get their labels", "[classifier][taxonomy]") {
        "ai_training.third_party", false},
       {"We share your contact details with partner organisations for use in training.", "ai_training.third_party",
        false},
-      {"We license our speech technology to device manufacturers, who can train it on their own data.",
+      {"We work with OEMs that can fine-tune the assistant's language model using their own product manuals.",
        "ai_training.third_party", false},
       {"We keep search logs for up to 18 months.", "retention.fixed_period", true},
       {"We keep your posts for as long as your account is active or until the content is deleted.",
@@ -643,6 +643,15 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
        "retention.fixed_period", false},
       {"You must keep records of your transactions for seventy-two (72) hours in case of chargebacks.",
        "retention.fixed_period", false},
+      {"Stored value is removed no later than sixty (60) days after the card expires.", "retention.fixed_period",
+       false},
+      {"We keep the right to delete unused accounts no later than ninety (90) days after the last login.",
+       "retention.fixed_period", false},
+      {"You must retain the signed forms no later than thirty (30) days after the event.", "retention.fixed_period",
+       false},
+      // A permission given to the reader is not a duty: the service's own period still counts.
+      {"You may remove your posts at any time, and we delete backups after 30 days.", "retention.fixed_period",
+       true},
       {"We do not sell your personal information.", "retention.fixed_period", false},
       {"We will not keep your data longer than necessary.", "retention.fixed_period", false},
       // Vague.
@@ -841,12 +850,15 @@ TEST_CASE("The built-in pack's prepared form is the one its JSON gives today", "
   auto classifier = Classifier::CreateFromJson(BuiltinRulePackJson(), BuiltinPreparedRulePack());
   REQUIRE(classifier.ok());
   CHECK(classifier.value()->pack().rules.size() == Builtin()->pack().rules.size());
-  // The pack read from the prepared form gets the JSON's fingerprint (from
-  // the form's header, not its record), as a parsed one does.
-  auto parsed = ParseRulePack(BuiltinRulePackJson());
-  REQUIRE(parsed.ok());
-  CHECK(parsed.value().fingerprint == RulePackFingerprint(BuiltinRulePackJson()));
-  CHECK(classifier.value()->pack().fingerprint == parsed.value().fingerprint);
+  // The pack's fingerprint is the JSON's it was given: a prepared form made
+  // from other text (here, the same rules with a newline more) is not taken
+  // for it.
+  CHECK(classifier.value()->pack().fingerprint == RulePackFingerprint(BuiltinRulePackJson()));
+  const std::string respaced = std::string(BuiltinRulePackJson()) + "\n";
+  auto from_respaced = Classifier::CreateFromJson(respaced, BuiltinPreparedRulePack());
+  REQUIRE(from_respaced.ok());
+  CHECK(from_respaced.value()->pack().fingerprint == RulePackFingerprint(respaced));
+  CHECK(from_respaced.value()->pack().fingerprint != classifier.value()->pack().fingerprint);
 }
 
 TEST_CASE("A prepared pack labels and quotes every clause as a freshly checked one", "[classifier][prepared]") {

@@ -50,7 +50,8 @@ TEST_CASE("Ranges give both ends in the unit named last", "[durations]") {
   CHECK(Describe("3- to 6-month terms") == "3|exact|91.25; 6-month|exact|182.5");
   CHECK(Describe("a 3- and 6-month review") == "3|exact|91.25; 6-month|exact|182.5");
   // A dash before "or" with no number after it joins nothing, and nor does
-  // a dash set apart from the number.
+  // a dash set apart from the number; a range whose second end has no unit
+  // is no duration.
   CHECK(Describe("30- or more days") == "");
   CHECK(Describe("see Section 4 — or 30 days after") == "30 days|exact|30");
   CHECK(Describe("3- to 6 items") == "");
