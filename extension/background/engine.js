@@ -147,8 +147,8 @@ function runIdleTasks(task, delayMs, done = () => {}) {
 // back: a section of it started just before the request arrives keeps the
 // thread, and the request waited for it (40-55 ms in a third of the first
 // pages after a browser start, `node bench/browser_bench.mjs --first-pages
-// 12`). The hold ends when the page's analysis starts, when its request
-// ends without one (automatic runs turned off, bad input), when the page
+// 12`). The hold ends when the page's request has been answered (or ends
+// without an analysis: automatic runs turned off, bad input), when the page
 // says its text is not there yet (a client-side app, X's own pages among
 // them, renders it a second or more later: the warm-up has that time), or
 // after this long (a page whose request never comes: its tab closed while
@@ -300,7 +300,7 @@ export async function analyzeBlocks({ title, blocks, sentAt }, { url, keepForSna
   const engineStartupMs = unreportedStartupMs;
   unreportedStartupMs = null;
   const analysisStartedAt = performance.now();
-  if (blocks.reduce((chars, block) => chars + String(block?.text ?? '').length, 0) >= SUBSTANTIAL_PAGE_CHARS) {
+  if (!analysedAPage && blocks.reduce((chars, block) => chars + String(block?.text ?? '').length, 0) >= SUBSTANTIAL_PAGE_CHARS) {
     analysedAPage = true;
   }
   const input = { title: String(title ?? ''), blocks };

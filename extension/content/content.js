@@ -58,8 +58,10 @@
   let lastTrigger = Trigger.AUTO;
 
   // Whether this page told the background its text is not there yet, and
-  // for how long after load that is worth saying (the background's hold on
-  // its warm-up for this page lasts 3 s: engine.js).
+  // for how long after load that is worth saying: the background's hold on
+  // its warm-up for this page lasts PAGE_ANNOUNCED_HOLD_MS (engine.js) from
+  // the wake-up message, sent at document_start, so about this long from
+  // navigation (this page's performance.now()).
   let textPendingSent = false;
   const TEXT_PENDING_WITHIN_MS = 3000;
 
@@ -177,9 +179,6 @@
   const MAX_LATE_RUNS_IN_WINDOW = 5;
   const LATE_RUNS_WINDOW_MS = 10_000;
   let lateRunTimes = []; // performance.now() of the late-text runs of the last window
-  // Set by a run the background skipped because automatic runs are off:
-  // automatic runs already queued behind it do not send the page again.
-  let autoRunsOff = false;
   const OBSERVED = { childList: true, subtree: true, characterData: true, characterDataOldValue: true };
   let addedChars = 0;
   let lateTimer = 0;
@@ -263,7 +262,6 @@
   function keepWatchingAfter(result) {
     clearTimeout(stopWatchingTimer);
     if (result.reason === 'auto-run-off') {
-      autoRunsOff = true;
       stopWatching();
       return;
     }
@@ -286,12 +284,22 @@
     runsWaiting += 1;
     lastRun = lastRun.then(() => {
       runsWaiting -= 1;
+      // An automatic run queued behind one the background skipped because
+      // automatic runs are off does not send the page again.
+      const autoRunsOff = status.reason === 'auto-run-off';
       return trigger === Trigger.AUTO && autoRunsOff ? status : runAnalysis(trigger);
     }).then((result) => {
       keepWatchingAfter(result);
       return result;
     });
     return lastRun;
+  }
+
+  // A run the person asked for (the popup's button): the page is followed
+  // again, however many late runs came before.
+  function analyzeAtUsersRequest() {
+    lateRunTimes = [];
+    return analyzePage(Trigger.USER);
   }
 
   // A declarative injection: known policy URLs run at once; other URLs run
@@ -308,7 +316,7 @@
   fineprint.onInjected = () => {
     if (fineprint.requestedBy === Trigger.USER) {
       fineprint.requestedBy = null;
-      analyzePage(Trigger.USER);
+      analyzeAtUsersRequest();
     } else {
       startAutomatically();
     }
@@ -320,7 +328,7 @@
       reply = message.waitForRun ? lastRun : Promise.resolve(status);
     } else if (message?.type === Message.ANALYZE_PAGE) {
       // Only the popup's button asks (through the background).
-      reply = analyzePage(Trigger.USER);
+      reply = analyzeAtUsersRequest();
     } else {
       return false;
     }

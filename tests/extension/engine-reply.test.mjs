@@ -190,11 +190,10 @@ describe("the background's reply to a page (engine.js analyzeBlocks)", () => {
   test('a held warm-up waits while any page holds it, and runs once the holds end or are released', async () => {
     // (Unheld, it runs: the test above.) Each hold is set as the engine is
     // handed over: this continuation runs before the warm-up's first timer.
+    // (Whether it waits is timed below with holds no pause can outlast.)
     (await getEngine()).delete();
     const timed = countWarmUps(await getEngine());
-    holdWarmUp('tab 1', 1500);
-    await pause(1000);
-    assert.equal(timed.readings, 0, 'the warm-up waited for the announced page');
+    holdWarmUp('tab 1', 200);
     assert.ok(await readsWithin(timed, 5000), 'the warm-up ran once the hold ended');
 
     (await getEngine()).delete();

@@ -19,6 +19,7 @@ const ANALYZE_BLOCKS = 'fineprint:analyze-blocks';
 // check); `passesCheck()`: the policy check's answer for an unknown one.
 function loadPage({ known = true, passesCheck = () => true } = {}) {
   let checks = 0;
+  let messageListener = null; // content.js's, for what the popup sends
   let now = 0;
   let timers = [];
   let nextTimer = 1;
@@ -74,7 +75,7 @@ function loadPage({ known = true, passesCheck = () => true } = {}) {
         if (message.type !== ANALYZE_BLOCKS) return Promise.resolve({ ok: true });
         return new Promise((resolve) => requests.push({ message, answer: resolve }));
       },
-      onMessage: { addListener: () => {} },
+      onMessage: { addListener: (listener) => (messageListener = listener) },
     },
   };
   const fineprint = {
@@ -128,6 +129,10 @@ function loadPage({ known = true, passesCheck = () => true } = {}) {
     async addsText(chars = 500) {
       observer.record(chars);
       await settle();
+    },
+    // The popup's "Analyze this page" (through the background).
+    askFromPopup() {
+      messageListener({ type: 'fineprint:analyze-page' }, {}, () => {});
     },
     // Answers the oldest unanswered request.
     async answer(reply = { ok: true, clauseCount: 1, clauses: [], findings: [], examples: {}, timing: {} }) {
@@ -263,5 +268,17 @@ describe('text a page renders late', () => {
     }
     assert.ok(page.requests.length <= 6, `${page.requests.length} runs`);
     assert.ok(page.requests.length >= 3, `${page.requests.length} runs: the late text was followed at first`);
+
+    // The person asks (the popup's button): the page is followed again.
+    page.onOwnWrite = null;
+    for (let i = 0; i < 10 && page.requests.some((each) => !each.answered); i++) await page.answer();
+    await page.advance(500); // within the 10 s the cap counts
+    const before = page.requests.length;
+    page.askFromPopup();
+    await page.advance(0);
+    await page.answer();
+    await page.addsText();
+    await page.advance(300);
+    assert.equal(page.requests.length, before + 2, 'the asked-for run, and one for the text after it');
   });
 });
