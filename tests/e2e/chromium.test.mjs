@@ -16,6 +16,7 @@ import {
   isSettled,
   lastStartToPaintedInPage,
   lateRunTimelineInPage,
+  nestedMarkCountInPage,
   problemWithTextDuringFirstRun,
 } from './support/status.mjs';
 
@@ -33,7 +34,7 @@ async function waitForValue(check, { timeoutMs = 20_000, intervalMs = 50, what =
   }
 }
 
-const nestedMarkCount = (page) => page.evaluate(() => document.querySelectorAll('fineprint-mark fineprint-mark').length);
+const nestedMarkCount = (page) => page.evaluate(nestedMarkCountInPage);
 const bodyText = (page) => page.evaluate(() => document.body.textContent);
 const textNodeCount = (page) =>
   page.evaluate(() => {

@@ -17,6 +17,7 @@ import {
   isSettled,
   lastStartToPaintedInPage,
   lateRunTimelineInPage,
+  nestedMarkCountInPage,
   problemWithTextDuringFirstRun,
   readHighlightsInPage,
 } from './support/status.mjs';
@@ -312,7 +313,7 @@ describe('Fineprint in Firefox', () => {
     const found = await inPage(context, findMarkedPhraseInPage, AI_TRAINING_PHRASE);
     assert.ok(found.marked, found.context);
     for (const label of AI_TRAINING_LABELS) assert.ok(found.labels.includes(label));
-    assert.equal(await inPage(context, () => document.querySelectorAll('fineprint-mark fineprint-mark').length), 0);
+    assert.equal(await inPage(context, nestedMarkCountInPage), 0);
     const timeline = await inPage(context, lateRunTimelineInPage);
     assert.ok(timeline.starts[0] < timeline.insertedAt && timeline.starts.at(-1) > timeline.insertedAt, JSON.stringify(timeline));
     t.diagnostic(
@@ -329,16 +330,18 @@ describe('Fineprint in Firefox', () => {
     // The page's opening passes the policy check and is sent; the rest
     // arrives before the reply does (pages.mjs latePolicyPage).
     const { context } = await openAnalysedPage('/late-policy-while-first-run', (status) => status.phase === 'done');
-    let found;
-    for (const deadline = Date.now() + 20_000; !(found = await inPage(context, findMarkedPhraseInPage, AI_TRAINING_PHRASE)).marked; ) {
-      assert.ok(Date.now() < deadline, `the clause that came during the first run was never marked: ${found.context}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const found = await waitFor(
+      async () => {
+        const found = await inPage(context, findMarkedPhraseInPage, AI_TRAINING_PHRASE);
+        return found.marked ? found : null;
+      },
+      { what: 'the AI-training clause of the text that came during the first run, marked' },
+    );
     for (const label of AI_TRAINING_LABELS) assert.ok(found.labels.includes(label));
     // Long enough for a run that our own painting would set off.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(problemWithTextDuringFirstRun(await inPage(context, lateRunTimelineInPage)), null);
-    assert.equal(await inPage(context, () => document.querySelectorAll('fineprint-mark fineprint-mark').length), 0);
+    assert.equal(await inPage(context, nestedMarkCountInPage), 0);
     await firefox.closeTab(context);
   });
 

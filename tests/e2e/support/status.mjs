@@ -1,6 +1,12 @@
 // What both browsers' end-to-end tests read from a page and from the
 // content script's status, written once.
 
+// In a page (self-contained): how many marks sit inside another mark (a
+// clause painted twice); 0 always.
+export function nestedMarkCountInPage() {
+  return document.querySelectorAll('fineprint-mark fineprint-mark').length;
+}
+
 // In a page (self-contained, as below): when the late page's text came
 // (pages.mjs latePolicyPage), when each of the content script's runs began,
 // and when each painted.
