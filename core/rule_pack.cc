@@ -91,6 +91,98 @@ bool ReadSeverity(const json& object, const std::string& where, std::string* out
   return true;
 }
 
+// The pack's named pieces of pattern ("fragments"), as written.
+using Fragments = std::map<std::string, std::string>;
+
+// How deep fragments may use fragments: deeper means a loop.
+constexpr int kMaxFragmentDepth = 8;
+
+// Appends `pattern` to *out with each {{name}} replaced by fragment `name`
+// as a non-capturing group (itself expanded). RE2 gives "{{" no meaning, so
+// a pattern holding it means a fragment or a mistake; an escaped brace,
+// "\{{", is left as written. `where` names the pattern in the error.
+bool AppendExpanded(const Fragments& fragments, std::string_view pattern, int depth,
+                    const std::string& where, std::string* out, Error* error) {
+  size_t copied = 0;
+  for (size_t at = pattern.find("{{"); at != std::string_view::npos; at = pattern.find("{{", at + 1)) {
+    size_t backslashes = 0;
+    while (backslashes < at && pattern[at - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 1) continue;
+    const size_t close = pattern.find("}}", at + 2);
+    if (close == std::string_view::npos) {
+      error->message = where + ": \"{{\" with no closing \"}}\" (a fragment is written {{name}})";
+      return false;
+    }
+    const std::string name(pattern.substr(at + 2, close - at - 2));
+    const auto fragment = fragments.find(name);
+    if (fragment == fragments.end()) {
+      error->message = where + ": fragment {{" + name + "}} is not declared in \"fragments\"";
+      return false;
+    }
+    if (depth >= kMaxFragmentDepth) {
+      error->message = where + ": fragments use each other in a loop (through {{" + name + "}})";
+      return false;
+    }
+    out->append(pattern.substr(copied, at - copied));
+    out->append("(?:");
+    if (!AppendExpanded(fragments, fragment->second, depth + 1, where, out, error)) return false;
+    out->append(")");
+    copied = close + 2;
+    at = close + 1;
+  }
+  out->append(pattern.substr(copied));
+  return true;
+}
+
+// Replaces *pattern by its expansion (AppendExpanded).
+bool ExpandFragments(const Fragments& fragments, const std::string& where, std::string* pattern,
+                     Error* error) {
+  if (pattern->find("{{") == std::string::npos) return true;
+  std::string expanded;
+  if (!AppendExpanded(fragments, *pattern, 0, where, &expanded, error)) return false;
+  *pattern = std::move(expanded);
+  return true;
+}
+
+bool ExpandFragments(const Fragments& fragments, const std::string& where,
+                     std::vector<std::string>* patterns, Error* error) {
+  for (std::string& pattern : *patterns) {
+    if (!ExpandFragments(fragments, where, &pattern, error)) return false;
+  }
+  return true;
+}
+
+// Reads "fragments": {"<name>": "<piece of RE2>", ...}, each checked by
+// expanding it (an unknown name or a loop is refused here, not in the
+// first pattern that uses it).
+bool ReadFragments(const json& root, Fragments* fragments, Error* error) {
+  auto it = root.find("fragments");
+  if (it == root.end()) return true;
+  if (!it->is_object()) {
+    error->message = "rule pack: \"fragments\" must be an object of strings";
+    return false;
+  }
+  for (const auto& [name, piece] : it->items()) {
+    const bool plain_name = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    if (!plain_name) {
+      error->message = "rule pack: fragment name \"" + name + "\" must be lower-case letters, digits, - and _";
+      return false;
+    }
+    if (!piece.is_string() || piece.get_ref<const std::string&>().empty()) {
+      error->message = "fragment '" + name + "': must be a non-empty string";
+      return false;
+    }
+    (*fragments)[name] = piece.get<std::string>();
+  }
+  for (const auto& [name, piece] : *fragments) {
+    std::string expanded;
+    if (!AppendExpanded(*fragments, piece, 1, "fragment '" + name + "'", &expanded, error)) return false;
+  }
+  return true;
+}
+
 // The pack's named pattern lists ("pattern_sets").
 using PatternSets = std::map<std::string, std::vector<std::string>>;
 
@@ -126,7 +218,7 @@ bool ReadContextPattern(const json& context, const char* key, const PatternSets&
 }
 
 bool ReadContext(const json& entry, const RulePack& pack, const PatternSets& pattern_sets,
-                 const std::string& where, RuleContext* context, Error* error) {
+                 const Fragments& fragments, const std::string& where, RuleContext* context, Error* error) {
   auto it = entry.find("context");
   if (it == entry.end()) return true;
   if (!it->is_object()) {
@@ -154,7 +246,11 @@ bool ReadContext(const json& entry, const RulePack& pack, const PatternSets& pat
                           error) ||
       !ReadContextPattern(*it, "heading_excludes", pattern_sets, in, &context->heading_excludes, error) ||
       !LabelsDeclared(pack, context->previous_labels, in, "previous_labels", error) ||
-      !LabelsDeclared(pack, context->lead_in_labels, in, "lead_in_labels", error)) {
+      !LabelsDeclared(pack, context->lead_in_labels, in, "lead_in_labels", error) ||
+      !ExpandFragments(fragments, in, &context->heading_matches, error) ||
+      !ExpandFragments(fragments, in, &context->lead_in_matches, error) ||
+      !ExpandFragments(fragments, in, &context->column_header_matches, error) ||
+      !ExpandFragments(fragments, in, &context->heading_excludes, error)) {
     return false;
   }
   if (context->empty() && context->heading_excludes.empty()) {
@@ -380,6 +476,8 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
   // Named lists of patterns that rules share ("exclude_sets",
   // "require_sets"), so that a pattern written once serves every rule that
   // needs it.
+  Fragments fragments;
+  if (!ReadFragments(root, &fragments, &error)) return error;
   PatternSets pattern_sets;
   if (auto sets = root.find("pattern_sets"); sets != root.end()) {
     if (!sets->is_object()) return Error{"rule pack: \"pattern_sets\" must be an object of lists"};
@@ -392,6 +490,7 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
                            });
       if (!strings) return Error{where + ": must be a non-empty list of non-empty strings"};
       for (const json& pattern : patterns) pattern_sets[name].push_back(pattern.get<std::string>());
+      if (!ExpandFragments(fragments, where, &pattern_sets[name], &error)) return error;
     }
   }
 
@@ -412,7 +511,10 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
         !ReadString(entry, "match", true, where, &rule.match, &error) ||
         !ReadString(entry, "why", true, where, &rule.why, &error) ||
         !ReadStringList(entry, "require", where, &rule.require, &error) ||
-        !ReadStringList(entry, "exclude", where, &rule.exclude, &error)) {
+        !ReadStringList(entry, "exclude", where, &rule.exclude, &error) ||
+        !ExpandFragments(fragments, where, &rule.match, &error) ||
+        !ExpandFragments(fragments, where, &rule.require, &error) ||
+        !ExpandFragments(fragments, where, &rule.exclude, &error)) {
       return error;
     }
     if (pack.FindLabel(rule.label) == nullptr) {
@@ -436,7 +538,7 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
         !append_sets("require_sets", "require", &rule.require)) {
       return error;
     }
-    if (!ReadContext(entry, pack, pattern_sets, where, &rule.context, &error) ||
+    if (!ReadContext(entry, pack, pattern_sets, fragments, where, &rule.context, &error) ||
         !ReadStringList(entry, "unless_labels", where, &rule.unless_labels, &error) ||
         !LabelsDeclared(pack, rule.unless_labels, where, "unless_labels", &error) ||
         !ReadString(entry, "note", false, where, &rule.note, &error) ||
@@ -459,7 +561,8 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
       if (!ReadString(entry, "pattern", true, where, &slot.pattern, &error) ||
           !ReadStringList(entry, "labels", where, &slot.labels, &error) ||
           !LabelsDeclared(pack, slot.labels, where, "labels", &error) ||
-          !ReadString(entry, "kind", false, where, &kind, &error)) {
+          !ReadString(entry, "kind", false, where, &kind, &error) ||
+          !ExpandFragments(fragments, where, &slot.pattern, &error)) {
         return error;
       }
       if (!kind.empty()) {
@@ -499,7 +602,10 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
           !ReadInt(entry, "near", -1, 50, where, &finding.near, &error) ||
           !ReadInt(entry, "min_labelled_clauses", 0, 1000, where, &finding.min_labelled_clauses,
                    &error) ||
-          !ReadString(entry, "fires_when", true, where, &fires_when, &error)) {
+          !ReadString(entry, "fires_when", true, where, &fires_when, &error) ||
+          !ExpandFragments(fragments, where, &finding.trigger_matches, &error) ||
+          !ExpandFragments(fragments, where, &finding.companion_matches, &error) ||
+          !ExpandFragments(fragments, where, &finding.companion_anywhere_matches, &error)) {
         return error;
       }
       if (fires_when != "companion_absent" && fires_when != "companion_present") {

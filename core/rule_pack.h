@@ -38,6 +38,12 @@
 //     }, ...],                         // label's note for this rule
 //     "pattern_sets": {"<set name>": ["<RE2>", ...], ...},  // optional:
 //                                      // patterns several rules share
+//     "fragments": {"<name>": "<piece of RE2>", ...},  // optional: pieces
+//                                      // several patterns share; any
+//                                      // pattern (a fragment's too) writes
+//                                      // {{name}} where the piece goes, and
+//                                      // it is read as (?:piece). Names are
+//                                      // [a-z0-9_-]; "\{{" is a literal brace
 //     "slots": [{"name": "opt_out_where", "labels": ["choice.opt_out"],
 //                "pattern": "<RE2, first capture group is the value>",
 //                "kind": "text" | "duration"}],

@@ -106,6 +106,56 @@ TEST_CASE("A context pattern may name a pattern set", "[rule_pack]") {
   CHECK(with_sets(R"({"column_header_matches": ["how long"]})").error().message == malformed);
 }
 
+TEST_CASE("Patterns share pieces through named fragments", "[rule_pack]") {
+  const std::string labels = R"J([{"id": "choice.opt_out", "name": "n", "family": "choice"}])J";
+  auto with_fragments = [&](const std::string& fragments, const std::string& rules,
+                            const std::string& more = "") {
+    return ParseRulePack(R"J({"schema": "fineprint.rules/1", "language": "en", "version": "t", "labels": )J" +
+                         labels + R"J(, "fragments": )J" + fragments + R"J(, "rules": )J" + rules + more + "}");
+  };
+  const std::string fragments = R"J({"number": "\\d+|two|ten", "period": "{{number}} (?:days?|months?)"})J";
+  auto pack = with_fragments(fragments, R"J([{"id": "r1", "label": "choice.opt_out", "why": "w",
+      "match": "\\bfor {{period}}\\b", "require": ["{{number}}"], "exclude": ["\\{{number}}", "x{{number}}y"],
+      "exclude_sets": ["long"], "context": {"heading_matches": "^{{number}}\\."}}])J",
+      R"J(, "pattern_sets": {"long": ["over {{period}}"]},
+         "slots": [{"name": "d", "labels": ["choice.opt_out"], "pattern": "({{period}})", "kind": "duration"}],
+         "findings": [{"id": "f", "severity": "info", "explanation": "e", "trigger_labels": ["choice.opt_out"],
+                       "trigger_matches": "{{number}}", "companion_labels": ["choice.opt_out"],
+                       "companion_matches": "a{{number}}", "companion_anywhere_matches": "b{{number}}",
+                       "fires_when": "companion_absent"}])J");
+  REQUIRE(pack.ok());
+  const Rule& rule = pack.value().rules[0];
+  // Each use is a group of its own (alternations inside stay inside), and
+  // fragments may use fragments.
+  CHECK(rule.match == R"J(\bfor (?:(?:\d+|two|ten) (?:days?|months?))\b)J");
+  CHECK(rule.require == std::vector<std::string>{R"J((?:\d+|two|ten))J"});
+  // An escaped brace is the pattern's own; the set's patterns are expanded too.
+  CHECK(rule.exclude == std::vector<std::string>{R"J(\{{number}})J", R"J(x(?:\d+|two|ten)y)J",
+                                                 R"J(over (?:(?:\d+|two|ten) (?:days?|months?)))J"});
+  CHECK(rule.context.heading_matches == R"J(^(?:\d+|two|ten)\.)J");
+  CHECK(pack.value().slots[0].pattern == R"J(((?:(?:\d+|two|ten) (?:days?|months?))))J");
+  CHECK(pack.value().findings[0].trigger_matches == R"J((?:\d+|two|ten))J");
+  CHECK(pack.value().findings[0].companion_matches == R"J(a(?:\d+|two|ten))J");
+  CHECK(pack.value().findings[0].companion_anywhere_matches == R"J(b(?:\d+|two|ten))J");
+
+  const std::string rule_using = R"J([{"id": "r2", "label": "choice.opt_out", "why": "w", "match": "for {{)J";
+  CHECK(with_fragments(fragments, rule_using + R"J(nombre}}"}])J").error().message ==
+        R"J(rule 'r2': fragment {{nombre}} is not declared in "fragments")J");
+  CHECK(with_fragments(fragments, rule_using + R"J(number"}])J").error().message ==
+        R"J(rule 'r2': "{{" with no closing "}}" (a fragment is written {{name}}))J");
+  CHECK(with_fragments(fragments, "[]", R"J(, "pattern_sets": {"s": ["{{days}}"]})J").error().message ==
+        R"J(pattern set 's': fragment {{days}} is not declared in "fragments")J");
+  CHECK_THAT(with_fragments(R"J({"a": "x{{b}}", "b": "y{{a}}"})J", "[]").error().message,
+             Catch::StartsWith("fragment 'a': fragments use each other in a loop (through {{"));
+  CHECK(with_fragments(R"J({"a": "{{a}}"})J", "[]").error().message ==
+        "fragment 'a': fragments use each other in a loop (through {{a}})");
+  CHECK(with_fragments(R"J({"Number": "1"})J", "[]").error().message ==
+        R"J(rule pack: fragment name "Number" must be lower-case letters, digits, - and _)J");
+  CHECK(with_fragments(R"J({"n": ""})J", "[]").error().message == "fragment 'n': must be a non-empty string");
+  CHECK(with_fragments(R"J(["n"])J", "[]").error().message ==
+        R"J(rule pack: "fragments" must be an object of strings)J");
+}
+
 TEST_CASE("The built-in pack parses and declares every taxonomy label", "[rule_pack]") {
   auto pack = ParseRulePack(BuiltinRulePackJson());
   REQUIRE(pack.ok());
