@@ -628,6 +628,10 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
       {"Personal Data is retained for a period not exceeding thirty-six (36) months.", "retention.fixed_period", true},
       {"Call recordings are purged no later than ninety (90) days after the call.", "retention.fixed_period", true},
       {"The retention period for candidate applications is two (2) years.", "retention.fixed_period", true},
+      // Every rule reads numbers in words alike (the pack's {{number}} fragment).
+      {"Tenant documents are deleted six months after the application is decided.", "retention.fixed_period", true},
+      {"Accounts inactive for over seven months are closed and their data deleted.", "retention.fixed_period", true},
+      {"Call logs have a lifespan of seven days.", "retention.fixed_period", true},
       {"Our retention specialists may call you within 30 days.", "retention.fixed_period", false},
       {"The subscription term of 12 months renews automatically and we store your card.", "retention.fixed_period",
        false},
