@@ -668,6 +668,9 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
       {"Please see How long we keep information below.", "retention.vague", false},
       // Event-based.
       {"We keep your profile until you delete your account.", "retention.event_based", true},
+      // A service that speaks of itself in the third person "keeps" (the {{keep}} fragment).
+      {"Acme keeps your playlists for as long as your account remains open.", "retention.event_based", true},
+      {"Acme keeps invoices until the workspace is deleted.", "retention.event_based", true},
       {"You can close your account at any time.", "retention.event_based", false},
       // After deletion.
       {"Copies of your content may remain in our backups for a limited time after you delete it.",
@@ -675,6 +678,11 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
       {"Some information may remain in backup systems after your account is closed.",
        "retention.after_deletion", true},
       {"Other users may still have copies of messages you sent them.", "retention.after_deletion", true},
+      // ... and recipients keeping their own copies is that, not the service keeping data for an open time.
+      {"Even after you delete a contract, each party who signed it keeps their own copy.",
+       "retention.after_deletion", true},
+      {"Even after you delete a contract, each party who signed it keeps their own copy.", "retention.vague",
+       false},
       {"We may retain some data even after you delete your account.", "retention.after_deletion", true},
       {"A perpetual, irrevocable licence to your content survives termination.",
        "retention.after_deletion", false},
