@@ -580,6 +580,8 @@ TEST_CASE("Rules of thumb: choices", "[classifier][taxonomy]") {
   CheckCases(*classifier, {
       {"You can unsubscribe from our marketing emails at any time.", "choice.opt_out", true},
       {"You have the right to object to the processing of your personal data.", "choice.opt_out", true},
+      {"Subscribers may object at any time to the use of their data for direct marketing.", "choice.opt_out", true},
+      {"Customers may object at any time to the new fees by cancelling their subscription.", "choice.opt_out", false},
       {"You can withdraw your consent at any time in your account settings.", "choice.opt_out", true},
       {"You can turn off personalized ads in your ad settings.", "choice.opt_out", true},
       // Contract terms and account closure are not opt-outs of a data use.
@@ -663,6 +665,18 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
       {"We store this data for a short period to detect fraud.", "retention.vague", true},
       {"We may preserve your information to comply with legal obligations.", "retention.vague", true},
       {"We keep information indefinitely.", "retention.vague", true},
+      {"We retain device logs for different lengths of time depending on the type of log.", "retention.vague", true},
+      {"Different plans come with different lengths of time for free support.", "retention.vague", false},
+      // A deletion with an exception for what the law makes the service keep: no limit to that.
+      {"Customer Data is deleted within 60 days of termination, except where retention is required by law.",
+       "retention.vague", true},
+      {"We erase inactive profiles after two years, unless we are legally obliged to retain them.", "retention.vague",
+       true},
+      {"We will respond to your request within 30 days, unless we are required by law to respond sooner.",
+       "retention.vague", false},
+      {"You must retain invoices for seven years unless you are required by law to keep them longer.",
+       "retention.vague", false},
+      {"You can keep using the service for a reasonable period afterwards.", "retention.vague", false},
       {"We collect, use, store and analyse your information to provide our services.",
        "retention.vague", false},
       {"Please see How long we keep information below.", "retention.vague", false},
@@ -685,6 +699,18 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
        false},
       {"We may retain some data even after you delete your account.", "retention.after_deletion", true},
       {"A perpetual, irrevocable licence to your content survives termination.",
+       "retention.after_deletion", false},
+      // Kept once deletion has been asked for, or for a while after the account ends.
+      {"Acme may retain certain data after it receives an account deletion request, such as transaction records.",
+       "retention.after_deletion", true},
+      {"Some records are preserved after we process your request to close your account.", "retention.after_deletion",
+       true},
+      {"We will delete your account after we receive your request to delete it.", "retention.after_deletion", false},
+      {"We retain your data while your subscription is active and for a limited period thereafter.",
+       "retention.after_deletion", true},
+      {"Account information is stored for the life of your account and for six months after that.",
+       "retention.after_deletion", true},
+      {"Your warranty covers the device while your subscription is active and for a limited period thereafter.",
        "retention.after_deletion", false},
   });
 }
