@@ -610,6 +610,19 @@ TEST_CASE("Rules of thumb: choices", "[classifier][taxonomy]") {
        "choice.opt_in", false},
       {"If you connect your calendar, we will read your events to suggest meeting times.",
        "choice.opt_in", true},
+      // "Only ... if/after you" act, or "not ... unless you" switch it on, for a use of data.
+      {"We will only share your contact details with partners if you tick the box on the registration form.",
+       "choice.opt_in", true},
+      {"We share your profile with the game developer only after you approve the permissions it requests.",
+       "choice.opt_in", true},
+      {"Your messages are not used to train our models unless you enable Improve the Model in Settings.",
+       "choice.opt_in", true},
+      {"Your subscription will not renew unless you turn on auto-renew.", "choice.opt_in", false},
+      {"We only ship to your address after you approve the quote.", "choice.opt_in", false},
+      {"The discount applies only after you sign up for a yearly plan.", "choice.opt_in", false},
+      // Giving is consent only when what is given is.
+      {"If you give us false information, we may close your account.", "choice.opt_in", false},
+      {"Here is what happens if you give the app developer permission to view these lists.", "choice.opt_in", true},
   });
 }
 
