@@ -620,6 +620,19 @@ TEST_CASE("Rules of thumb: choices", "[classifier][taxonomy]") {
       {"Your subscription will not renew unless you turn on auto-renew.", "choice.opt_in", false},
       {"We only ship to your address after you approve the quote.", "choice.opt_in", false},
       {"The discount applies only after you sign up for a yearly plan.", "choice.opt_in", false},
+      // A contract's way of saying it: the person has elected, opted in or consented first.
+      {"Provided that the Account Holder has affirmatively elected to participate in the Research Programme, the "
+       "Company may use de-identified sleep data to improve its algorithms.", "choice.opt_in", true},
+      {"Subject to the Subscriber's prior election in the Preferences Centre, the Company may share the Subscriber's "
+       "viewing history with selected partners.", "choice.opt_in", true},
+      {"Upon the Client opting in to Enhanced Fraud Screening, transaction metadata will be shared with partners.",
+       "choice.opt_in", true},
+      {"Provided that the Customer has paid all undisputed fees, the Provider shall deliver the Services.",
+       "choice.opt_in", false},
+      {"Either party may assign this Agreement with the other party's prior written consent.", "choice.opt_in",
+       false},
+      {"Upon the Customer's written request, the Provider shall delete or return all Customer Data.",
+       "choice.opt_in", false},
       // Giving is consent only when what is given is.
       {"If you give us false information, we may close your account.", "choice.opt_in", false},
       {"Here is what happens if you give the app developer permission to view these lists.", "choice.opt_in", true},
