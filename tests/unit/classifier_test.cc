@@ -754,6 +754,34 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
   });
 }
 
+TEST_CASE("Rules of thumb: keeping is about data, and a legal exception about a deletion", "[classifier][taxonomy]") {
+  // False alarms a probe review found in the widened retention rules, each stopped by a narrowing.
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      {"The seller keeps the payment for 14 days before releasing it to your bank account.",
+       "retention.fixed_period", false},
+      {"The app keeps you signed in even after you close the browser.", "retention.vague", false},
+      {"The music player keeps playing until you close the app.", "retention.event_based", false},
+      {"Acme keeps sharing your activity with advertising partners until you opt out.", "retention.event_based",
+       false},
+      {"Acme keeps sharing your activity with advertising partners until you opt out.", "choice.default_on", true},
+      {"Netflix keeps the viewing history of each profile for as long as your account is active.",
+       "retention.event_based", true},
+      {"We retain your messages even after you leave the group, and other members keep their own copies.",
+       "retention.vague", true},
+      {"Callers may be placed on hold for varying amounts of time.", "retention.vague", false},
+      {"We ship orders within 5 days, unless we are required to hold them for customs.", "retention.vague", false},
+      {"Provider shall maintain insurance during the term of this Agreement and for three years thereafter.",
+       "retention.after_deletion", false},
+      {"Each party shall keep the other's Confidential Information confidential for the term of the Agreement and "
+       "for three years thereafter.", "retention.event_based", false},
+      {"We will email you after we receive your account closure request.", "retention.after_deletion", false},
+      {"The Organizer may object at any time to the use of its trademarks.", "choice.opt_out", false},
+      {"Warranty claims are stored by the retailer and handled two years after cancellation of the order.",
+       "retention.fixed_period", false},
+  });
+}
+
 TEST_CASE("Context: heading_excludes drops an opt-out under an arbitration section",
           "[classifier][context]") {
   auto classifier = Builtin();
