@@ -94,8 +94,12 @@ bool ReadSeverity(const json& object, const std::string& where, std::string* out
 // The pack's named pieces of pattern ("fragments"), as written.
 using Fragments = std::map<std::string, std::string>;
 
-// How deep fragments may use fragments: deeper means a loop.
+// How deep fragments may use fragments (deeper is refused, which also
+// stops a loop), and how long a pattern may grow by them: a fragment used
+// ten times in a fragment used ten times ... grows a pack of a few hundred
+// bytes into gigabytes.
 constexpr int kMaxFragmentDepth = 8;
+constexpr size_t kMaxExpandedPatternBytes = 64 * 1024;
 
 // Appends `pattern` to *out with each {{name}} replaced by fragment `name`
 // as a non-capturing group (itself expanded). RE2 gives "{{" no meaning, so
@@ -120,13 +124,19 @@ bool AppendExpanded(const Fragments& fragments, std::string_view pattern, int de
       return false;
     }
     if (depth >= kMaxFragmentDepth) {
-      error->message = where + ": fragments use each other in a loop (through {{" + name + "}})";
+      error->message = where + ": fragments nest more than " + std::to_string(kMaxFragmentDepth) +
+                       " deep or use each other in a loop (through {{" + name + "}})";
       return false;
     }
     out->append(pattern.substr(copied, at - copied));
     out->append("(?:");
     if (!AppendExpanded(fragments, fragment->second, depth + 1, where, out, error)) return false;
     out->append(")");
+    if (out->size() > kMaxExpandedPatternBytes) {
+      error->message = where + ": with its fragments a pattern grows past " +
+                       std::to_string(kMaxExpandedPatternBytes) + " bytes";
+      return false;
+    }
     copied = close + 2;
     at = close + 1;
   }
@@ -152,9 +162,40 @@ bool ExpandFragments(const Fragments& fragments, const std::string& where,
   return true;
 }
 
-// Reads "fragments": {"<name>": "<piece of RE2>", ...}, each checked by
-// expanding it (an unknown name or a loop is refused here, not in the
-// first pattern that uses it).
+// Empty when `piece` is one piece of pattern: its parentheses balance, so
+// the group a use puts around it holds it whole ("a)|(b" would not be), and
+// it has no capturing group, so a slot's first capture stays the slot
+// pattern's own. Otherwise what is wrong.
+std::string FragmentProblem(std::string_view piece) {
+  int depth = 0;
+  for (size_t i = 0; i < piece.size(); ++i) {
+    const char c = piece[i];
+    if (c == '\\') {
+      ++i;  // an escaped character, whatever it is
+    } else if (c == '[') {
+      // A class ends at the first unescaped ']' that is not its first member.
+      size_t j = i + 1;
+      if (j < piece.size() && piece[j] == '^') ++j;
+      if (j < piece.size() && piece[j] == ']') ++j;
+      while (j < piece.size() && piece[j] != ']') j += piece[j] == '\\' ? 2 : 1;
+      if (j >= piece.size()) return "has a '[' with no closing ']'";
+      i = j;
+    } else if (c == '(') {
+      const bool named = piece.substr(i, 4) == "(?P<" || piece.substr(i, 3) == "(?<";
+      if (i + 1 >= piece.size() || piece[i + 1] != '?' || named) {
+        return "has a capturing group (write (?:...) instead)";
+      }
+      ++depth;
+    } else if (c == ')' && --depth < 0) {
+      return "closes a group it did not open";
+    }
+  }
+  return depth == 0 ? "" : "opens a group it does not close";
+}
+
+// Reads "fragments": {"<name>": "<piece of RE2>", ...}, each checked on its
+// own and by expanding it (an unknown name or a loop is refused here, not
+// in the first pattern that uses it).
 bool ReadFragments(const json& root, Fragments* fragments, Error* error) {
   auto it = root.find("fragments");
   if (it == root.end()) return true;
@@ -172,6 +213,11 @@ bool ReadFragments(const json& root, Fragments* fragments, Error* error) {
     }
     if (!piece.is_string() || piece.get_ref<const std::string&>().empty()) {
       error->message = "fragment '" + name + "': must be a non-empty string";
+      return false;
+    }
+    const std::string problem = FragmentProblem(piece.get_ref<const std::string&>());
+    if (!problem.empty()) {
+      error->message = "fragment '" + name + "': " + problem;
       return false;
     }
     (*fragments)[name] = piece.get<std::string>();

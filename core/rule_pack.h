@@ -43,7 +43,10 @@
 //                                      // pattern (a fragment's too) writes
 //                                      // {{name}} where the piece goes, and
 //                                      // it is read as (?:piece). Names are
-//                                      // [a-z0-9_-]; "\{{" is a literal brace
+//                                      // [a-z0-9_-]; "\{{" is a literal brace.
+//                                      // A piece balances its parentheses and
+//                                      // captures nothing; pieces nest at most
+//                                      // 8 deep and a pattern grows to 64 KiB
 //     "slots": [{"name": "opt_out_where", "labels": ["choice.opt_out"],
 //                "pattern": "<RE2, first capture group is the value>",
 //                "kind": "text" | "duration"}],

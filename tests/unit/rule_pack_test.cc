@@ -146,14 +146,64 @@ TEST_CASE("Patterns share pieces through named fragments", "[rule_pack]") {
   CHECK(with_fragments(fragments, "[]", R"J(, "pattern_sets": {"s": ["{{days}}"]})J").error().message ==
         R"J(pattern set 's': fragment {{days}} is not declared in "fragments")J");
   CHECK_THAT(with_fragments(R"J({"a": "x{{b}}", "b": "y{{a}}"})J", "[]").error().message,
-             Catch::StartsWith("fragment 'a': fragments use each other in a loop (through {{"));
+             Catch::StartsWith("fragment 'a': fragments nest more than 8 deep or use each other in a loop (through {{"));
   CHECK(with_fragments(R"J({"a": "{{a}}"})J", "[]").error().message ==
-        "fragment 'a': fragments use each other in a loop (through {{a}})");
+        "fragment 'a': fragments nest more than 8 deep or use each other in a loop (through {{a}})");
   CHECK(with_fragments(R"J({"Number": "1"})J", "[]").error().message ==
         R"J(rule pack: fragment name "Number" must be lower-case letters, digits, - and _)J");
   CHECK(with_fragments(R"J({"n": ""})J", "[]").error().message == "fragment 'n': must be a non-empty string");
   CHECK(with_fragments(R"J(["n"])J", "[]").error().message ==
         R"J(rule pack: "fragments" must be an object of strings)J");
+}
+
+TEST_CASE("Fragments: every context field, adjacent uses, escapes, and what a fragment may hold", "[rule_pack]") {
+  const std::string labels = R"J([{"id": "choice.opt_out", "name": "n", "family": "choice"}])J";
+  auto with_fragments = [&](const std::string& fragments, const std::string& rules) {
+    return ParseRulePack(R"J({"schema": "fineprint.rules/1", "language": "en", "version": "t", "labels": )J" +
+                         labels + R"J(, "fragments": )J" + fragments + R"J(, "rules": )J" + rules + "}");
+  };
+  auto pack = with_fragments(R"J({"a": "x|y", "b": "[()]z"})J", R"J([{"id": "r1", "label": "choice.opt_out",
+      "why": "w", "match": "{{a}}{{b}}\\\\{{a}}", "context": {"lead_in_matches": "l{{a}}",
+      "column_header_matches": "c{{b}}", "heading_excludes": "h{{a}}"}}])J");
+  REQUIRE(pack.ok());
+  const Rule& rule = pack.value().rules[0];
+  // Two uses side by side are both read; an escaped backslash before "{{" escapes nothing.
+  CHECK(rule.match == R"J((?:x|y)(?:[()]z)\\(?:x|y))J");
+  CHECK(rule.context.lead_in_matches == "l(?:x|y)");
+  CHECK(rule.context.column_header_matches == "c(?:[()]z)");
+  CHECK(rule.context.heading_excludes == "h(?:x|y)");
+
+  // Eight fragments, each using the next, are read; a ninth on top is refused.
+  std::string chain = R"J({"f0": "end")J";
+  for (int level = 1; level <= 7; ++level) {
+    chain += ", \"f" + std::to_string(level) + "\": \"{{f" + std::to_string(level - 1) + "}}\"";
+  }
+  const std::string uses = R"J([{"id": "r1", "label": "choice.opt_out", "why": "w", "match": "{{f7}}"}])J";
+  auto deep = with_fragments(chain + "}", uses);
+  INFO((deep.ok() ? std::string() : deep.error().message));
+  CHECK(deep.ok());
+  CHECK_THAT(with_fragments(chain + R"J(, "f8": "{{f7}}"})J", uses).error().message,
+             Catch::StartsWith("fragment 'f8': fragments nest more than 8 deep or use each other in a loop"));
+  // A fragment used ten times over in fragments used ten times over is refused, not expanded.
+  std::string wide = R"J({"w0": "abcdefghij")J";
+  for (int level = 1; level <= 5; ++level) {
+    wide += ", \"w" + std::to_string(level) + "\": \"";
+    for (int use = 0; use < 10; ++use) wide += "{{w" + std::to_string(level - 1) + "}}";
+    wide += "\"";
+  }
+  CHECK(with_fragments(wide + "}", "[]").error().message ==
+        "fragment 'w4': with its fragments a pattern grows past 65536 bytes");
+
+  // A fragment is one piece that captures nothing.
+  CHECK(with_fragments(R"J({"u": "a)|(?:b"})J", "[]").error().message ==
+        "fragment 'u': closes a group it did not open");
+  CHECK(with_fragments(R"J({"u": "(?:a"})J", "[]").error().message == "fragment 'u': opens a group it does not close");
+  CHECK(with_fragments(R"J({"u": "(a)"})J", "[]").error().message ==
+        "fragment 'u': has a capturing group (write (?:...) instead)");
+  CHECK(with_fragments(R"J({"u": "(?P<n>a)"})J", "[]").error().message ==
+        "fragment 'u': has a capturing group (write (?:...) instead)");
+  CHECK(with_fragments(R"J({"u": "[a"})J", "[]").error().message == "fragment 'u': has a '[' with no closing ']'");
+  CHECK(with_fragments(R"J({"u": "\\(a[)\\]]"})J", "[]").ok());
 }
 
 TEST_CASE("The built-in pack parses and declares every taxonomy label", "[rule_pack]") {
