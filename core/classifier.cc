@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "core/alternatives.h"
+#include "core/durations.h"
 #include "core/little_endian.h"
 #include "core/normalize.h"
 #include "core/out_of_line.h"
@@ -2408,6 +2409,31 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
   return labels;
 }
 
+// A duration slot's pattern sees a number and a unit, not what surrounds
+// them: in "children under the age of sixteen (16) years ... we delete such
+// accounts within 30 days" its first capture is an age. ExtractDurations
+// tells ages apart by their context, so a capture it does not count as a
+// length is passed over for the pattern's next match further on.
+bool Classifier::CaptureSlot(size_t index, std::string_view clause_text, std::string_view* captured) const {
+  const LazyPattern& pattern = *compiled_->slots[index];
+  if (pack_.slots[index].kind != "duration") {
+    return pattern.Capture(clause_text, captured) && !captured->empty();
+  }
+  std::optional<std::vector<Duration>> lengths;
+  std::string_view rest = clause_text;
+  while (pattern.Capture(rest, captured) && !captured->empty()) {
+    if (!lengths) lengths = ExtractDurations(clause_text);
+    const size_t start = static_cast<size_t>(captured->data() - clause_text.data());
+    const size_t end = start + captured->size();
+    const bool a_length = std::any_of(lengths->begin(), lengths->end(), [&](const Duration& d) {
+      return d.start < end && d.end > start;
+    });
+    if (a_length) return true;
+    rest = clause_text.substr(end);
+  }
+  return false;
+}
+
 std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text,
                                                 const std::vector<LabelMatch>& labels) const {
   std::vector<SlotValue> values;
@@ -2418,7 +2444,7 @@ std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text,
       continue;  // an earlier rule for this slot already found a value
     }
     std::string_view captured;
-    if (!compiled_->slots[i]->Capture(clause_text, &captured) || captured.empty()) continue;
+    if (!CaptureSlot(i, clause_text, &captured)) continue;
     SlotValue value;
     value.name = slot.name;
     value.value = std::string(captured);

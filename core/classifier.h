@@ -168,6 +168,10 @@ class Classifier {
   struct Compiled;
   struct Prefilters;  // per rule, its match pattern's prefilter; per pattern, its gate
   explicit Classifier(RulePack pack);
+  // The value of slot rule `index` in `clause_text` (ExtractSlots): its
+  // pattern's first capture, or for a duration slot the first capture that
+  // is a length of time rather than an age. False when there is none.
+  bool CaptureSlot(size_t index, std::string_view clause_text, std::string_view* captured) const;
   // Create's work. With `prepared`, patterns are taken as checked and the
   // prefilters and gates as given (both are moved out of it), and Build
   // fails only if it does not hold a gate per pattern. Otherwise each

@@ -488,6 +488,23 @@ TEST_CASE("Slots: where to opt out, durations and amounts", "[classifier]") {
   CHECK(amount[0].value.rfind("$15,000 USD per 1,000,000 posts", 0) == 0);
   // A slot rule only fills clauses carrying one of its labels.
   CHECK(classifier->ExtractSlots("Send it to privacy@example.com.", {}).empty());
+  // An age is not how long data is kept: the duration is the length after it.
+  for (const std::string age_first : {
+           "Children under the age of sixteen (16) years may not use the service; we delete such accounts within 30 "
+           "days.",
+           "If you are under 16 years of age, we delete your data within 30 days.",
+           "Data of seventeen-year-olds is deleted within 30 days."}) {
+    INFO(age_first);
+    auto durations = classifier->ExtractSlots(age_first, classifier->Classify(age_first));
+    REQUIRE(durations.size() == 1);
+    CHECK(durations[0].name == "duration");
+    CHECK(durations[0].value == "within 30 days");
+  }
+  // A clause whose only number is an age has no duration.
+  const std::string only_age = "Users aged 16 years or older may keep their data for as long as they like.";
+  for (const SlotValue& slot : classifier->ExtractSlots(only_age, classifier->Classify(only_age))) {
+    CHECK(slot.name != "duration");
+  }
 }
 
 }  // namespace
