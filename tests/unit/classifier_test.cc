@@ -796,6 +796,13 @@ TEST_CASE("Rules of thumb: keeping is about data, and a legal exception about a 
       {"The Organizer may object at any time to the use of its trademarks.", "choice.opt_out", false},
       {"Warranty claims are stored by the retailer and handled two years after cancellation of the order.",
        "retention.fixed_period", false},
+      // Found by a review of the {{number}} fragment: number words widened old deadlines and counts.
+      {"Your free trial ends seven days after your account is created, and we store your payment details.",
+       "retention.fixed_period", false},
+      {"Items may be returned fourteen days from delivery, and we keep a record of your order.",
+       "retention.fixed_period", false},
+      {"We keep your information where necessary to comply with legal obligations, and share it with no more than "
+       "fifty partners.", "retention.vague", true},
   });
 }
 
