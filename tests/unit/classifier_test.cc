@@ -650,6 +650,17 @@ TEST_CASE("Rules of thumb: choices", "[classifier][taxonomy]") {
        false},
       {"Upon the Customer's written request, the Provider shall delete or return all Customer Data.",
        "choice.opt_in", false},
+      // A second probe review's false alarms: money, access and consent between contract parties are not
+      // a use of the person's data waiting for their agreement.
+      {"Loan funds will be released only after you approve the disbursement schedule.", "choice.opt_in", false},
+      {"The free plan is not available unless you enable two-factor authentication.", "choice.opt_in", false},
+      {"Subject to the Landlord's prior written consent, the Tenant may sublet the property.", "choice.opt_in",
+       false},
+      {"Unless the Customer has elected otherwise, Customer Data will be hosted in the European Union.",
+       "choice.opt_in", false},
+      {"Upon the Member opting in to automatic renewal, the membership renews each year.", "choice.opt_in", false},
+      {"Images from the cabin camera do not leave your vehicle unless you enable data sharing.", "choice.opt_in",
+       true},
       // Giving is consent only when what is given is.
       {"If you give us false information, we may close your account.", "choice.opt_in", false},
       {"Here is what happens if you give the app developer permission to view these lists.", "choice.opt_in", true},
@@ -742,6 +753,14 @@ TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
        "retention.event_based", false},
       {"Customer shall retain copies of its invoices for six years after the end of the contract.",
        "retention.fixed_period", false},
+      {"Sections 9 and 12 survive for five years after the end of the agreement.", "retention.event_based", false},
+      {"The security deposit is returned within 14 days after the end of the tenancy.", "retention.event_based",
+       false},
+      // The service keeping data stays labelled when another clause gives the reader a duty of their own.
+      {"We delete call recordings after 90 days; members must keep their own copies if they need them.",
+       "retention.fixed_period", true},
+      {"The Supplier shall retain Customer Data for 30 days after the end of the agreement.",
+       "retention.fixed_period", true},
       // After deletion.
       {"Copies of your content may remain in our backups for a limited time after you delete it.",
        "retention.after_deletion", true},
