@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <functional>
+#include <sstream>
+#include <set>
+#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
@@ -835,6 +838,61 @@ TEST_CASE("Rules of thumb: keeping is about data, and a legal exception about a 
       {"We keep your information where necessary to comply with legal obligations, and share it with no more than "
        "fifty partners.", "retention.vague", true},
   });
+}
+
+// The primary labels the pipeline gives `sentence` read as a document of its
+// own (segmented, each clause classified), as fineprint_eval reads a line.
+std::set<std::string> SentenceLabels(const Classifier& classifier, const std::string& sentence) {
+  std::set<std::string> ids;
+  auto document = ReadPlainText(sentence);
+  if (!document.ok()) return ids;
+  const auto spans = SegmentDocument(document.value());
+  for (const auto& clause : classifier.ClassifyClauses(document.value(), spans)) {
+    for (const LabelMatch& match : clause) {
+      if (match.info != nullptr && match.info->primary) ids.insert(match.label);
+    }
+  }
+  return ids;
+}
+
+TEST_CASE("Probe reviews: sentences reviewers wrote against widened rules keep their verdicts",
+          "[classifier][taxonomy]") {
+  // tests/data/probes/README.md: each row names labels the sentence must get
+  // (right gains) and labels it must not get (false alarms the review found).
+  std::ifstream file(std::string(FINEPRINT_SOURCE_DIR) + "/tests/data/probes/reviewed.tsv");
+  REQUIRE(file);
+  auto classifier = Builtin();
+  auto split = [](const std::string& field) {
+    std::vector<std::string> ids;
+    std::stringstream in(field);
+    for (std::string id; std::getline(in, id, ',');) {
+      if (!id.empty()) ids.push_back(id);
+    }
+    return ids;
+  };
+  size_t rows = 0;
+  for (std::string line; std::getline(file, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> fields;
+    std::stringstream in(line);
+    for (std::string field; std::getline(in, field, '\t');) fields.push_back(field);
+    if (line.back() == '\t') fields.push_back("");
+    REQUIRE(fields.size() == 4);
+    ++rows;
+    const std::set<std::string> got = SentenceLabels(*classifier, fields[3]);
+    INFO(fields[0] << ": " << fields[3]);
+    for (const std::string& id : split(fields[1])) {
+      INFO("must have " << id);
+      CHECK(classifier->pack().FindLabel(id) != nullptr);
+      CHECK(got.count(id) == 1);
+    }
+    for (const std::string& id : split(fields[2])) {
+      INFO("must not have " << id);
+      CHECK(classifier->pack().FindLabel(id) != nullptr);
+      CHECK(got.count(id) == 0);
+    }
+  }
+  CHECK(rows >= 250);
 }
 
 TEST_CASE("Context: heading_excludes drops an opt-out under an arbitration section",
