@@ -283,6 +283,21 @@ class LazyPattern {
     return RE2::PartialMatch(runs_on_lowered_text_ ? LowerCasedText(text) : text, compiled);
   }
 
+  // As Capture, for the leftmost match starting at or after byte `from`
+  // of `text` (the text before it still gives \b and ^ their context, and
+  // the clause is lower-cased once, not once per call on what is left).
+  bool CaptureFrom(std::string_view text, size_t from, std::string_view* captured) const {
+    if (RuledOut(text)) return false;
+    const RE2& compiled = re();
+    if (compiled.NumberOfCapturingGroups() < 1) return false;
+    const std::string_view searched = runs_on_lowered_text_ ? LowerCasedText(text) : text;
+    absl::string_view groups[2];
+    if (!compiled.Match(searched, from, searched.size(), RE2::UNANCHORED, groups, 2)) return false;
+    *captured = groups[1].data() == nullptr ? std::string_view()
+                                            : text.substr(groups[1].data() - searched.data(), groups[1].size());
+    return true;
+  }
+
   // The text of the pattern's first capture group in its leftmost match in
   // `text` (a view into `text`); false when nothing matches. Thread-safe.
   bool Capture(std::string_view text, std::string_view* captured) const {
@@ -2420,8 +2435,10 @@ bool Classifier::CaptureSlot(size_t index, std::string_view clause_text, std::st
     return pattern.Capture(clause_text, captured) && !captured->empty();
   }
   std::optional<std::vector<Duration>> lengths;
-  std::string_view rest = clause_text;
-  while (pattern.Capture(rest, captured) && !captured->empty()) {
+  size_t from = 0;
+  while (pattern.CaptureFrom(clause_text, from, captured) && !captured->empty()) {
+    // Not a number and a unit at all ("immediately"): nothing to tell apart.
+    if (ExtractDurations(*captured).empty()) return true;
     if (!lengths) lengths = ExtractDurations(clause_text);
     const size_t start = static_cast<size_t>(captured->data() - clause_text.data());
     const size_t end = start + captured->size();
@@ -2429,7 +2446,7 @@ bool Classifier::CaptureSlot(size_t index, std::string_view clause_text, std::st
       return d.start < end && d.end > start;
     });
     if (a_length) return true;
-    rest = clause_text.substr(end);
+    from = end;
   }
   return false;
 }

@@ -305,11 +305,17 @@ DurationBound BoundBefore(const std::vector<Token>& t, size_t i, size_t* first) 
 // years", "aged 18 years": an age.
 bool IsAge(const std::vector<Token>& t, size_t number, size_t past_unit) {
   const size_t after = past_unit < t.size() && t[past_unit].kind == TokenKind::kDash ? past_unit + 1 : past_unit;
-  if (IsWord(t, after, "old") || IsWord(t, after, "olds") ||
-      (IsWord(t, past_unit, "of") && IsWord(t, past_unit + 1, "age"))) {
+  // "old" and "or older" only after years: "90 days old" is the age of data.
+  const bool in_years = past_unit > 0 && (IsWord(t, past_unit - 1, "year") || IsWord(t, past_unit - 1, "years"));
+  if (in_years && (IsWord(t, after, "old") || IsWord(t, after, "olds"))) return true;
+  if (in_years && (IsWord(t, past_unit, "or") || IsWord(t, past_unit, "and")) &&
+      (IsWord(t, past_unit + 1, "older") || IsWord(t, past_unit + 1, "over") || IsWord(t, past_unit + 1, "above"))) {
     return true;
   }
-  if (number >= 2 && IsWord(t, number - 2, "age") && IsWord(t, number - 1, "of")) return true;
+  if (IsWord(t, past_unit, "of") && IsWord(t, past_unit + 1, "age")) return true;
+  if (number >= 2 && (IsWord(t, number - 2, "age") || IsWord(t, number - 2, "ages")) && IsWord(t, number - 1, "of")) {
+    return true;
+  }
   if (number >= 1 && IsWord(t, number - 1, "aged")) return true;
   // "the age of majority (18 years": an age in parentheses.
   if (number >= 3 && t[number - 1].kind == TokenKind::kOpen && IsWord(t, number - 2, "majority")) return true;
@@ -363,7 +369,7 @@ std::vector<Duration> ExtractDurations(std::string_view text) {
       age_from = past_second_unit;
     }
     if (IsAge(t, i, age_from)) {
-      i = resume;
+      i = age_from != past_unit ? age_from : resume;  // a range of ages: its second end too
       continue;
     }
     size_t first = i;

@@ -168,16 +168,40 @@ bool ExpandFragments(const Fragments& fragments, const std::string& where,
 // pattern's own. Otherwise what is wrong.
 std::string FragmentProblem(std::string_view piece) {
   int depth = 0;
+  // \Q...\E quotes its text; with no \E it would quote the rest of the
+  // pattern that uses the fragment, the group's ")" included.
+  auto skip_quoted = [&](size_t at, size_t* past) {  // `at` is the '\' of "\Q"
+    const size_t e = piece.find("\\E", at + 2);
+    if (e == std::string_view::npos) return false;
+    *past = e + 2;
+    return true;
+  };
   for (size_t i = 0; i < piece.size(); ++i) {
     const char c = piece[i];
     if (c == '\\') {
-      ++i;  // an escaped character, whatever it is
+      if (i + 1 < piece.size() && piece[i + 1] == 'Q') {
+        size_t past = 0;
+        if (!skip_quoted(i, &past)) return "has a \\Q with no \\E";
+        i = past - 1;
+      } else {
+        ++i;  // an escaped character, whatever it is
+      }
     } else if (c == '[') {
-      // A class ends at the first unescaped ']' that is not its first member.
+      // A class ends at the first unescaped ']' that is not its first member
+      // and not the end of a POSIX class ("[[:alpha:]]").
       size_t j = i + 1;
       if (j < piece.size() && piece[j] == '^') ++j;
       if (j < piece.size() && piece[j] == ']') ++j;
-      while (j < piece.size() && piece[j] != ']') j += piece[j] == '\\' ? 2 : 1;
+      while (j < piece.size() && piece[j] != ']') {
+        if (piece[j] == '\\') {
+          j += 2;
+        } else if (piece[j] == '[' && j + 1 < piece.size() && piece[j + 1] == ':') {
+          const size_t end = piece.find(":]", j + 2);
+          j = end == std::string_view::npos ? j + 1 : end + 2;
+        } else {
+          ++j;
+        }
+      }
       if (j >= piece.size()) return "has a '[' with no closing ']'";
       i = j;
     } else if (c == '(') {

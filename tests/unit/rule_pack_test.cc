@@ -204,6 +204,19 @@ TEST_CASE("Fragments: every context field, adjacent uses, escapes, and what a fr
         "fragment 'u': has a capturing group (write (?:...) instead)");
   CHECK(with_fragments(R"J({"u": "[a"})J", "[]").error().message == "fragment 'u': has a '[' with no closing ']'");
   CHECK(with_fragments(R"J({"u": "\\(a[)\\]]"})J", "[]").ok());
+
+  // \Q...\E is literal text, and a POSIX class inside a class does not end it.
+  CHECK(with_fragments(R"J({"u": "\\Q(\\E"})J", "[]").ok());
+  CHECK(with_fragments(R"J({"u": "\\Q:-)\\E"})J", "[]").ok());
+  CHECK(with_fragments(R"J({"u": "\\Q[\\E"})J", "[]").ok());
+  CHECK(with_fragments(R"J({"u": "[[:alpha:](]"})J", "[]").ok());
+  CHECK(with_fragments(R"J({"u": "[^[:space:])]+"})J", "[]").ok());
+  // ... so a quoted '[' hides neither a capturing group nor a way out of the group (a review found both).
+  CHECK(with_fragments(R"J({"u": "\\Q[\\E(a)]"})J", "[]").error().message ==
+        "fragment 'u': has a capturing group (write (?:...) instead)");
+  CHECK(with_fragments(R"J({"u": "\\Q[\\E)|(?:]"})J", "[]").error().message ==
+        "fragment 'u': closes a group it did not open");
+  CHECK(with_fragments(R"J({"u": "\\Qa"})J", "[]").error().message == "fragment 'u': has a \\Q with no \\E");
 }
 
 TEST_CASE("The built-in pack parses and declares every taxonomy label", "[rule_pack]") {
