@@ -649,6 +649,8 @@ TEST_CASE("Rules of thumb: choices", "[classifier][taxonomy]") {
       {"Either party may withdraw from the arbitration programme before the hearing.", "choice.opt_out", false},
       {"You may instruct us to stop payment on a cheque by calling your branch.", "choice.opt_out", false},
       {"You may lodge an objection to the fee increase within 30 days.", "choice.opt_out", false},
+      // "Analytics" is a use of data ("analy[sz]" alone missed it).
+      {"You may withdraw from the beta analytics programme at any time.", "choice.opt_out", true},
       {"Customers may object at any time to the new fees by cancelling their subscription.", "choice.opt_out", false},
       {"You can withdraw your consent at any time in your account settings.", "choice.opt_out", true},
       {"You can turn off personalized ads in your ad settings.", "choice.opt_out", true},
