@@ -89,7 +89,6 @@ constexpr std::string_view kDomains[] = {"com", "org", "net", "io", "ai", "gov",
                                     "edu", "co", "uk", "eu", "de", "fr", "me",
                                     "app", "dev", "tv", "us", "info", "ly"};
 
-
 template <size_t N>
 bool InList(std::string_view word, const std::string_view (&list)[N]) {
   if (word.empty() || word.size() > 16) return false;

@@ -64,6 +64,12 @@ TEST_CASE("Ages and unit-less numbers are not durations", "[durations]") {
   CHECK(Describe("a 17-year-old") == "");
   CHECK(Describe("teens (13- to 17-year-olds)") == "");
   CHECK(Describe("children 13 to 16 years old") == "");
+  // Both ends of a range of ages, however it is introduced.
+  CHECK(Describe("children aged 13 to 15 years") == "");
+  CHECK(Describe("between the ages of 13 and 17 years") == "");
+  CHECK(Describe("16 years or older") == "");
+  // The age of data is a length: "old" makes an age only after years.
+  CHECK(Describe("deleted once they are 90 days old") == "90 days|exact|90");
   CHECK(Describe("1,000,000 posts") == "");
   CHECK(Describe("a day's notice is not a thing we parse") == "a day|exact|1");
   CHECK(Describe("") == "");
