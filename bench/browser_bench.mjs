@@ -37,6 +37,10 @@
 // its service worker is still creating the engine or warming it up in idle
 // time (engine.js), and that visit is measured; with --against, the two
 // engines take turns browser by browser, each going first every other time.
+// --after-ms MS opens that page MS after the browser has started instead:
+// with 5000 the engine's warm-up and deferred compiling are long done, which
+// shows what the first real page costs on an engine only the warm-up has
+// read.
 //
 // --late-pages N measures X's privacy URL as a client-side app serves it:
 // a page whose policy text is rendered a second after load (the e2e test's
@@ -62,11 +66,11 @@ import { median, quantile } from './stats.mjs';
 
 const USAGE =
   'usage: node bench/browser_bench.mjs [--visits N] [--only SUBSTRING] [--runs R] [--against DIR]\n' +
-  '       node bench/browser_bench.mjs --first-pages N [--only SUBSTRING] [--against DIR]\n' +
+  '       node bench/browser_bench.mjs --first-pages N [--after-ms MS] [--only SUBSTRING] [--against DIR]\n' +
   '       node bench/browser_bench.mjs --late-pages N [--against DIR]';
 
 function parseArguments(args) {
-  const options = { visits: 8, only: '', runs: 1, against: null, firstPages: 0, latePages: 0 };
+  const options = { visits: 8, only: '', runs: 1, against: null, firstPages: 0, latePages: 0, afterMs: 0 };
   for (let i = 0; i < args.length; i += 2) {
     const [name, value] = [args[i], args[i + 1]];
     if (name === '--help') {
@@ -76,15 +80,17 @@ function parseArguments(args) {
     if ((name === '--visits' || name === '--runs') && /^[1-9][0-9]*$/.test(value ?? '')) options[name.slice(2)] = Number(value);
     else if (name === '--first-pages' && /^[1-9][0-9]*$/.test(value ?? '')) options.firstPages = Number(value);
     else if (name === '--late-pages' && /^[1-9][0-9]*$/.test(value ?? '')) options.latePages = Number(value);
+    else if (name === '--after-ms' && /^[0-9]+$/.test(value ?? '')) options.afterMs = Number(value);
     else if (name === '--only' && value !== undefined) options.only = value;
     else if (name === '--against' && value !== undefined) options.against = path.resolve(value);
-    else if (name === '--visits' || name === '--runs' || name === '--first-pages' || name === '--late-pages') throw new Error(`${name} wants a positive whole number, not ${value}\n${USAGE}`);
+    else if (name === '--visits' || name === '--runs' || name === '--first-pages' || name === '--late-pages' || name === '--after-ms') throw new Error(`${name} wants a positive whole number, not ${value}\n${USAGE}`);
     else throw new Error(`unknown argument ${name}\n${USAGE}`);
   }
   if ((options.firstPages > 0 || options.latePages > 0) && args.some((arg) => arg === '--visits' || arg === '--runs')) {
     throw new Error(`--first-pages and --late-pages count their own visits: drop --visits and --runs\n${USAGE}`);
   }
   if (options.firstPages > 0 && options.latePages > 0) throw new Error(`one of --first-pages and --late-pages\n${USAGE}`);
+  if (options.afterMs > 0 && options.firstPages === 0) throw new Error(`--after-ms is for --first-pages\n${USAGE}`);
   if (options.latePages > 0 && options.only !== '') throw new Error(`--late-pages measures X's page only: drop --only\n${USAGE}`);
   return options;
 }
@@ -212,8 +218,10 @@ async function measureFirstPages() {
     const order = browserNumber % 2 === 0 ? [...engines.entries()].reverse() : [...engines.entries()];
     for (const [index, engine] of order) {
       await inBrowser(engine, index, KNOWN_URLS, async (browser) => {
+        await new Promise((resolve) => setTimeout(resolve, options.afterMs));
         const result = await visit(browser, urls[0], true, { stopWorker: false });
-        record(engine, `${urls[0]} first page after browser start`, result, `browser ${browserNumber}`);
+        const when = options.afterMs > 0 ? `${options.afterMs} ms after browser start` : 'after browser start';
+        record(engine, `${urls[0]} first page ${when}`, result, `browser ${browserNumber}`);
       });
     }
   }
