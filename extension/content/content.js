@@ -73,10 +73,8 @@
     const startedAt = performance.now();
     status = { phase: 'analyzing', url: location.href, trigger };
     try {
-      unobserved(() => {
-        clearHighlights();
-        fineprint.removePanel();
-      });
+      unobserved(clearHighlights);
+      fineprint.removePanel();
       const { title, blocks } = extractBlocks();
       const extractedAt = performance.now();
       // This run reads what the page holds now; what it adds from here on,
@@ -123,7 +121,7 @@
       performance.mark(TIMING.PAINTED);
       const { duration } = performance.measure(TIMING.MEASURE, TIMING.START, TIMING.PAINTED);
       const paintedAt = performance.now();
-      unobserved(() => showSummary(blocks, clauses, painted, reply.findings ?? []));
+      showSummary(blocks, clauses, painted, reply.findings ?? []);
       status = {
         phase: 'done',
         url: location.href,
@@ -165,9 +163,10 @@
   // (also while that run's request is with the background, which can take a
   // few hundred milliseconds on a fresh engine), and when enough has arrived
   // (and the page has been quiet for a moment) runs again, after the run in
-  // progress. The observer is off while a run changes the page itself
-  // (clearing and painting its marks, the summary panel), so our own changes
-  // never trigger it.
+  // progress. The observer is off while a run changes the page's body
+  // itself (clearing and painting its marks), so our own changes never
+  // trigger it; the summary panel and the cards hang from <html>, outside
+  // what it watches.
   // A page that failed the policy check is watched only for a while (and
   // re-checked a few times): it is most likely not a policy at all. A page
   // that adds text faster than MAX_LATE_RUNS_IN_WINDOW runs a window is no
@@ -185,7 +184,6 @@
   let stopWatchingTimer = 0;
   let rechecks = 0;
   let watching = false;
-  const isOurs = (node) => node.nodeType === Node.ELEMENT_NODE && node.tagName.startsWith('FINEPRINT-');
   function onPageChanges(records) {
     let added = 0;
     for (const record of records) {
@@ -194,7 +192,6 @@
         continue;
       }
       for (const node of record.addedNodes) {
-        if (isOurs(node) || isOurs(record.target)) continue;
         if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.ELEMENT_NODE) {
           added += node.textContent.trim().length;
         }
