@@ -720,6 +720,39 @@ TEST_CASE("Rules of thumb: choices", "[classifier][taxonomy]") {
   });
 }
 
+TEST_CASE("A use that goes on unless you act is on by default, and acting on it is an opt-out",
+          "[classifier][taxonomy]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      // The ways of stopping it that "unless you ..." names, written once for both labels.
+      {"Unless you adjust your ad preferences, we use your purchase history to personalise the ads you see.",
+       "choice.default_on", true},
+      {"Unless you adjust your ad preferences, we use your purchase history to personalise the ads you see.",
+       "choice.opt_out", true},
+      {"Partners may use your public photos to train their own models unless you set your profile to private.",
+       "choice.default_on", true},
+      {"Unless you select 'Do not share' in the dashboard, we share your usage data with our partners.",
+       "choice.opt_out", true},
+      {"We use your voice recordings to train our speech models, unless you choose not to allow this in the app.",
+       "choice.default_on", true},
+      {"Unless you turn on 'Block data sharing' in Settings, we may share your listening history with advertisers.",
+       "choice.default_on", true},
+      {"If you do not change the 'Improve the model' toggle, which is on, your chats may be used for training.",
+       "choice.opt_out", true},
+      // A default that keeps things private, and acts that are not about a use of data.
+      {"Unless you choose otherwise, your drafts are private and visible only to you.", "choice.default_on", false},
+      {"Unless you choose otherwise, your drafts are private and visible only to you.", "choice.opt_out", false},
+      {"Your current plan stays in place unless you change your subscription settings.", "choice.default_on",
+       false},
+      // The second probe review's false alarms: settings that are not about a use of data.
+      {"Your training plan is based on a 5K goal unless you update your goal settings.", "choice.default_on", false},
+      {"We'll use your home address as the delivery address unless you update your address settings.",
+       "choice.opt_out", false},
+      {"Your password stays valid for 90 days unless you change it sooner.", "choice.default_on", false},
+      {"Printing is double-sided unless you turn on 'Disable duplex printing'.", "choice.default_on", false},
+  });
+}
+
 TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
   auto classifier = Builtin();
   CheckCases(*classifier, {
