@@ -753,6 +753,38 @@ TEST_CASE("A use that goes on unless you act is on by default, and acting on it 
   });
 }
 
+TEST_CASE("Telling those who do not want their data used for AI training how to stop it", "[classifier][taxonomy]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      // Not wanting is a way out of the service's own training, not a promise or a prohibition.
+      {"If you do not want us to use your recordings to train our speech models, switch off Voice Improvement "
+       "in Settings.", "ai_training.first_party", true},
+      {"If you do not want us to use your recordings to train our speech models, switch off Voice Improvement "
+       "in Settings.", "ai_training.excluded", false},
+      {"If you do not want us to use your prompts for AI model training, untick 'Allow us to use my data' in "
+       "Settings.", "ai_training.prohibited_use", false},
+      {"Sellers who prefer that their shop data not be used for AI model training can opt out in Seller "
+       "Preferences.", "ai_training.first_party", true},
+      {"Sellers who prefer that their shop data not be used for AI model training can opt out in Seller "
+       "Preferences.", "ai_training.excluded", false},
+      {"Customers may object to the use of their support tickets for model training by writing to our privacy "
+       "team.", "ai_training.first_party", true},
+      // Someone else's training, and not wanting something else.
+      {"If you do not want partners to train their own AI models on your posts, make your account private.",
+       "ai_training.first_party", false},
+      {"If you don't want your content used to train AI, don't worry: we never use customer content to train our "
+       "models.", "ai_training.first_party", false},
+      {"If you do not want your employees' data used to train models, choose a vendor that keeps no data.",
+       "ai_training.first_party", false},
+      {"If you do not wish to be bound by these Terms, you may not use any API output to train AI models.",
+       "ai_training.prohibited_use", true},
+      {"If you do not want to receive marketing emails, click the unsubscribe link.", "ai_training.first_party",
+       false},
+      {"You may not use the service to train artificial intelligence models.", "ai_training.prohibited_use",
+       true},
+  });
+}
+
 TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
   auto classifier = Builtin();
   CheckCases(*classifier, {
