@@ -785,6 +785,22 @@ TEST_CASE("Telling those who do not want their data used for AI training how to 
   });
 }
 
+TEST_CASE("Retention: what you delete waits in a trash folder for a while", "[classifier][retention]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      {"Notes you delete stay in Recently Deleted for 30 days before they are erased.",
+       "retention.after_deletion", true},
+      {"Photos you delete are kept in the Deleted photos folder for 60 days, after which they are removed.",
+       "retention.after_deletion", true},
+      {"Documents you delete are held in a recovery area for 25 days before they are removed for good.",
+       "retention.after_deletion", true},
+      // The review's false alarms: a duration must follow, and a bin or deleted message is not always one.
+      {"Remove the bin bag before the collection truck arrives.", "retention.after_deletion", false},
+      {"Deleted messages are removed for everyone in the chat.", "retention.after_deletion", false},
+      {"Files you delete are gone for good.", "retention.after_deletion", false},
+  });
+}
+
 TEST_CASE("Rules of thumb: retention", "[classifier][taxonomy]") {
   auto classifier = Builtin();
   CheckCases(*classifier, {
