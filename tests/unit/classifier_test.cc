@@ -785,6 +785,22 @@ TEST_CASE("Telling those who do not want their data used for AI training how to 
   });
 }
 
+TEST_CASE("AI training: a recipient's own terms may let it train on what it receives", "[classifier][taxonomy]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      {"If you link a third-party writing assistant, your drafts are sent to that provider, whose terms may "
+       "permit it to use your data for model training.", "ai_training.third_party", true},
+      {"Requests you send through the connector are handled under Acme's policies, which may allow Acme to use "
+       "them to train its models.", "ai_training.third_party", true},
+      // The reader's own training, people's training, and a provider that only runs the service.
+      {"Our API terms may allow you to use your data to train custom models.", "ai_training.third_party", false},
+      {"Employers may allow employees to use the information for compliance training.", "ai_training.third_party",
+       false},
+      {"We may allow our hosting provider to use your data to provide the service.", "ai_training.third_party",
+       false},
+  });
+}
+
 TEST_CASE("Retention: what you delete waits in a trash folder for a while", "[classifier][retention]") {
   auto classifier = Builtin();
   CheckCases(*classifier, {
