@@ -790,6 +790,8 @@ TEST_CASE("AI training: a recipient's own terms may let it train on what it rece
   CheckCases(*classifier, {
       {"If you link a third-party writing assistant, your drafts are sent to that provider, whose terms may "
        "permit it to use your data for model training.", "ai_training.third_party", true},
+      {"If you link a third-party writing assistant, your drafts are sent to that provider, whose terms may "
+       "permit it to use your data for model training.", "ai_training.first_party", false},
       {"Requests you send through the connector are handled under Acme's policies, which may allow Acme to use "
        "them to train its models.", "ai_training.third_party", true},
       // The reader's own training, people's training, and a provider that only runs the service.
