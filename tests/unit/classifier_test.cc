@@ -803,6 +803,21 @@ TEST_CASE("AI training: a recipient's own terms may let it train on what it rece
   });
 }
 
+TEST_CASE("Opt-in: a use of data that waits for consent you can take back", "[classifier][taxonomy]") {
+  auto classifier = Builtin();
+  CheckCases(*classifier, {
+      {"If you give us your consent, we'll use your transaction history to suggest savings goals, and you can "
+       "withdraw it at any time.", "choice.opt_in", true},
+      {"We will only read your contacts after you have given permission, and you can revoke that permission in "
+       "your phone's settings.", "choice.opt_in", true},
+      // Treatment, and a statement of the right to withdraw, are not a use of data waiting for the reader.
+      {"If you give your consent, we will use a local anaesthetic, and you may withdraw consent before the "
+       "procedure starts.", "choice.opt_in", false},
+      {"The right to withdraw applies only if you have given your consent to the processing of your data.",
+       "choice.opt_in", false},
+  });
+}
+
 TEST_CASE("Retention: what you delete waits in a trash folder for a while", "[classifier][retention]") {
   auto classifier = Builtin();
   CheckCases(*classifier, {
