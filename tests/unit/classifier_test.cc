@@ -727,8 +727,10 @@ TEST_CASE("A use that goes on unless you act is on by default, and acting on it 
       // The ways of stopping it that "unless you ..." names, written once for both labels.
       {"Unless you adjust your ad preferences, we use your purchase history to personalise the ads you see.",
        "choice.default_on", true},
-      {"Unless you adjust your ad preferences, we use your purchase history to personalise the ads you see.",
+      {"Unless you set your profile to private, partners may use your public photos in their advertising.",
        "choice.opt_out", true},
+      {"Unless the member chooses not to allow this, we share their listening history with our partners.",
+       "choice.default_on", true},
       {"Partners may use your public photos to train their own models unless you set your profile to private.",
        "choice.default_on", true},
       {"Unless you select 'Do not share' in the dashboard, we share your usage data with our partners.",
@@ -770,10 +772,12 @@ TEST_CASE("Telling those who do not want their data used for AI training how to 
       {"Customers may object to the use of their support tickets for model training by writing to our privacy "
        "team.", "ai_training.first_party", true},
       // Someone else's training, and not wanting something else.
-      {"If you do not want partners to train their own AI models on your posts, make your account private.",
+      {"If you do not want partners to use your posts to train their AI, you can switch off Partner Sharing.",
        "ai_training.first_party", false},
-      {"If you don't want your content used to train AI, don't worry: we never use customer content to train our "
-       "models.", "ai_training.first_party", false},
+      {"If you do not want your recordings used for model training, you can switch off Voice Improvement, but "
+       "we never use recordings from children's accounts to train our models.", "ai_training.first_party", false},
+      {"You may object to the use of your details for staff training by writing to us.", "ai_training.first_party",
+       false},
       {"If you do not want your employees' data used to train models, choose a vendor that keeps no data.",
        "ai_training.first_party", false},
       {"If you do not wish to be bound by these Terms, you may not use any API output to train AI models.",
@@ -795,9 +799,9 @@ TEST_CASE("AI training: a recipient's own terms may let it train on what it rece
       {"Requests you send through the connector are handled under Acme's policies, which may allow Acme to use "
        "them to train its models.", "ai_training.third_party", true},
       // The reader's own training, people's training, and a provider that only runs the service.
-      {"Our API terms may allow you to use your data to train custom models.", "ai_training.third_party", false},
-      {"Employers may allow employees to use the information for compliance training.", "ai_training.third_party",
+      {"Our terms may allow employees to use the data to train the models we provide.", "ai_training.third_party",
        false},
+      {"We may allow Acme to use your data to train its models.", "ai_training.third_party", true},
       {"We may allow our hosting provider to use your data to provide the service.", "ai_training.third_party",
        false},
   });
@@ -807,21 +811,21 @@ TEST_CASE("Opt-in: a use of data that waits for consent you can take back", "[cl
   auto classifier = Builtin();
   CheckCases(*classifier, {
       {"If you give us your consent, we'll use your transaction history to suggest savings goals, and you can "
-       "withdraw it at any time.", "choice.opt_in", true},
-      {"We will only read your contacts after you have given permission, and you can revoke that permission in "
-       "your phone's settings.", "choice.opt_in", true},
-      // Treatment, and a statement of the right to withdraw, are not a use of data waiting for the reader.
-      {"If you give your consent, we will use a local anaesthetic, and you may withdraw consent before the "
-       "procedure starts.", "choice.opt_in", false},
-      {"The right to withdraw applies only if you have given your consent to the processing of your data.",
-       "choice.opt_in", false},
+       "withdraw your consent at any time.", "choice.opt_in", true},
+      {"We read your contacts only after you have given permission, and you can withdraw your consent in your "
+       "phone's settings.", "choice.opt_in", true},
+      {"If you give us your consent, we will use your location to show nearby offers; you have the right to "
+       "withdraw your consent.", "choice.opt_in", true},
+      // Consent to treatment is not a use of data waiting for the reader.
+      {"If you give your consent, we will use the sedation records to plan the procedure, and you may withdraw "
+       "your consent before it starts.", "choice.opt_in", false},
   });
 }
 
 TEST_CASE("Retention: what you delete waits in a trash folder for a while", "[classifier][retention]") {
   auto classifier = Builtin();
   CheckCases(*classifier, {
-      {"Notes you delete stay in Recently Deleted for 30 days before they are erased.",
+      {"Emails you delete are moved to the Deleted folder, which is emptied after thirty (30) days.",
        "retention.after_deletion", true},
       {"Photos you delete are kept in the Deleted photos folder for 60 days, after which they are removed.",
        "retention.after_deletion", true},
