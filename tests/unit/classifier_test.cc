@@ -771,6 +771,9 @@ TEST_CASE("Telling those who do not want their data used for AI training how to 
        "Preferences.", "ai_training.excluded", false},
       {"Customers may object to the use of their support tickets for model training by writing to our privacy "
        "team.", "ai_training.first_party", true},
+      // The wish names the data as theirs, whatever it is called.
+      {"Podcasters who do not want their episodes used to train our AI models can switch this off in the Creator "
+       "Dashboard.", "ai_training.first_party", true},
       // Someone else's training, and not wanting something else.
       {"If you do not want partners to use your posts to train their AI, you can switch off Partner Sharing.",
        "ai_training.first_party", false},
