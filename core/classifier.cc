@@ -283,9 +283,11 @@ class LazyPattern {
     return RE2::PartialMatch(runs_on_lowered_text_ ? LowerCasedText(text) : text, compiled);
   }
 
-  // As Capture, for the leftmost match starting at or after byte `from`
-  // of `text` (the text before it still gives \b and ^ their context, and
-  // the clause is lower-cased once, not once per call on what is left).
+  // The text of the pattern's first capture group in its leftmost match
+  // starting at or after byte `from` of `text` (a view into `text`; the text
+  // before `from` still gives \b and ^ their context, and the clause is
+  // lower-cased once, not once per call on what is left); false when nothing
+  // matches. Thread-safe.
   bool CaptureFrom(std::string_view text, size_t from, std::string_view* captured) const {
     if (RuledOut(text)) return false;
     const RE2& compiled = re();
@@ -295,17 +297,6 @@ class LazyPattern {
     if (!compiled.Match(searched, from, searched.size(), RE2::UNANCHORED, groups, 2)) return false;
     *captured = groups[1].data() == nullptr ? std::string_view()
                                             : text.substr(groups[1].data() - searched.data(), groups[1].size());
-    return true;
-  }
-
-  // The text of the pattern's first capture group in its leftmost match in
-  // `text` (a view into `text`); false when nothing matches. Thread-safe.
-  bool Capture(std::string_view text, std::string_view* captured) const {
-    if (RuledOut(text)) return false;
-    const RE2& compiled = re();
-    const std::string_view searched = runs_on_lowered_text_ ? LowerCasedText(text) : text;
-    if (!RE2::PartialMatch(searched, compiled, captured)) return false;
-    if (captured->data() != nullptr) *captured = text.substr(captured->data() - searched.data(), captured->size());
     return true;
   }
 
@@ -2431,14 +2422,12 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
 // length is passed over for the pattern's next match further on.
 bool Classifier::CaptureSlot(size_t index, std::string_view clause_text, std::string_view* captured) const {
   const LazyPattern& pattern = *compiled_->slots[index];
-  if (pack_.slots[index].kind != "duration") {
-    return pattern.Capture(clause_text, captured) && !captured->empty();
-  }
+  const bool duration = pack_.slots[index].kind == "duration";
   std::optional<std::vector<Duration>> lengths;
   size_t from = 0;
   while (pattern.CaptureFrom(clause_text, from, captured) && !captured->empty()) {
     // Not a number and a unit at all ("immediately"): nothing to tell apart.
-    if (ExtractDurations(*captured).empty()) return true;
+    if (!duration || ExtractDurations(*captured).empty()) return true;
     if (!lengths) lengths = ExtractDurations(clause_text);
     const size_t start = static_cast<size_t>(captured->data() - clause_text.data());
     const size_t end = start + captured->size();
