@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <re2/regexp.h>
 #include <set>
 
 #include "core/little_endian.h"
@@ -162,64 +163,29 @@ bool ExpandFragments(const Fragments& fragments, const std::string& where,
   return true;
 }
 
-// Empty when `piece` is one piece of pattern: its parentheses balance, so
-// the group a use puts around it holds it whole ("a)|(b" would not be), and
-// it has no capturing group, so a slot's first capture stays the slot
-// pattern's own. Otherwise what is wrong.
-std::string FragmentProblem(std::string_view piece) {
-  int depth = 0;
-  // \Q...\E quotes its text; with no \E it would quote the rest of the
-  // pattern that uses the fragment, the group's ")" included.
-  auto skip_quoted = [&](size_t at, size_t* past) {  // `at` is the '\' of "\Q"
-    const size_t e = piece.find("\\E", at + 2);
-    if (e == std::string_view::npos) return false;
-    *past = e + 2;
-    return true;
-  };
-  for (size_t i = 0; i < piece.size(); ++i) {
-    const char c = piece[i];
-    if (c == '\\') {
-      if (i + 1 < piece.size() && piece[i + 1] == 'Q') {
-        size_t past = 0;
-        if (!skip_quoted(i, &past)) return "has a \\Q with no \\E";
-        i = past - 1;
-      } else {
-        ++i;  // an escaped character, whatever it is
-      }
-    } else if (c == '[') {
-      // A class ends at the first unescaped ']' that is not its first member
-      // and not the end of a POSIX class ("[[:alpha:]]").
-      size_t j = i + 1;
-      if (j < piece.size() && piece[j] == '^') ++j;
-      if (j < piece.size() && piece[j] == ']') ++j;
-      while (j < piece.size() && piece[j] != ']') {
-        if (piece[j] == '\\') {
-          j += 2;
-        } else if (piece[j] == '[' && j + 1 < piece.size() && piece[j + 1] == ':') {
-          const size_t end = piece.find(":]", j + 2);
-          j = end == std::string_view::npos ? j + 1 : end + 2;
-        } else {
-          ++j;
-        }
-      }
-      if (j >= piece.size()) return "has a '[' with no closing ']'";
-      i = j;
-    } else if (c == '(') {
-      const bool named = piece.substr(i, 4) == "(?P<" || piece.substr(i, 3) == "(?<";
-      if (i + 1 >= piece.size() || piece[i + 1] != '?' || named) {
-        return "has a capturing group (write (?:...) instead)";
-      }
-      ++depth;
-    } else if (c == ')' && --depth < 0) {
-      return "closes a group it did not open";
-    }
+// Empty when `expanded` (a fragment, its own fragments expanded) is one
+// piece of pattern; otherwise what is wrong, in RE2's words. RE2's parser
+// decides, as it does for every pattern: alone the piece must parse (its
+// groups and classes balance: "a)|(b" would break out of the group a use
+// puts around it, and parse inside it), inside that group too (a "\Q" with
+// no "\E" would quote the group's ")"), and it must capture nothing, so a
+// slot's first capture stays the slot pattern's own.
+std::string FragmentProblem(const std::string& expanded) {
+  const std::string alone_and_used[] = {expanded, "(?:" + expanded + ")"};
+  for (const std::string& text : alone_and_used) {
+    re2::RegexpStatus status;
+    re2::Regexp* parsed = re2::Regexp::Parse(text, re2::Regexp::LikePerl, &status);
+    if (parsed == nullptr) return "is not one piece of pattern (" + status.Text() + ")";
+    const int captures = parsed->NumCaptures();
+    parsed->Decref();
+    if (captures > 0) return "has a capturing group (write (?:...) instead)";
   }
-  return depth == 0 ? "" : "opens a group it does not close";
+  return "";
 }
 
-// Reads "fragments": {"<name>": "<piece of RE2>", ...}, each checked on its
-// own and by expanding it (an unknown name or a loop is refused here, not
-// in the first pattern that uses it).
+// Reads "fragments": {"<name>": "<piece of RE2>", ...}, each checked once
+// expanded (an unknown name, a loop or a piece that is not one piece of
+// pattern is refused here, not in the first pattern that uses it).
 bool ReadFragments(const json& root, Fragments* fragments, Error* error) {
   auto it = root.find("fragments");
   if (it == root.end()) return true;
@@ -239,16 +205,16 @@ bool ReadFragments(const json& root, Fragments* fragments, Error* error) {
       error->message = "fragment '" + name + "': must be a non-empty string";
       return false;
     }
-    const std::string problem = FragmentProblem(piece.get_ref<const std::string&>());
-    if (!problem.empty()) {
-      error->message = "fragment '" + name + "': " + problem;
-      return false;
-    }
     (*fragments)[name] = piece.get<std::string>();
   }
   for (const auto& [name, piece] : *fragments) {
     std::string expanded;
     if (!AppendExpanded(*fragments, piece, 1, "fragment '" + name + "'", &expanded, error)) return false;
+    const std::string problem = FragmentProblem(expanded);
+    if (!problem.empty()) {
+      error->message = "fragment '" + name + "': " + problem;
+      return false;
+    }
   }
   return true;
 }
