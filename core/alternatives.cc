@@ -5,6 +5,24 @@
 namespace fineprint {
 namespace {
 
+// Where the class opened by the "[" at `open` ends (its "]"); npos when it
+// does not end or holds "[:". A "]" first (after an optional "^") is a
+// literal; "\" escapes. "[:" inside may open a POSIX class ("[[:alpha:]|]")
+// or end a range ("[!-[:]"), which only a full parse tells apart.
+size_t ClassEnd(std::string_view pattern, size_t open) {
+  size_t j = open + 1;
+  if (j < pattern.size() && pattern[j] == '^') ++j;
+  if (j < pattern.size() && pattern[j] == ']') ++j;
+  for (; j < pattern.size() && pattern[j] != ']'; ++j) {
+    if (pattern[j] == '\\') {
+      ++j;
+    } else if (pattern[j] == '[' && j + 1 < pattern.size() && pattern[j + 1] == ':') {
+      return std::string_view::npos;
+    }
+  }
+  return j < pattern.size() ? j : std::string_view::npos;
+}
+
 // One top-level part of a pattern, and its last top-level group: where
 // that group's "(" is, and whether its ")" ends the part.
 struct Part {
@@ -36,21 +54,9 @@ std::optional<std::vector<Part>> TopLevelParts(std::string_view pattern) {
       continue;
     }
     if (c == '[') {
-      // A class: "]" first (after an optional "^") is a literal; "\"
-      // escapes. "[:" inside may open a POSIX class ("[[:alpha:]|]") or
-      // end a range ("[!-[:]"), which only a full parse tells apart.
-      size_t j = i + 1;
-      if (j < pattern.size() && pattern[j] == '^') ++j;
-      if (j < pattern.size() && pattern[j] == ']') ++j;
-      for (; j < pattern.size() && pattern[j] != ']'; ++j) {
-        if (pattern[j] == '\\') {
-          ++j;
-        } else if (pattern[j] == '[' && j + 1 < pattern.size() && pattern[j + 1] == ':') {
-          return std::nullopt;
-        }
-      }
-      if (j >= pattern.size()) return std::nullopt;
-      i = j;
+      const size_t end = ClassEnd(pattern, i);
+      if (end == std::string_view::npos) return std::nullopt;
+      i = end;
     } else if (c == '(') {
       if (i + 1 < pattern.size() && pattern[i + 1] == '?' &&
           (i + 2 >= pattern.size() || pattern[i + 2] != ':')) {
@@ -95,6 +101,49 @@ bool AppendAlternatives(std::string_view pattern, std::vector<std::string>* out)
 }
 
 }  // namespace
+
+std::string WithBranchesCaptured(std::string_view pattern, int* groups_added) {
+  std::string out = "(";
+  int added = 1;
+  size_t depth = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      if (i + 1 < pattern.size() && pattern[i + 1] == 'Q') return "";
+      out.append(pattern.substr(i, 2));
+      ++i;  // the escaped character is never syntax
+    } else if (c == '[') {
+      const size_t end = ClassEnd(pattern, i);
+      if (end == std::string_view::npos) return "";
+      out.append(pattern.substr(i, end + 1 - i));
+      i = end;
+    } else if (c == '(') {
+      // "(", "(?:": the group's first branch opens after it; a group with
+      // flags or a name is left to the original pattern.
+      size_t body = i + 1;
+      if (body < pattern.size() && pattern[body] == '?') {
+        if (body + 1 >= pattern.size() || pattern[body + 1] != ':') return "";
+        body += 2;
+      }
+      out.append(pattern.substr(i, body - i)).append("(");
+      ++added;
+      ++depth;
+      i = body - 1;
+    } else if (c == '|') {
+      out.append(")|(");
+      ++added;
+    } else if (c == ')') {
+      if (depth-- == 0) return "";
+      out.append("))");
+    } else {
+      out += c;
+    }
+  }
+  if (depth != 0) return "";
+  out += ')';
+  *groups_added = added;
+  return out;
+}
 
 std::vector<std::string> AlternativesOf(std::string_view pattern, size_t min_alternatives) {
   std::vector<std::string> alternatives;

@@ -48,6 +48,20 @@ namespace fineprint {
 // kPreparedSchema in classifier.cc.
 std::vector<std::string> AlternativesOf(std::string_view pattern, size_t min_alternatives);
 
+// `pattern` (RE2 syntax) with every branch of every alternation, the whole
+// pattern's included, wrapped in a capture group, for re2::Prefilter only.
+// RE2's parser factors the common start out of an alternation's branches
+// ("kept|keep data" becomes "ke(?:pt|ep data)"), and the prefilter then
+// sees the pieces: atoms of a letter or two, which every clause holds, so a
+// rule whose phrasings share first letters was a candidate for clauses
+// that hold none of them. A capture group matches exactly what it holds
+// and is never factored, so the prefilter gets whole words. The text
+// matched is the same; *groups_added receives the number of groups added.
+// Empty (and *groups_added untouched) for syntax the wrapping might change
+// the meaning of: flags ("(?i)", which reach across "|"), named groups,
+// "\Q...\E", unbalanced parentheses, "[:" in a class.
+std::string WithBranchesCaptured(std::string_view pattern, int* groups_added);
+
 }  // namespace fineprint
 
 #endif  // FINEPRINT_CORE_ALTERNATIVES_H_

@@ -978,19 +978,33 @@ RE2::Options ParseOnlyOptions() {
 // (when not null); false, with RE2's message in *error, when it does not
 // parse. Every pattern of a pack being checked, and every alternative a
 // long one is split into, goes through here.
+//
+// The pattern parsed is WithBranchesCaptured's form (whole words as atoms,
+// not the letters RE2's factoring leaves); the pattern itself when there is
+// none, or when that form does not parse (then the pattern's own parse
+// reports its error).
 bool ParsePrefilter(const std::string& pattern, std::optional<PrefilterTree>* tree, std::string* error,
                     int* captures = nullptr) {
-  // re2::Prefilter only takes an RE2.
-  const RE2 parsed(pattern, ParseOnlyOptions());
-  if (parsed.error_code() != RE2::ErrorPatternTooLarge) {
-    *error = parsed.error();
-    return false;
+  int groups_added = 0;
+  const std::string unfactored = WithBranchesCaptured(pattern, &groups_added);
+  for (const std::string* text : {&unfactored, &pattern}) {
+    if (text->empty() && text == &unfactored) continue;
+    // re2::Prefilter only takes an RE2.
+    const RE2 parsed(*text, ParseOnlyOptions());
+    if (parsed.error_code() != RE2::ErrorPatternTooLarge) {
+      if (text == &unfactored) continue;
+      *error = parsed.error();
+      return false;
+    }
+    const std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(&parsed));
+    tree->reset();
+    if (prefilter) *tree = TreeOf(*prefilter);
+    if (captures != nullptr) {
+      *captures = parsed.Regexp()->NumCaptures() - (text == &unfactored ? groups_added : 0);
+    }
+    return true;
   }
-  const std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(&parsed));
-  tree->reset();
-  if (prefilter) *tree = TreeOf(*prefilter);
-  if (captures != nullptr) *captures = parsed.Regexp()->NumCaptures();
-  return true;
+  return false;  // not reached: the pattern itself is always parsed
 }
 
 // One tree as text: "A" (all), "N" (none), "a<length>:<bytes>" (an atom, any
@@ -1112,7 +1126,7 @@ struct PatternGate {
 // (LazyPattern::SetAlternatives); version 7 context rules'
 // column_header_matches in the pack record; version 8 no fingerprint in the
 // record (the header's is the pack's: RulePackFingerprint).
-constexpr std::string_view kPreparedSchema = "fineprint.prefilters/8";
+constexpr std::string_view kPreparedSchema = "fineprint.prefilters/9";
 constexpr std::string_view kPackSection = "pack ";
 constexpr std::string_view kGatesSection = "gates ";
 constexpr std::string_view kFilterSection = "filter ";

@@ -1,6 +1,8 @@
 #include "core/alternatives.h"
 
+#include <re2/prefilter.h>
 #include <re2/re2.h>
+#include <re2/regexp.h>
 
 #include <catch2/catch.hpp>
 #include <memory>
@@ -135,6 +137,95 @@ TEST_CASE("The built-in pack's patterns match as their alternatives do", "[alter
   // The pack's long alternations are split, and they match real text.
   CHECK(split >= 40);
   CHECK(matches >= 500);
+}
+
+TEST_CASE("WithBranchesCaptured wraps every branch of every alternation", "[alternatives]") {
+  int added = -1;
+  CHECK(WithBranchesCaptured("kept|keeps", &added) == "(kept)|(keeps)");
+  CHECK(added == 2);
+  CHECK(WithBranchesCaptured("\\b(?:kept|keep (?:data|logs))\\b", &added) ==
+        "(\\b(?:(kept)|(keep (?:(data)|(logs))))\\b)");
+  CHECK(added == 5);
+  CHECK(WithBranchesCaptured("abc", &added) == "(abc)");
+  CHECK(added == 1);
+  CHECK(WithBranchesCaptured("(a|)x*", &added) == "(((a)|())x*)");
+  CHECK(added == 3);
+  // Bars, parentheses and escapes that are not syntax are copied as they are.
+  CHECK(WithBranchesCaptured("[|(]x|\\|y\\(", &added) == "([|(]x)|(\\|y\\()");
+  CHECK(WithBranchesCaptured("[]|)]a|b", &added) == "([]|)]a)|(b)");
+}
+
+TEST_CASE("WithBranchesCaptured declines what the wrapping could change", "[alternatives]") {
+  int added = -1;
+  CHECK(WithBranchesCaptured("(?i)a|b", &added).empty());     // flags reach across "|"
+  CHECK(WithBranchesCaptured("a|(?i:b)", &added).empty());
+  CHECK(WithBranchesCaptured("(?P<n>a|b)", &added).empty());  // a named group
+  CHECK(WithBranchesCaptured("\\Qa|b\\E", &added).empty());
+  CHECK(WithBranchesCaptured("(a|b", &added).empty());        // unbalanced
+  CHECK(WithBranchesCaptured("a)|b", &added).empty());
+  CHECK(WithBranchesCaptured("[a|b", &added).empty());
+  CHECK(WithBranchesCaptured("[[:alpha:]|]x", &added).empty());
+  CHECK(added == -1);
+}
+
+// The wrapped form is for re2::Prefilter: it must match exactly what the
+// pattern matches, with the groups counted, and its atoms must not be the
+// letter pairs RE2's factoring leaves ("ke" of "kept|keep").
+TEST_CASE("The built-in pack's patterns match as their wrapped forms do", "[alternatives]") {
+  auto pack = ParseRulePack(BuiltinRulePackJson());
+  REQUIRE(pack.ok());
+  std::vector<std::string> lines;
+  for (const char* policy : {"policies/x-twitter/privacy-policy/2024-11-16.md",
+                             "policies/meta-facebook/privacy-policy/2025-05-28.md"}) {
+    const std::string text = testing::ReadFileOrEmpty(testing::CorpusPath(policy));
+    REQUIRE_FALSE(text.empty());
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) lines.push_back(line);
+    }
+  }
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  size_t wrapped_count = 0;
+  size_t matches = 0;
+  for (const Rule& rule : pack.value().rules) {
+    INFO(rule.id);
+    int added = 0;
+    const std::string wrapped = WithBranchesCaptured(rule.match, &added);
+    if (wrapped.empty()) continue;  // flags or a name: the prefilter parses the pattern itself
+    ++wrapped_count;
+    const RE2 original(rule.match, options);
+    const RE2 unfactored(wrapped, options);
+    REQUIRE(original.ok());
+    REQUIRE(unfactored.ok());
+    CHECK(unfactored.NumberOfCapturingGroups() == original.NumberOfCapturingGroups() + added);
+    for (const std::string& line : lines) {
+      std::string_view expected, got;
+      const bool original_matches = original.Match(line, 0, line.size(), RE2::UNANCHORED, &expected, 1);
+      REQUIRE(unfactored.Match(line, 0, line.size(), RE2::UNANCHORED, &got, 1) == original_matches);
+      if (!original_matches) continue;
+      ++matches;
+      CHECK(got.data() == expected.data());
+      CHECK(got.size() == expected.size());
+    }
+  }
+  CHECK(wrapped_count * 10 >= pack.value().rules.size() * 9);
+  CHECK(matches >= 200);
+
+  // retention-vague-legal's keeping words ("kept|keep ...") factored to "ke"
+  // and "ep": the prefilter had no atom for them at all.
+  RE2::Options parse_only;
+  parse_only.set_log_errors(false);
+  int added = 0;
+  const std::string pattern = "\\b(?:kept|keeps? (?:data|logs)|retain\\w*) [^.]*\\b(?:longer|legal)\\b";
+  const RE2 factored(pattern, parse_only), unfactored(WithBranchesCaptured(pattern, &added), parse_only);
+  const std::unique_ptr<re2::Prefilter> before(re2::Prefilter::FromRE2(&factored));
+  const std::unique_ptr<re2::Prefilter> after(re2::Prefilter::FromRE2(&unfactored));
+  REQUIRE(before);
+  REQUIRE(after);
+  CHECK(before->DebugString().find("ke (") != std::string::npos);
+  CHECK(after->DebugString().find("kept") != std::string::npos);
 }
 
 }  // namespace
