@@ -103,6 +103,11 @@ bool AppendAlternatives(std::string_view pattern, std::vector<std::string>* out)
 }  // namespace
 
 std::string WithBranchesCaptured(std::string_view pattern, int* groups_added) {
+  // A "?" where a branch starts repeats nothing, an error; after the "(" put
+  // in front of it, it would read as "(?", group syntax, and the wrapped
+  // form would parse where the pattern does not.
+  auto branch_starts_with_question_mark = [&](size_t at) { return at < pattern.size() && pattern[at] == '?'; };
+  if (branch_starts_with_question_mark(0)) return "";
   std::string out = "(";
   int added = 1;
   size_t depth = 0;
@@ -125,11 +130,13 @@ std::string WithBranchesCaptured(std::string_view pattern, int* groups_added) {
         if (body + 1 >= pattern.size() || pattern[body + 1] != ':') return "";
         body += 2;
       }
+      if (branch_starts_with_question_mark(body)) return "";
       out.append(pattern.substr(i, body - i)).append("(");
       ++added;
       ++depth;
       i = body - 1;
     } else if (c == '|') {
+      if (branch_starts_with_question_mark(i + 1)) return "";
       out.append(")|(");
       ++added;
     } else if (c == ')') {

@@ -48,8 +48,9 @@ namespace fineprint {
 // kPreparedSchema in classifier.cc.
 std::vector<std::string> AlternativesOf(std::string_view pattern, size_t min_alternatives);
 
-// `pattern` (RE2 syntax) with every branch of every alternation, the whole
-// pattern's included, wrapped in a capture group, for re2::Prefilter only.
+// `pattern` (RE2 syntax) with every branch of every alternation, the top
+// level's included ("a|b" gives "(a)|(b)", "a" gives "(a)"), wrapped in a
+// capture group, for re2::Prefilter only.
 // RE2's parser factors the common start out of an alternation's branches
 // ("kept|keep data" becomes "ke(?:pt|ep data)"), and the prefilter then
 // sees the pieces: atoms of a letter or two, which every clause holds, so a
@@ -59,7 +60,9 @@ std::vector<std::string> AlternativesOf(std::string_view pattern, size_t min_alt
 // matched is the same; *groups_added receives the number of groups added.
 // Empty (and *groups_added untouched) for syntax the wrapping might change
 // the meaning of: flags ("(?i)", which reach across "|"), named groups,
-// "\Q...\E", unbalanced parentheses, "[:" in a class.
+// "\Q...\E", unbalanced parentheses, "[:" in a class, and a branch that
+// starts with "?" (an error that the "(" put in front would turn into group
+// syntax: "a|?i:b" must not parse as "(a)|(?i:b)").
 std::string WithBranchesCaptured(std::string_view pattern, int* groups_added);
 
 }  // namespace fineprint

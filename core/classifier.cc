@@ -980,9 +980,10 @@ RE2::Options ParseOnlyOptions() {
 // long one is split into, goes through here.
 //
 // The pattern parsed is WithBranchesCaptured's form (whole words as atoms,
-// not the letters RE2's factoring leaves); the pattern itself when there is
-// none, or when that form does not parse (then the pattern's own parse
-// reports its error).
+// not the letters RE2's factoring leaves), which parses exactly when the
+// pattern does; the pattern itself when there is no such form, or when it
+// does not parse, so that a syntax error is reported in the pattern's own
+// words.
 bool ParsePrefilter(const std::string& pattern, std::optional<PrefilterTree>* tree, std::string* error,
                     int* captures = nullptr) {
   int groups_added = 0;
@@ -1125,7 +1126,9 @@ struct PatternGate {
 // a gate for each alternative of a pattern, after the pattern's own
 // (LazyPattern::SetAlternatives); version 7 context rules'
 // column_header_matches in the pack record; version 8 no fingerprint in the
-// record (the header's is the pack's: RulePackFingerprint).
+// record (the header's is the pack's: RulePackFingerprint); version 9 trees
+// from each pattern's WithBranchesCaptured form (ParsePrefilter): the same
+// syntax, other atoms.
 constexpr std::string_view kPreparedSchema = "fineprint.prefilters/9";
 constexpr std::string_view kPackSection = "pack ";
 constexpr std::string_view kGatesSection = "gates ";

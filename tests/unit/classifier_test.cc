@@ -186,6 +186,17 @@ TEST_CASE("Every pattern is checked when the pack loads, not on first use", "[cl
   REQUIRE_FALSE(bad_slot.ok());
   CHECK(bad_slot.error().message == "slot 'where': pattern pattern does not compile: missing ): in (settings");
   CHECK(SmallPack(rule, R"j([{"name": "where", "pattern": "in (settings)"}])j").ok());
+  // The prefilter parses a form with every branch in a group of its own
+  // (WithBranchesCaptured); a "?" starting a branch must not become group
+  // syntax there and load.
+  for (const char* match : {"kept|?", "x|?:a", "(?:a|?)", "?i:A|b"}) {
+    INFO(match);
+    auto question_mark = SmallPack(std::string(R"([{"id": "r", "label": "choice.opt_out", "match": ")") + match +
+                                   R"(", "why": "w"}])");
+    REQUIRE_FALSE(question_mark.ok());
+    CHECK(question_mark.error().message ==
+          "rule 'r': match pattern does not compile: no argument for repetition operator: ?");
+  }
 }
 
 TEST_CASE("Patterns fold ASCII case only", "[classifier]") {
