@@ -62,15 +62,9 @@ TEST_CASE("AlternativesOf declines what it cannot split safely", "[alternatives]
   CHECK(AlternativesOf("", 1).size() == 0);
 }
 
-// The promise itself, checked against RE2 on real text (here with RE2's own
-// case folding; the classifier's lower-cased way is checked through its
-// answers in classifier_test.cc): for every pattern of the built-in pack and
-// every line of two corpus policies, the whole pattern
-// matches exactly when an alternative does, and its leftmost match is the
-// alternatives' earliest-starting one, the earlier alternative at a tie.
-TEST_CASE("The built-in pack's patterns match as their alternatives do", "[alternatives]") {
-  auto pack = ParseRulePack(BuiltinRulePackJson());
-  REQUIRE(pack.ok());
+// The non-empty lines of two corpus policies (X's and Meta's): real text for
+// the pack's patterns to match.
+std::vector<std::string> PolicyLines() {
   std::vector<std::string> lines;
   for (const char* policy : {"policies/x-twitter/privacy-policy/2024-11-16.md",
                              "policies/meta-facebook/privacy-policy/2025-05-28.md"}) {
@@ -81,6 +75,19 @@ TEST_CASE("The built-in pack's patterns match as their alternatives do", "[alter
       if (!line.empty()) lines.push_back(line);
     }
   }
+  return lines;
+}
+
+// The promise itself, checked against RE2 on real text (here with RE2's own
+// case folding; the classifier's lower-cased way is checked through its
+// answers in classifier_test.cc): for every pattern of the built-in pack and
+// every line of two corpus policies, the whole pattern
+// matches exactly when an alternative does, and its leftmost match is the
+// alternatives' earliest-starting one, the earlier alternative at a tie.
+TEST_CASE("The built-in pack's patterns match as their alternatives do", "[alternatives]") {
+  auto pack = ParseRulePack(BuiltinRulePackJson());
+  REQUIRE(pack.ok());
+  const std::vector<std::string> lines = PolicyLines();
   RE2::Options options;
   options.set_case_sensitive(false);
   options.set_never_capture(true);
@@ -184,16 +191,7 @@ TEST_CASE("WithBranchesCaptured declines what the wrapping could change", "[alte
 TEST_CASE("The built-in pack's patterns match as their wrapped forms do", "[alternatives]") {
   auto pack = ParseRulePack(BuiltinRulePackJson());
   REQUIRE(pack.ok());
-  std::vector<std::string> lines;
-  for (const char* policy : {"policies/x-twitter/privacy-policy/2024-11-16.md",
-                             "policies/meta-facebook/privacy-policy/2025-05-28.md"}) {
-    const std::string text = testing::ReadFileOrEmpty(testing::CorpusPath(policy));
-    REQUIRE_FALSE(text.empty());
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty()) lines.push_back(line);
-    }
-  }
+  const std::vector<std::string> lines = PolicyLines();
   RE2::Options options;
   options.set_case_sensitive(false);
   options.set_log_errors(false);
