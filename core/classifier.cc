@@ -981,31 +981,28 @@ RE2::Options ParseOnlyOptions() {
 //
 // The pattern parsed is WithBranchesCaptured's form (whole words as atoms,
 // not the letters RE2's factoring leaves), which parses exactly when the
-// pattern does; the pattern itself when there is no such form, or when it
-// does not parse, so that a syntax error is reported in the pattern's own
-// words.
+// pattern does; the pattern itself when there is no such form or it does
+// not parse, so that a syntax error is reported in the pattern's own words.
 bool ParsePrefilter(const std::string& pattern, std::optional<PrefilterTree>* tree, std::string* error,
                     int* captures = nullptr) {
+  // re2::Prefilter only takes an RE2.
   int groups_added = 0;
   const std::string unfactored = WithBranchesCaptured(pattern, &groups_added);
-  for (const std::string* text : {&unfactored, &pattern}) {
-    if (text->empty() && text == &unfactored) continue;
-    // re2::Prefilter only takes an RE2.
-    const RE2 parsed(*text, ParseOnlyOptions());
-    if (parsed.error_code() != RE2::ErrorPatternTooLarge) {
-      if (text == &unfactored) continue;
-      *error = parsed.error();
-      return false;
-    }
-    const std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(&parsed));
-    tree->reset();
-    if (prefilter) *tree = TreeOf(*prefilter);
-    if (captures != nullptr) {
-      *captures = parsed.Regexp()->NumCaptures() - (text == &unfactored ? groups_added : 0);
-    }
-    return true;
+  std::optional<RE2> parsed;
+  if (!unfactored.empty()) parsed.emplace(unfactored, ParseOnlyOptions());
+  if (!parsed || parsed->error_code() != RE2::ErrorPatternTooLarge) {
+    parsed.emplace(pattern, ParseOnlyOptions());
+    groups_added = 0;
   }
-  return false;  // not reached: the pattern itself is always parsed
+  if (parsed->error_code() != RE2::ErrorPatternTooLarge) {
+    *error = parsed->error();
+    return false;
+  }
+  const std::unique_ptr<re2::Prefilter> prefilter(re2::Prefilter::FromRE2(&*parsed));
+  tree->reset();
+  if (prefilter) *tree = TreeOf(*prefilter);
+  if (captures != nullptr) *captures = parsed->Regexp()->NumCaptures() - groups_added;
+  return true;
 }
 
 // One tree as text: "A" (all), "N" (none), "a<length>:<bytes>" (an atom, any
