@@ -94,6 +94,67 @@ uint32_t Block::SourceEnd(uint32_t text_offset) const {
   return RunSourceEnd(run);  // in a gap after the run, or past the text
 }
 
+namespace {
+
+// The block's text offset where input offset `source` falls: inside a copied
+// run, the byte it was copied to; in an atomic run or a gap between runs,
+// the run's start; past every run, the end of the text.
+uint32_t TextStartAtSource(const Block& block, uint32_t source) {
+  auto run = std::upper_bound(block.runs.begin(), block.runs.end(), source,
+                              [](uint32_t offset, const SourceRun& r) { return offset < RunSourceEnd(r); });
+  if (run == block.runs.end()) return static_cast<uint32_t>(block.text.size());
+  if (source <= run->source_start || !IsCopy(*run)) return run->text_start;
+  return run->text_start + (source - run->source_start);
+}
+
+// The block's text offset just past input offset `source_end - 1`: the end
+// of the text a link ending there covers. An atomic run counts whole.
+uint32_t TextEndAtSource(const Block& block, uint32_t source_end) {
+  auto run = std::lower_bound(block.runs.begin(), block.runs.end(), source_end,
+                              [](const SourceRun& r, uint32_t offset) { return r.source_start < offset; });
+  if (run == block.runs.begin()) return 0;
+  --run;  // the last run starting before source_end
+  const uint32_t within = source_end - run->source_start;
+  if (IsCopy(*run) && within < run->text_length) return run->text_start + within;
+  return run->text_start + run->text_length;
+}
+
+}  // namespace
+
+void AttachLinks(std::vector<SourceLink> links, Document* document) {
+  std::stable_sort(links.begin(), links.end(),
+                   [](const SourceLink& a, const SourceLink& b) { return a.source_start < b.source_start; });
+  std::vector<Block>& blocks = document->blocks;
+  size_t first = 0;  // blocks before it end before every link still to come
+  for (SourceLink& link : links) {
+    // Browsers ignore white space around an href; so do we.
+    const size_t target_start = link.target.find_first_not_of(" \t\n\r\f");
+    if (target_start == std::string::npos || link.source_end <= link.source_start) continue;
+    link.target.erase(0, target_start);
+    link.target.erase(link.target.find_last_not_of(" \t\n\r\f") + 1);
+    while (first < blocks.size() &&
+           (blocks[first].runs.empty() || RunSourceEnd(blocks[first].runs.back()) <= link.source_start)) {
+      ++first;
+    }
+    // Blocks are in input order, but one block's runs may surround
+    // another's (text resuming after a nested list): take the first block
+    // whose text the link really covers.
+    for (size_t b = first; b < blocks.size(); ++b) {
+      Block& block = blocks[b];
+      if (block.runs.empty()) continue;
+      if (block.runs.front().source_start >= link.source_end) break;
+      uint32_t start = TextStartAtSource(block, link.source_start);
+      uint32_t end = TextEndAtSource(block, link.source_end);
+      while (start < end && block.text[start] == ' ') ++start;
+      while (end > start && block.text[end - 1] == ' ') --end;
+      if (end <= start) continue;
+      if (!block.links.empty() && block.links.back().text_end > start) break;  // overlaps: keep the first
+      block.links.push_back(Link{start, end, std::move(link.target)});
+      break;
+    }
+  }
+}
+
 void AppendText(Block& block, std::string_view text, uint32_t source_start,
                 uint32_t source_length) {
   if (text.empty()) return;  // nothing in the text to map

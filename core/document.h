@@ -32,6 +32,17 @@ struct SourceRun {
   uint32_t source_length = 0;
 };
 
+// A hyperlink in a block's text: the link's visible text is
+// text[text_start, text_end) and `target` is where it points, as the input
+// gives it (Markdown's destination, an <a>'s href; the extension sends the
+// address the browser resolved). Readers keep links to other pages only:
+// in-page ("#section") links are navigation, not places.
+struct Link {
+  uint32_t text_start = 0;
+  uint32_t text_end = 0;
+  std::string target;
+};
+
 struct Block {
   BlockKind kind = BlockKind::kParagraph;
   // Heading level (1-6) for headings, nesting depth (1-based) for list items,
@@ -57,6 +68,8 @@ struct Block {
   // Ordered by text_start, non-overlapping. Text bytes covered by no run
   // (none, for the built-in readers) map to the nearest run boundary.
   std::vector<SourceRun> runs;
+  // Ordered by text_start, non-overlapping, each at least one byte.
+  std::vector<Link> links;
 
   // The input offset where text byte `text_offset` starts. text_offset may be
   // text.size(), meaning the end of the block.
@@ -83,6 +96,22 @@ struct Document {
   // Size of the input in bytes.
   uint32_t source_size = 0;
 };
+
+// A link as a reader meets it: its visible text is the input's bytes
+// [source_start, source_end).
+struct SourceLink {
+  uint32_t source_start = 0;
+  uint32_t source_end = 0;
+  std::string target;
+};
+
+// Gives each block the links whose visible text lies in it (Block::links),
+// mapping input offsets to text offsets through the block's runs. The blocks
+// must be in input order, as every reader makes them. A link whose text
+// spans several blocks is kept in the first; one with no visible text, or an
+// empty target, is dropped; white space at either end of its text or its
+// target is not part of it.
+void AttachLinks(std::vector<SourceLink> links, Document* document);
 
 // Appends text to block.text and records a run mapping it to
 // [source_start, source_start + source_length). Readers build blocks with it.

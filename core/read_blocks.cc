@@ -12,6 +12,7 @@
 #include "core/out_of_line.h"
 #include "core/reader_util.h"
 #include "core/readers.h"
+#include "core/utf8.h"
 
 namespace fineprint {
 namespace {
@@ -32,6 +33,34 @@ bool KindFromName(const std::string& name, BlockKind* kind) {
     }
   }
   return false;
+}
+
+// The "links" of block `index` ([{"start", "end", "href"}], offsets in
+// UTF-16 code units of its text, as JavaScript counts them), appended to
+// *links as spans of the joined source, where the block's text starts at
+// `start`.
+Expected<bool> ReadLinks(const Json& block, size_t index, uint32_t start, std::vector<SourceLink>* links) {
+  const auto links_it = block.find("links");
+  if (links_it == block.end() || links_it->is_null()) return true;
+  if (!links_it->is_array()) return BlockError(index, "has \"links\" that is not a list");
+  const std::string& text = block.find("text")->get_ref<const std::string&>();
+  const Utf16OffsetMap offsets(text);
+  const uint32_t text_units = offsets.ToUtf16(static_cast<uint32_t>(text.size()));
+  for (const Json& link : *links_it) {
+    const auto start_it = link.is_object() ? link.find("start") : link.end();
+    const auto end_it = link.is_object() ? link.find("end") : link.end();
+    const auto href_it = link.is_object() ? link.find("href") : link.end();
+    if (!link.is_object() || start_it == link.end() || end_it == link.end() || href_it == link.end() ||
+        !start_it->is_number_unsigned() || !end_it->is_number_unsigned() || !href_it->is_string() ||
+        start_it->get<uint64_t>() > end_it->get<uint64_t>() || end_it->get<uint64_t>() > text_units) {
+      return BlockError(index, "has a link that is not {\"start\", \"end\", \"href\"} with "
+                               "0 <= start <= end <= the text's length in UTF-16 code units");
+    }
+    links->push_back(SourceLink{start + offsets.ToUtf8(static_cast<uint32_t>(start_it->get<uint64_t>())),
+                                start + offsets.ToUtf8(static_cast<uint32_t>(end_it->get<uint64_t>())),
+                                href_it->get<std::string>()});
+  }
+  return true;
 }
 
 // Block `index` of the blocks JSON, whose text (already checked) starts at
@@ -149,9 +178,12 @@ Expected<Document> ReadBlocksJson(std::string_view json, std::string* source, st
   document.source_size = static_cast<uint32_t>(source->size());
 
   BlockBuilder builder(&document.blocks);
+  std::vector<SourceLink> links;
   for (size_t i = 0; i < blocks.size(); ++i) {
     if (auto added = AddBlock(blocks[i], i, starts[i], &builder); !added.ok()) return added.error();
+    if (auto read = ReadLinks(blocks[i], i, starts[i], &links); !read.ok()) return read.error();
   }
+  AttachLinks(std::move(links), &document);
 
   const auto title_it = root.find("title");
   if (title_it != root.end() && !title_it->is_null()) {

@@ -297,6 +297,7 @@ struct Tag {
   bool self_closing = false;
   bool hidden = false;  // has a hidden attribute or aria-hidden="true"
   bool in_page_link = false;  // an <a> whose href starts with '#'
+  std::string_view href;  // an <a>'s href as written (entities not decoded)
   int colspan = 1;  // a td's or th's columns (1-1000, as browsers clamp it)
   int rowspan = 1;  // a td's or th's rows (1-65534; 0, "to the end", reads as 1)
   size_t length = 0;    // bytes, '<' to '>' inclusive
@@ -332,6 +333,7 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
   tag->self_closing = false;
   tag->hidden = false;
   tag->in_page_link = false;
+  tag->href = {};
   tag->colspan = 1;
   tag->rowspan = 1;
   // Attributes: name[=value]; a value quoted with " or ' may hold '>'.
@@ -373,6 +375,7 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
     const bool cell = tag->name == "td" || tag->name == "th";
     if (tag->name == "a" && EqualsIgnoringCase(attribute, "href")) {
       tag->in_page_link = value.size() > 1 && value[0] == '#';
+      tag->href = value;
     } else if (EqualsIgnoringCase(attribute, "hidden")) {
       tag->hidden = true;
     } else if (cell && EqualsIgnoringCase(attribute, "colspan")) {
@@ -388,11 +391,31 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
   return TagParse::kTag;
 }
 
+// An attribute's value with its character references decoded
+// ("?a=1&amp;b=2" -> "?a=1&b=2").
+std::string DecodedAttribute(std::string_view value) {
+  std::string decoded, reference;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const size_t length = value[i] == '&' ? DecodeCharacterReference(value, i, &reference) : 0;
+    if (length == 0) {
+      decoded.push_back(value[i]);
+    } else {
+      decoded += reference;
+      i += length - 1;
+    }
+  }
+  return decoded;
+}
+
 struct OpenElement {
   std::string name;
   Role role;
   bool hidden;  // marked hidden: skipped whatever its role
   bool in_page_link;  // <a href="#...">
+  // An <a> linking elsewhere: its href, decoded, and where its content
+  // starts in the input.
+  std::string href;
+  uint32_t content_start = 0;
   // Tables: a table's number (Block::table), also on its rows and cells
   // (the table's grid is in HtmlReader::grids_).
   uint32_t table = 0;
@@ -429,6 +452,10 @@ class HtmlReader {
   std::vector<OpenElement> stack_;
   int skip_depth_ = 0;  // open elements that hide their content
   int link_depth_ = 0;  // open in-page links (<a href="#...">)
+  // Links closed so far (for AttachLinks), and the input offset of the tag
+  // being read, where any element it closes ends.
+  std::vector<SourceLink> links_;
+  size_t tag_start_ = 0;
   uint32_t tables_ = 0;  // <table>s so far: each is numbered (Block::table)
   // Per table (number - 1): where its cells go.
   struct TableGrid {
@@ -564,6 +591,11 @@ void HtmlReader::RecountSkip() {
 }
 
 void HtmlReader::CloseElementsFrom(size_t index) {
+  for (size_t k = index; k < stack_.size(); ++k) {
+    if (stack_[k].href.empty()) continue;
+    links_.push_back(SourceLink{stack_[k].content_start, static_cast<uint32_t>(tag_start_),
+                                std::move(stack_[k].href)});
+  }
   stack_.resize(index);
   RecountSkip();
 }
@@ -677,7 +709,11 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
   // tag is read as transparent, which keeps every stack scan (and so the whole
   // read) linear in the input on hostile, deeply nested markup.
   if (stack_.size() >= kMaxOpenElements) return;
-  OpenElement element{name, role, tag.hidden, tag.in_page_link};
+  OpenElement element{name, role, tag.hidden, tag.in_page_link, {}, 0};
+  if (name == "a" && !tag.href.empty() && tag.href[0] != '#') {
+    element.href = DecodedAttribute(tag.href);
+    element.content_start = static_cast<uint32_t>(pos + tag.length);
+  }
   if (name == "table") {
     element.table = ++tables_;
     grids_.emplace_back();
@@ -794,6 +830,7 @@ void HtmlReader::Run() {
       break;
     }
     const size_t tag_start = pos;
+    tag_start_ = tag_start;
     pos = text_start = pos + tag.length;
     if (tag.end) {
       EndTag(tag, tag_start);
@@ -810,6 +847,9 @@ void HtmlReader::Run() {
   }
   Text(text_start, size);
   builder_.Finish();
+  tag_start_ = size;
+  CloseElementsFrom(0);  // links left open end with the input
+  AttachLinks(std::move(links_), document_);
 
   if (!have_title_) {
     for (const Block& block : document_->blocks) {

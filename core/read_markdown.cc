@@ -102,6 +102,9 @@ struct Token {
   char decoded[4] = {0, 0, 0, 0};
   // kSkip: a '[' or '![' waiting for its ']'.
   bool bracket = false;
+  // kSkip: the '[' opening a link (not an image), or the "](destination)"
+  // closing one.
+  bool link = false;
 };
 
 struct ListEntry {
@@ -163,6 +166,10 @@ class MarkdownReader {
   Paragraph paragraph_;
   std::vector<Token> tokens_;
   std::vector<size_t> scratch_;
+  // Every link met so far, for AttachLinks; link_starts_: where the text of
+  // each link still open in the paragraph being emitted starts.
+  std::vector<SourceLink> links_;
+  std::vector<uint32_t> link_starts_;
   std::string decoded_;
   int heading_level_ = 0;  // of the last ATX or setext heading
 };
@@ -443,6 +450,22 @@ size_t MarkdownReader::ParseAutolink(size_t pos, size_t end) const {
   return i + 1;
 }
 
+// The destination of a link's closing markup "](destination "title")":
+// "<...>" unwrapped, else up to the first white space.
+std::string LinkDestination(std::string_view closer) {
+  std::string_view rest = closer.substr(2, closer.size() - 3);  // inside "](" and ")"
+  while (!rest.empty() && (IsSpaceOrTab(rest.front()) || rest.front() == '\n' || rest.front() == '\r')) {
+    rest.remove_prefix(1);
+  }
+  if (!rest.empty() && rest.front() == '<') {
+    const size_t close = rest.find('>');
+    return std::string(rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+  }
+  size_t end = 0;
+  while (end < rest.size() && !IsSpaceOrTab(rest[end]) && rest[end] != '\n' && rest[end] != '\r') ++end;
+  return std::string(rest.substr(0, end));
+}
+
 // A link destination, as opposed to "(some words)" after a stray ']'.
 bool LooksLikeUrl(std::string_view target) {
   return target.find("://") != std::string_view::npos || target.rfind("mailto:", 0) == 0 ||
@@ -598,7 +621,10 @@ void MarkdownReader::Tokenize(uint32_t begin, uint32_t end,
               pos + 1 < end && src_[pos + 1] == '(' ? ParseLinkTarget(pos + 1, end) : 0;
           if (target_end > 0) {
             tokens_[opener].bracket = false;  // stays markup
+            const bool link = tokens_[opener].length == 1;  // "[", not "!["
+            tokens_[opener].link = link;
             push(TokenType::kSkip, pos, target_end - pos);
+            tokens_.back().link = link;
             pos = target_end;
             continue;
           }
@@ -797,6 +823,15 @@ void MarkdownReader::EmitInline(uint32_t begin, uint32_t end, BlockKind kind, in
                            token.length);
         break;
       case TokenType::kSkip:
+        if (token.link && src_[token.start] == '[') {
+          link_starts_.push_back(token.start + 1);
+        } else if (token.link && !link_starts_.empty()) {
+          std::string target = LinkDestination(src_.substr(token.start, token.length));
+          if (!target.empty() && target[0] != '#') {
+            links_.push_back(SourceLink{link_starts_.back(), token.start, std::move(target)});
+          }
+          link_starts_.pop_back();
+        }
         break;
       case TokenType::kDelim:
         // An unpaired "**" (or "__" next to a word) is broken emphasis
@@ -817,6 +852,7 @@ void MarkdownReader::EmitInline(uint32_t begin, uint32_t end, BlockKind kind, in
     }
   }
   builder_.Finish();
+  link_starts_.clear();
   if (navigation) {
     for (size_t b = blocks_before; b < document_->blocks.size(); ++b) {
       document_->blocks[b].navigation = true;
@@ -1054,6 +1090,7 @@ void MarkdownReader::Run() {
   }
   if (in_fence) builder_.Finish();
   CloseParagraph();
+  AttachLinks(std::move(links_), document_);
 
   for (const Block& block : document_->blocks) {
     if (block.kind == BlockKind::kHeading) {

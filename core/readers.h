@@ -31,8 +31,9 @@ Expected<Document> ReadPlainText(std::string_view input);
 // Markdown as Open Terms Archive stores it: ATX and setext headings, bullet
 // and numbered lists (nested by indentation), pipe tables (one block per
 // cell), paragraphs; emphasis, links, images, code spans, backslash escapes
-// and inline HTML are reduced to their text (link text kept, URLs dropped;
-// list markers are not part of an item's text). A hard line break (two
+// and inline HTML are reduced to their text (link text kept, URLs dropped
+// from the text but kept as the block's links; list markers are not part of
+// an item's text). A hard line break (two
 // trailing spaces, a trailing '\', <br>) ends the block and starts another
 // of the same kind, so a table cell holding "a<br><br>b" gives two blocks. A
 // paragraph that is all bold ("**1.1 Information you provide us.**", up to
@@ -44,7 +45,8 @@ Expected<Document> ReadMarkdown(std::string_view input);
 // form, script, style, noscript, template, svg, button, select (and elements
 // marked hidden or aria-hidden="true") are skipped, except that a header or
 // footer inside article or main is the document's own and kept; <br> is a
-// space; entities are decoded. The title is the first <title>. Tolerates
+// space; entities are decoded; <a href> elements become the block's links
+// (Block::links). The title is the first <title>. Tolerates
 // malformed markup the way a reader would expect (unclosed p/li/td, stray
 // end tags, '>' inside quoted attributes).
 Expected<Document> ReadHtml(std::string_view input);
@@ -57,7 +59,10 @@ Expected<Document> ReadHtml(std::string_view input);
 // cell's is its column, 1-based, 0 when not known); a table cell's "table"
 // numbers its table (from 1; Block::table) and "table_header": true marks one
 // of that table's column headers; "navigation": true marks a table-of-
-// contents entry. The text of each block is taken as the page shows it
+// contents entry; "links", optional, lists the block's hyperlinks as
+// {"start", "end", "href"}: the link's text is text[start, end), counted in
+// UTF-16 code units (JavaScript's string offsets), and href is where it
+// points (Block::links). The text of each block is taken as the page shows it
 // (white space is folded here, not by the caller); a block of white space only gives no block. The document's
 // source is every block's text joined with "\n"; it is written to *source
 // (which may be null), and all runs point into it. The document's format is

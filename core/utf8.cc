@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <algorithm>
+
 namespace fineprint {
 
 size_t FirstInvalidUtf8(std::string_view text) {
@@ -115,6 +117,25 @@ uint32_t Utf16OffsetMap::ToUtf16(uint32_t byte_offset) const {
     units += Utf16UnitsForByte(static_cast<unsigned char>(text_[i]));
   }
   return units;
+}
+
+uint32_t Utf16OffsetMap::ToUtf8(uint32_t utf16_offset) const {
+  // The last checkpoint at or before the offset, then a scan by characters.
+  const auto after = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), utf16_offset);
+  const size_t checkpoint = after == checkpoints_.begin() ? 0 : static_cast<size_t>(after - checkpoints_.begin()) - 1;
+  uint32_t units = checkpoints_.empty() ? 0 : checkpoints_[checkpoint];
+  size_t i = checkpoint * kStride;
+  // A checkpoint may fall inside a character: step to the next one's start.
+  while (i < text_.size() && (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80) ++i;
+  while (i < text_.size()) {
+    size_t length = 1;
+    while (i + length < text_.size() && (static_cast<unsigned char>(text_[i + length]) & 0xC0) == 0x80) ++length;
+    const uint32_t character_units = Utf16UnitsForByte(static_cast<unsigned char>(text_[i]));
+    if (units + character_units > utf16_offset) break;
+    units += character_units;
+    i += length;
+  }
+  return static_cast<uint32_t>(i);
 }
 
 }  // namespace fineprint

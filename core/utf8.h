@@ -27,15 +27,19 @@ uint32_t DecodeUtf8(std::string_view text, size_t pos, size_t* length);
 // Appends code point cp (<= U+10FFFF) to out as UTF-8.
 void AppendUtf8(uint32_t cp, std::string* out);
 
-// Converts byte offsets of a valid UTF-8 text to UTF-16 code-unit offsets of
-// the same text. Construction is one pass; each lookup is O(1) plus a scan of
-// at most kStride bytes.
+// Converts between byte offsets of a valid UTF-8 text and UTF-16 code-unit
+// offsets of the same text. Construction is one pass; each lookup is O(1)
+// (ToUtf16) or O(log n) (ToUtf8) plus a scan of at most kStride bytes.
 class Utf16OffsetMap {
  public:
   explicit Utf16OffsetMap(std::string_view utf8_text);
   // byte_offset must be <= text size. An offset inside a multi-byte
   // character maps to the start of that character.
   uint32_t ToUtf16(uint32_t byte_offset) const;
+  // The inverse: the byte offset where UTF-16 offset `utf16_offset` falls.
+  // An offset between the two halves of a surrogate pair maps to the start
+  // of that character; one past the end maps to the text size.
+  uint32_t ToUtf8(uint32_t utf16_offset) const;
 
  private:
   static constexpr uint32_t kStride = 64;

@@ -10,6 +10,7 @@ namespace fineprint {
 namespace {
 
 using testing::CheckDocument;
+using testing::LinksOf;
 using testing::SourceOf;
 using testing::Texts;
 
@@ -128,6 +129,26 @@ TEST_CASE("Blocks JSON: the page's url is handed back as given", "[read_blocks]"
         "blocks JSON: \"url\" is not a string");
 }
 
+TEST_CASE("Blocks JSON: links count UTF-16 code units of the text as given", "[read_blocks]") {
+  // "😀" is two UTF-16 units and four bytes; the text's spaces fold, the
+  // offsets are of the text as sent.
+  std::string source;
+  const Document document = Read(
+      R"({"blocks": [{"text": "Intro"},
+                     {"text": "\ud83d\ude00  Go to  your settings, or Привет форму.",
+                      "links": [{"start": 10, "end": 24, "href": " https://x.com/settings/account "},
+                                {"start": 36, "end": 41, "href": "https://example.com/форма"},
+                                {"start": 3, "end": 4, "href": "https://space.example/"}]},
+                     {"text": "No links here", "links": []}]})",
+      &source);
+  REQUIRE(document.blocks.size() == 3);
+  CHECK(LinksOf(document.blocks[0]).empty());
+  CHECK(LinksOf(document.blocks[1]) == std::vector<std::pair<std::string, std::string>>{
+                                           {"your settings", "https://x.com/settings/account"},
+                                           {"форму", "https://example.com/форма"}});
+  CHECK(LinksOf(document.blocks[2]).empty());
+}
+
 TEST_CASE("Blocks JSON: errors name what and where", "[read_blocks]") {
   CHECK(ErrorOf(R"({"blocks": [}")") == "blocks JSON: syntax error at byte offset 12");
   CHECK(ErrorOf("") == "blocks JSON: syntax error at byte offset 0");
@@ -161,6 +182,18 @@ TEST_CASE("Blocks JSON: errors name what and where", "[read_blocks]") {
   CHECK(ErrorOf(R"({"blocks": [{"text": "a\u0000b"}]})") ==
         "blocks JSON: block 0 text contains a NUL");
   CHECK(ErrorOf(R"({"title": 1, "blocks": []})") == "blocks JSON: \"title\" is not a string");
+  CHECK(ErrorOf(R"({"blocks": [{"text": "a", "links": {}}]})") ==
+        "blocks JSON: block 0 has \"links\" that is not a list");
+  const std::string bad_link = "blocks JSON: block 1 has a link that is not {\"start\", \"end\", \"href\"} with "
+                               "0 <= start <= end <= the text's length in UTF-16 code units";
+  for (const char* link : {R"({"start": 0, "end": 1})", R"({"start": 0, "end": 3, "href": "h"})",
+                           R"({"start": 2, "end": 1, "href": "h"})", R"({"start": -1, "end": 1, "href": "h"})",
+                           R"({"start": 0, "end": 1.5, "href": "h"})", R"({"start": 0, "end": 1, "href": 7})",
+                           R"([0, 1, "h"])"}) {
+    INFO(link);
+    CHECK(ErrorOf(std::string(R"({"blocks": [{"text": "a"}, {"text": "\ud83d\ude00", "links": [)") + link +
+                  "]}]}") == bad_link);
+  }
   CHECK(ErrorOf(R"({"blocks": [{"text": "\ud800"}]})").find("syntax error") !=
         std::string::npos);
   CHECK(ErrorOf("{\"blocks\": [{\"text\": \"bad \xFF\"}]}") ==

@@ -11,6 +11,7 @@ namespace fineprint {
 namespace {
 
 using testing::ClauseSpanCheck;
+using testing::LinksOf;
 using testing::SourceOf;
 using testing::Texts;
 
@@ -54,6 +55,30 @@ TEST_CASE("HTML: blocks, kinds and levels", "[read_html]") {
     CHECK(document.blocks[i].level == std::get<2>(expected[i]));
   }
   CHECK(SourceOf(document.blocks[1], input) == "We collect <b>some</b> data.");
+}
+
+TEST_CASE("HTML: links keep their targets, decoded and trimmed; in-page and hidden ones do not count",
+          "[read_html]") {
+  const std::string input =
+      "<nav><a href=\"https://x.com/settings\">Settings</a></nav>\n"
+      "<p>Depending on your <a class=s href=\" https://x.com/settings/account?a=1&amp;b=2 \">"
+      "<b>privacy</b> settings</a>, <a href=\"#s2\">section 2</a> or <a>no target</a> or "
+      "<a href=\"https://a.example/\"> </a> <a href='mailto:privacy@example.com'>write to us</a>.</p>\n"
+      "<p hidden>A <a href=\"https://hidden.example/\">hidden</a> link.</p>\n"
+      "<ul><li>Outer <a href=\"https://outer.example/\">outer link</a>"
+      "<ul><li><a href=\"https://inner.example/\">inner link</a></li></ul></li></ul>\n"
+      "<p>Unclosed <a href=\"https://open.example/\">to the end";
+  const Document document = Read(input);
+  REQUIRE(document.blocks.size() == 4);
+  CHECK(LinksOf(document.blocks[0]) == std::vector<std::pair<std::string, std::string>>{
+                                           {"privacy settings", "https://x.com/settings/account?a=1&b=2"},
+                                           {"write to us", "mailto:privacy@example.com"}});
+  CHECK(LinksOf(document.blocks[1]) ==
+        std::vector<std::pair<std::string, std::string>>{{"outer link", "https://outer.example/"}});
+  CHECK(LinksOf(document.blocks[2]) ==
+        std::vector<std::pair<std::string, std::string>>{{"inner link", "https://inner.example/"}});
+  CHECK(LinksOf(document.blocks[3]) ==
+        std::vector<std::pair<std::string, std::string>>{{"to the end", "https://open.example/"}});
 }
 
 TEST_CASE("HTML: chrome is skipped", "[read_html]") {

@@ -10,6 +10,7 @@ namespace fineprint {
 namespace {
 
 using testing::ClauseSpanCheck;
+using testing::LinksOf;
 using testing::SourceOf;
 using testing::Texts;
 
@@ -39,6 +40,24 @@ TEST_CASE("Markdown: emphasis and links reduce to their text, runs point back",
         "settings](https://x.com/settings/account), or");
   CHECK(SourceOf(block, input, 27, static_cast<uint32_t>(block.text.size())) ==
         input.substr(input.find("Depending")));
+}
+
+TEST_CASE("Markdown: links keep their targets; images and in-page links are not links",
+          "[read_markdown]") {
+  const std::string input =
+      "Depending on your [settings](https://x.com/settings/account \"Your settings\"), see "
+      "[**our form**]( <https://example.com/a form> ), ![a logo](https://example.com/logo.png), "
+      "[section 2](#s2) or [![icon](i.png) help](https://help.example.com/).\n\n"
+      "| Control | Where |\n|---|---|\n| Ads | [Ad Preferences](https://example.com/ads) |\n";
+  const Document document = Read(input);
+  REQUIRE(document.blocks.size() == 5);  // the paragraph, then a block per cell
+  CHECK(LinksOf(document.blocks[0]) == std::vector<std::pair<std::string, std::string>>{
+                                           {"settings", "https://x.com/settings/account"},
+                                           {"our form", "https://example.com/a form"},
+                                           {"icon help", "https://help.example.com/"}});
+  for (size_t i = 1; i < 4; ++i) CHECK(LinksOf(document.blocks[i]).empty());
+  CHECK(LinksOf(document.blocks[4]) ==
+        std::vector<std::pair<std::string, std::string>>{{"Ad Preferences", "https://example.com/ads"}});
 }
 
 TEST_CASE("Markdown: setext and ATX headings, title from the first", "[read_markdown]") {

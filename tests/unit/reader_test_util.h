@@ -145,6 +145,28 @@ inline void CheckBlock(const Block& block, std::string_view source) {
   CHECK(text_end == block.text.size());
   CHECK(block.SourceStart(0) == block.runs.front().source_start);
   CHECK(block.SourceEnd(static_cast<uint32_t>(block.text.size())) == source_end);
+  uint32_t link_end = 0;
+  for (const Link& link : block.links) {
+    INFO("link [" << link.text_start << ", " << link.text_end << ") to " << link.target);
+    CHECK(link.text_start >= link_end);  // ordered, non-overlapping
+    REQUIRE(link.text_end <= block.text.size());
+    CHECK(link.text_end > link.text_start);
+    CHECK(block.text[link.text_start] != ' ');
+    CHECK(block.text[link.text_end - 1] != ' ');
+    CHECK_FALSE(link.target.empty());
+    CHECK(link.target.find_first_of(" \t\n\r") != 0);
+    CHECK(link.target.find_last_of(" \t\n\r") != link.target.size() - 1);
+    link_end = link.text_end;
+  }
+}
+
+// A block's links as (link text, target) pairs, for comparing with a list.
+inline std::vector<std::pair<std::string, std::string>> LinksOf(const Block& block) {
+  std::vector<std::pair<std::string, std::string>> links;
+  for (const Link& link : block.links) {
+    links.emplace_back(block.text.substr(link.text_start, link.text_end - link.text_start), link.target);
+  }
+  return links;
 }
 
 inline void CheckDocument(const Document& document, std::string_view source) {

@@ -34,6 +34,20 @@ TEST_CASE("Utf16OffsetMap counts surrogate pairs and multi-byte characters", "[u
   CHECK(map.ToUtf16(3) == 1);    // inside 😀 maps to its start
 }
 
+TEST_CASE("Utf16OffsetMap::ToUtf8 is the inverse, a surrogate half to its character", "[utf8]") {
+  const std::string text = "a\xF0\x9F\x98\x80\xC3\xA9\xE6\x97\xA5" "b";  // a😀é日b
+  Utf16OffsetMap map(text);
+  CHECK(map.ToUtf8(0) == 0);
+  CHECK(map.ToUtf8(1) == 1);    // before 😀
+  CHECK(map.ToUtf8(2) == 1);    // between 😀's two halves: its start
+  CHECK(map.ToUtf8(3) == 5);    // after 😀
+  CHECK(map.ToUtf8(4) == 7);    // after é
+  CHECK(map.ToUtf8(5) == 10);   // after 日
+  CHECK(map.ToUtf8(6) == 11);   // end
+  CHECK(map.ToUtf8(60) == 11);  // past the end: the end
+  CHECK(Utf16OffsetMap("").ToUtf8(0) == 0);
+}
+
 TEST_CASE("Utf16OffsetMap agrees with a direct count across checkpoints", "[utf8]") {
   std::string text;
   for (int i = 0; i < 100; ++i) text += "Zoom 😀 日本語 👩‍👩‍👧 text ";
@@ -43,6 +57,7 @@ TEST_CASE("Utf16OffsetMap agrees with a direct count across checkpoints", "[utf8
     const bool boundary =
         i == text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
     if (boundary) REQUIRE(map.ToUtf16(static_cast<uint32_t>(i)) == units);
+    if (boundary) REQUIRE(map.ToUtf8(units) == i);
     if (i < text.size() && boundary) {
       units += (static_cast<unsigned char>(text[i]) >= 0xF0) ? 2 : 1;
     }
