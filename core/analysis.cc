@@ -477,7 +477,13 @@ FINEPRINT_OUT_OF_LINE AnalyzedClause AnalyzeClause(const Analysis& analysis, con
   clause.source_end = block.SourceEnd(span.end);
   clause.labels = std::move(labels);
   if (clause.labels.empty()) return clause;
-  clause.slots = classifier.ExtractSlots(analysis.ClauseText(clause), clause.labels);
+  std::vector<ClauseLink> links;
+  for (const Link& link : block.links) {
+    if (link.text_end <= span.start || link.text_start >= span.end) continue;
+    links.push_back({std::string_view(block.text).substr(link.text_start, link.text_end - link.text_start),
+                     link.target});
+  }
+  clause.slots = classifier.ExtractSlots(analysis.ClauseText(clause), clause.labels, links);
   for (SlotValue& slot : clause.slots) {
     for (const SlotRule& rule : classifier.pack().slots) {
       if (rule.name == slot.name && rule.kind == "duration") slot.days = DurationDays(slot.value);

@@ -1125,8 +1125,8 @@ struct PatternGate {
 // column_header_matches in the pack record; version 8 no fingerprint in the
 // record (the header's is the pack's: RulePackFingerprint); version 9 trees
 // from each pattern's WithBranchesCaptured form (ParsePrefilter): the same
-// syntax, other atoms.
-constexpr std::string_view kPreparedSchema = "fineprint.prefilters/9";
+// syntax, other atoms; version 10 slot rules' link_text in the pack record.
+constexpr std::string_view kPreparedSchema = "fineprint.prefilters/10";
 constexpr std::string_view kPackSection = "pack ";
 constexpr std::string_view kGatesSection = "gates ";
 constexpr std::string_view kFilterSection = "filter ";
@@ -1486,6 +1486,7 @@ struct Classifier::Compiled {
   bool ReadFilter(std::string_view bytes, size_t rule_count, std::vector<std::string>* atoms);
   std::vector<CompiledRule> rules;                  // parallel to pack_.rules
   std::vector<const LazyPattern*> slots;            // parallel to pack_.slots
+  std::vector<const LazyPattern*> slot_link_texts;  // parallel to pack_.slots; null when none
   std::vector<CompiledFinding> findings;            // parallel to pack_.findings
 };
 
@@ -1918,6 +1919,10 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     }
     if (prepared == nullptr && capture_groups < 1) {
       return Error{owner + ": pattern needs a capture group for the value"};
+    }
+    compiled.slot_link_texts.emplace_back();
+    if (auto ok = add(slot.link_text, false, owner, "link_text", &compiled.slot_link_texts.back()); !ok.ok()) {
+      return ok.error();
     }
   }
   auto add_finding = [&](const FindingRule& finding) FINEPRINT_OUT_OF_LINE -> Expected<bool> {
@@ -2454,8 +2459,8 @@ bool Classifier::CaptureSlot(size_t index, std::string_view clause_text, std::st
   return false;
 }
 
-std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text,
-                                                const std::vector<LabelMatch>& labels) const {
+std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text, const std::vector<LabelMatch>& labels,
+                                                const std::vector<ClauseLink>& links) const {
   std::vector<SlotValue> values;
   for (size_t i = 0; i < pack_.slots.size(); ++i) {
     const SlotRule& slot = pack_.slots[i];
@@ -2464,7 +2469,16 @@ std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text,
       continue;  // an earlier rule for this slot already found a value
     }
     std::string_view captured;
-    if (!CaptureSlot(i, clause_text, &captured)) continue;
+    if (slot.kind == "link") {
+      const LazyPattern* link_text = compiled_->slot_link_texts[i];
+      const auto found = std::find_if(links.begin(), links.end(), [&](const ClauseLink& link) {
+        return (link_text == nullptr || PartialMatch(link.text, *link_text)) &&
+               compiled_->slots[i]->CaptureFrom(link.target, 0, &captured) && !captured.empty();
+      });
+      if (found == links.end()) continue;
+    } else if (!CaptureSlot(i, clause_text, &captured)) {
+      continue;
+    }
     SlotValue value;
     value.name = slot.name;
     value.value = std::string(captured);

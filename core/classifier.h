@@ -62,6 +62,13 @@ struct LabelMatch {
   uint32_t evidence_end = 0;
 };
 
+// A hyperlink in a clause, as slots of kind "link" see it: its visible text
+// and its target (Link).
+struct ClauseLink {
+  std::string_view text;
+  std::string_view target;
+};
+
 // A value a slot rule pulled out of a clause.
 struct SlotValue {
   std::string name;   // the slot rule's name, e.g. "opt_out_where"
@@ -136,9 +143,10 @@ class Classifier {
       std::vector<ClauseSituation>* situations = nullptr) const;
 
   // The slot values of a clause that carries `labels`, in slot-rule order;
-  // one value per slot name at most.
-  std::vector<SlotValue> ExtractSlots(std::string_view clause_text,
-                                      const std::vector<LabelMatch>& labels) const;
+  // one value per slot name at most. `links` are the hyperlinks whose text
+  // lies in the clause, in order, for slots of kind "link".
+  std::vector<SlotValue> ExtractSlots(std::string_view clause_text, const std::vector<LabelMatch>& labels,
+                                      const std::vector<ClauseLink>& links = {}) const;
 
   // True when `text` matches the pattern compiled for finding `index`'s
   // field ("trigger", "companion", "anywhere"); an empty pattern matches.

@@ -432,7 +432,8 @@ bool TransferPack(Io& io, Pack& pack) {
                  }) &&
          io.List(pack.slots,
                  [&](auto& slot) {
-                   return io(slot.name) && strings(slot.labels) && io(slot.pattern) && io(slot.kind);
+                   return io(slot.name) && strings(slot.labels) && io(slot.pattern) && io(slot.kind) &&
+                          io(slot.link_text);
                  }) &&
          io.List(pack.findings, [&](auto& finding) {
            return io(finding.id) && io(finding.severity) && io(finding.explanation) &&
@@ -598,14 +599,19 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
           !ReadStringList(entry, "labels", where, &slot.labels, &error) ||
           !LabelsDeclared(pack, slot.labels, where, "labels", &error) ||
           !ReadString(entry, "kind", false, where, &kind, &error) ||
-          !ExpandFragments(fragments, where, &slot.pattern, &error)) {
+          !ReadString(entry, "link_text", false, where, &slot.link_text, &error) ||
+          !ExpandFragments(fragments, where, &slot.pattern, &error) ||
+          !ExpandFragments(fragments, where, &slot.link_text, &error)) {
         return error;
       }
       if (!kind.empty()) {
-        if (kind != "text" && kind != "duration") {
-          return Error{where + ": kind must be text or duration, not \"" + kind + "\""};
+        if (kind != "text" && kind != "duration" && kind != "link") {
+          return Error{where + ": kind must be text, duration or link, not \"" + kind + "\""};
         }
         slot.kind = kind;
+      }
+      if (!slot.link_text.empty() && slot.kind != "link") {
+        return Error{where + ": link_text is for slots of kind link"};
       }
       pack.slots.push_back(std::move(slot));
     }

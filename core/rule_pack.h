@@ -132,12 +132,20 @@ struct Rule {
 };
 
 // A value pulled out of a labelled clause for a note: where to opt out, a
-// retention period, an amount, who receives data.
+// retention period, an amount, who receives data. A "text" or "duration"
+// slot reads the clause's text; a "link" slot reads the targets of the
+// hyperlinks in the clause ("Depending on your [settings](https://x.com/
+// settings/account)": the policy says where only through the link).
 struct SlotRule {
   std::string name;                 // the {placeholder} it fills
   std::vector<std::string> labels;  // only clauses with one of these
-  std::string pattern;              // RE2; capture group 1 is the value
-  std::string kind = "text";        // "text", or "duration" (adds days)
+  // RE2 on the clause's text, or for kind "link" on a link's target;
+  // capture group 1 is the value.
+  std::string pattern;
+  std::string kind = "text";        // "text", "duration" (adds days) or "link"
+  // Kind "link" only, optional: RE2 that the link's visible text must match
+  // as well.
+  std::string link_text;
 };
 
 // A document-level finding: something a policy says, or leaves out, seen

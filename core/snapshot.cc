@@ -646,6 +646,8 @@ void RelabelSnapshot(Snapshot* snapshot, const Classifier& classifier) {
     clause.slots.clear();
     clause.durations.clear();
     if (!clause.labels.empty()) {
+      // A snapshot keeps no links, so slots of kind "link" go: no change
+      // summary reads slots (they are for a reader of the snapshot).
       for (const SlotValue& slot : classifier.ExtractSlots(clause.text, labels[i])) {
         clause.slots.push_back({slot.name, slot.value});
       }

@@ -394,6 +394,19 @@ TEST_CASE("X's Nov 2024 privacy policy: AI training on by default, an opt-out de
   CHECK(std::find(ids.begin(), ids.end(), "ai_training_default_on") != ids.end());
   CHECK(std::find(ids.begin(), ids.end(), "ai_training_no_opt_out") == ids.end());
   CHECK(std::find(ids.begin(), ids.end(), "no_retention_statement") == ids.end());
+  // "If you do not opt out, ... to train their artificial intelligence
+  // models" says where only through the sentence before it: "Depending on
+  // your [settings](https://x.com/settings/account), ...". The link is the
+  // place, so the opt-out is not reported as saying nowhere.
+  CHECK(std::find(ids.begin(), ids.end(), "opt_out_without_where") == ids.end());
+  bool linked = false;
+  for (const AnalyzedClause& clause : analysis.value().clauses) {
+    if (analysis.value().ClauseText(clause).rfind("Depending on your settings, or if you decide", 0) != 0) continue;
+    for (const SlotValue& slot : clause.slots) {
+      linked = linked || (slot.name == "opt_out_where" && slot.value == "https://x.com/settings/account");
+    }
+  }
+  CHECK(linked);
   // The third-party clause's note names X and says who may train.
   bool noted = false;
   for (const AnalyzedClause& clause : analysis.value().clauses) {

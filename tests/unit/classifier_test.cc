@@ -186,6 +186,10 @@ TEST_CASE("Every pattern is checked when the pack loads, not on first use", "[cl
   REQUIRE_FALSE(bad_slot.ok());
   CHECK(bad_slot.error().message == "slot 'where': pattern pattern does not compile: missing ): in (settings");
   CHECK(SmallPack(rule, R"j([{"name": "where", "pattern": "in (settings)"}])j").ok());
+  auto bad_link_text =
+      SmallPack(rule, R"j([{"name": "where", "kind": "link", "pattern": "(.+)", "link_text": "set(tings"}])j");
+  REQUIRE_FALSE(bad_link_text.ok());
+  CHECK(bad_link_text.error().message == "slot 'where': link_text pattern does not compile: missing ): set(tings");
   // The prefilter parses a form with every branch in a group of its own
   // (WithBranchesCaptured); a "?" starting a branch must not become group
   // syntax there and load.
@@ -520,6 +524,48 @@ TEST_CASE("Slots: where to opt out, durations and amounts", "[classifier]") {
   for (const SlotValue& slot : classifier->ExtractSlots(only_age, classifier->Classify(only_age))) {
     CHECK(slot.name != "duration");
   }
+}
+
+// The opt_out_where slot's value for a clause with `links`, or "<none>".
+std::string WhereFromLinks(const Classifier& classifier, const std::string& text,
+                           const std::vector<ClauseLink>& links) {
+  for (const SlotValue& slot : classifier.ExtractSlots(text, classifier.Classify(text), links)) {
+    if (slot.name == "opt_out_where") return slot.value;
+  }
+  return "<none>";
+}
+
+TEST_CASE("Slots: a link in the clause says where to opt out when the text does not", "[classifier]") {
+  auto classifier = Builtin();
+  const std::string settings = "Depending on your settings, we may share your information with third parties.";
+  // X's flagship case: "settings" links to the account settings.
+  CHECK(WhereFromLinks(*classifier, settings, {{"settings", "https://x.com/settings/account"}}) ==
+        "https://x.com/settings/account");
+  // A link's text can say it is a control when its address does not...
+  const std::string object = "You have the right to object to our processing by using this form.";
+  CHECK(WhereFromLinks(*classifier, object, {{"form", "https://www.linkedin.com/help/linkedin/ask/TS-DPRO"}}) ==
+        "https://www.linkedin.com/help/linkedin/ask/TS-DPRO");
+  // ...and an e-mail link gives its address.
+  const std::string write = "You can opt out at any time by writing to our privacy team.";
+  CHECK(WhereFromLinks(*classifier, write, {{"writing to our privacy team", "mailto:privacy@example.com?subject=Opt"}}) ==
+        "privacy@example.com");
+  // Links that are neither: a policy, a help article named by its topic, a
+  // settings word only after the fragment, a non-web scheme.
+  for (const ClauseLink& link : std::vector<ClauseLink>{
+           {"Privacy Policy", "https://stackoverflow.com/legal/privacy-policy"},
+           {"device type", "https://support.google.com/android/answer/9021432"},
+           {"partners", "https://example.com/privacy#choices"},
+           {"settings", "javascript:openSettings()"}}) {
+    INFO(link.target);
+    CHECK(WhereFromLinks(*classifier, settings, {link}) == "<none>");
+  }
+  // Where the text says where, the text wins; with no opt-out label a link
+  // fills nothing.
+  const std::string in_settings = "You can opt out of this in your Privacy and Safety settings.";
+  CHECK(WhereFromLinks(*classifier, in_settings, {{"Privacy and Safety settings", "https://x.com/settings/privacy"}}) ==
+        "in your Privacy and Safety settings");
+  CHECK(WhereFromLinks(*classifier, "We collect your email address.", {{"settings", "https://x.com/settings"}}) ==
+        "<none>");
 }
 
 // The duration slot's value in `text`, given a fixed-period label, or "<none>".

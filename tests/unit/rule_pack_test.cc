@@ -281,6 +281,19 @@ TEST_CASE("ParseRulePack rejects bad context, severities and findings", "[rule_p
                     "companion_labels": ["choice.opt_out"]}]})");
   REQUIRE_FALSE(bad_finding.ok());
   CHECK(bad_finding.error().message == "finding 'f': fires_when must be companion_absent or companion_present");
+  const std::string slots_pack = R"({"schema": "fineprint.rules/1", "language": "en", "version": "t",
+      "labels": [{"id": "choice.opt_out", "name": "n", "family": "choice"}], "rules": [], "slots": )";
+  CHECK(ParseRulePack(slots_pack + R"j([{"name": "w", "pattern": "(x)", "kind": "href"}]})j").error().message ==
+        R"(slot 'w': kind must be text, duration or link, not "href")");
+  CHECK(ParseRulePack(slots_pack + R"j([{"name": "w", "pattern": "(x)", "link_text": "settings"}]})j")
+            .error().message == "slot 'w': link_text is for slots of kind link");
+  CHECK(ParseRulePack(slots_pack + R"j([{"name": "w", "pattern": "(x)", "kind": "link", "link_text": 3}]})j")
+            .error().message.rfind("slot 'w'", 0) == 0);
+  auto link_slot =
+      ParseRulePack(slots_pack + R"j([{"name": "w", "pattern": "(x)", "kind": "link", "link_text": "settings"}]})j");
+  REQUIRE(link_slot.ok());
+  CHECK(link_slot.value().slots[0].kind == "link");
+  CHECK(link_slot.value().slots[0].link_text == "settings");
 }
 
 TEST_CASE("A pack's record reads back as the same pack, every field", "[rule_pack]") {
@@ -304,7 +317,7 @@ TEST_CASE("A pack's record reads back as the same pack, every field", "[rule_pac
   rule.note = "n";
   rule.severity = "caution";
   every_field.rules.push_back(rule);
-  every_field.slots.push_back({"s", {"a.b"}, "(x)", "duration"});
+  every_field.slots.push_back({"s", {"a.b"}, "(x)", "duration", "lt"});
   every_field.findings.push_back(
       {"f", "alert", "x", {"t"}, "tm", {"c"}, "cs", "cm", "cam", 4, true, 2});
   for (const RulePack* pack : {&builtin.value(), &every_field}) {
