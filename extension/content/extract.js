@@ -141,7 +141,9 @@
   // nodes: {node, start} where start is the offset in the block's text of the
   // node's first code unit (the node supplies node.data.length units). Text
   // added with addBreak (a <br>, or a nested block interrupting this one)
-  // comes from no node and is never painted. `linkText` and `otherText` say
+  // comes from no node and is never painted. `links` are the block's
+  // hyperlinks to other pages, {start, end, href} over `text` (the core
+  // reads a settings link as where to opt out). `linkText` and `otherText` say
   // whether any visible text lies inside an in-page link, and outside one
   // (list numbering aside): a block with only the first is a
   // table-of-contents entry.
@@ -152,6 +154,7 @@
       this.pieces = [];
       this.linkText = false;
       this.otherText = false;
+      this.links = [];
     }
 
     addTextNode(node, data, inPageLink) {
@@ -228,23 +231,30 @@
   }
 
   // Returns {title, blocks}; each block is {kind, level, text, pieces,
-  // element, navigation, and table and table_header for table cells} (send
-  // only kind, level, text, navigation, table and table_header to the core). Blocks of white space only are left out. navigation is true for a
-  // table-of-contents entry (its text is in-page links only, or it is an item
-  // of a list of such entries): the core gives those no labels. Site
-  // navigation (<nav>, role=navigation) is not read at all.
+  // element, navigation, links, and table and table_header for table cells}
+  // (blocksForCore picks what the core reads). Blocks of white space only
+  // are left out. navigation is true for a table-of-contents entry (its text
+  // is in-page links only, or it is an item of a list of such entries): the
+  // core gives those no labels. Site navigation (<nav>, role=navigation) is
+  // not read at all.
   fineprint.markNavigation = markNavigation;
 
   // What the core reads of extracted blocks (the request's "blocks"):
-  // kind, level and text, and navigation and a cell's table only where set.
+  // kind, level and text, and navigation, a cell's table and links only
+  // where set.
   fineprint.blocksForCore = (blocks) =>
-    blocks.map(({ kind, level, text, navigation, table, table_header: tableHeader }) => ({
+    blocks.map(({ kind, level, text, navigation, table, table_header: tableHeader, links }) => ({
       kind,
       level,
       text,
       ...(navigation ? { navigation } : {}),
       ...(table ? { table, table_header: tableHeader } : {}),
+      ...(links?.length ? { links } : {}),
     }));
+
+  // Links worth telling the core about: to a web page or an e-mail address.
+  const LINK_SCHEME = /^(?:https?|mailto):/i;
+  fineprint.isOutgoingHref = (href) => LINK_SCHEME.test(href);
 
   fineprint.extractBlocks = (doc = document) => {
     const root = doc.body;
@@ -286,11 +296,17 @@
           // A line break separates words that no space separates in the text.
           if (tag === 'BR') builderFor(blockElement).addBreak();
           else if (!isSkipped(node, tag)) {
-            visit(
-              node,
-              BLOCK_TAGS.has(tag) ? node : blockElement,
-              tag === 'A' && node.hasAttribute('href') ? isInPageLink(node) : inPageLink,
-            );
+            const isLink = tag === 'A' && node.hasAttribute('href');
+            const inPage = isLink ? isInPageLink(node) : inPageLink;
+            // A link elsewhere, inline in its block: where its text starts
+            // and ends in the block's text.
+            const outgoing = isLink && !inPage && fineprint.isOutgoingHref(node.href);
+            const linkBuilder = outgoing ? builderFor(blockElement) : null;
+            const start = linkBuilder?.text.length;
+            visit(node, BLOCK_TAGS.has(tag) ? node : blockElement, inPage);
+            if (linkBuilder && linkBuilder.text.length > start) {
+              linkBuilder.links.push({ start, end: linkBuilder.text.length, href: node.href });
+            }
           }
         }
       }
@@ -307,6 +323,7 @@
         element: builder.element,
         linkText: builder.linkText,
         otherText: builder.otherText,
+        links: builder.links,
       });
     }
     markNavigation(blocks, (block) => block.element.closest(LIST_SELECTOR));

@@ -349,6 +349,18 @@ describe('Fineprint in Chromium', () => {
     await page.locator('fineprint-mark.fineprint-marker[data-fineprint-labels~="retention.fixed_period"]').first().focus();
     await page.locator('fineprint-card').waitFor({ state: 'attached' });
     assert.match(await cardText(), /Kept for/);
+    // "Depending on your settings, ..." says where only through its link on
+    // "settings": the card gives that address, as a link.
+    await page.keyboard.press('Escape');
+    await page.locator('fineprint-card').waitFor({ state: 'detached' });
+    await page.locator('fineprint-mark.fineprint-marker[data-fineprint-labels~="choice.opt_out"]', { hasText: /Depending on your/ }).first().focus();
+    await page.locator('fineprint-card').waitFor({ state: 'attached' });
+    const whereLink = await page.evaluate(() => {
+      const link = document.querySelector('fineprint-card').shadowRoot.querySelector('dd a[href]');
+      return link && { href: link.href, text: link.textContent };
+    });
+    assert.deepEqual(whereLink, { href: 'https://x.com/settings/account', text: 'https://x.com/settings/account' });
+    await page.screenshot({ path: path.join(artifactsDir, 'chromium-card-opt-out.png') });
     await page.close();
   });
 

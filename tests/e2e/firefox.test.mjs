@@ -216,6 +216,23 @@ describe('Fineprint in Firefox', () => {
       return state?.text.includes('Kept for') ? state : null;
     }, { what: 'the retention card to open on focus' });
     assert.ok(retentionCard.inViewport);
+
+    // An opt-out that says where only through its link on "settings": the
+    // card gives that address, as a link.
+    await inPage(context, () => {
+      [...document.querySelectorAll('fineprint-mark.fineprint-marker[data-fineprint-labels~="choice.opt_out"]')]
+        .find((mark) => mark.textContent.includes('Depending on your'))
+        .focus();
+    });
+    const whereLink = await waitFor(
+      () =>
+        inPage(context, () => {
+          const link = document.querySelector('fineprint-card')?.shadowRoot?.querySelector('dd a[href]');
+          return link ? link.href : null;
+        }),
+      { what: 'the opt-out card with its link' },
+    );
+    assert.equal(whereLink, 'https://x.com/settings/account');
   });
 
   test('a second visit to a changed policy shows a badge and the popup shows the new AI-training clause', async (t) => {

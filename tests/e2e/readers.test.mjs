@@ -1,12 +1,13 @@
-// The two readers of a page agree on tables: the core's HTML reader
+// The two readers of a page agree on tables and links: the core's HTML reader
 // (core/read_html.cc, what the CLI and `analyze(html, 'html')` use) and the
 // content script's extractor (extension/content/extract.js, which reads the
 // DOM Chromium built). Each lays out a table itself (a cell's table, column
 // and whether it is a column header), and a cell's labels depend on that
 // layout: "90 days" is a retention period only under a "Retention period"
-// header. So each page below is read both ways and analysed by the same
-// WASM engine, and the clauses must come out the same: kind, text and
-// labels, in order.
+// header. Each also finds a block's links, and a link can be where an
+// opt-out is. So each page below is read both ways and analysed by the same
+// WASM engine, and the clauses must come out the same: kind, text, labels
+// and slots, in order.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -65,17 +66,40 @@ const PAGES = {
 <table><tr><th>Information</th><th>Notice period</th></tr><tr><td>Changes</td><td>30 days</td></tr></table>`),
 };
 
+// Links, which each reader finds itself: an opt-out that says where only
+// through a link ("your settings", linked to the settings page) gets the
+// link's address as where to opt out. Text before the link holds an emoji
+// (the extractor counts UTF-16 code units, the core bytes) and markup.
+const LINKS_PAGE = page(`
+<p>😀 Depending on your <a href="https://x.com/settings/account"><b>privacy</b> settings</a>, we may share your
+information with third parties.</p>
+<p>Where we rely on legitimate interests you have the right to object, by using
+<a href="https://www.example.com/help/ask/objection">this form</a> or as <a href="#rights">section 2</a> says.</p>`);
+
 // A clause as both sides are compared on: its kind, its text with white
 // space folded (the readers keep a page's spacing differently), and its
-// labels' ids.
+// labels' ids with their slots.
 const summary = (analysis) =>
   analysis.clauses.map(({ kind, text, labels }) => ({
     kind,
     text: text.replace(/\s+/g, ' ').trim(),
-    labels: labels.map((label) => label.id).sort(),
+    labels: labels.map(({ id, slots }) => `${id} ${JSON.stringify(slots)}`).sort(),
   }));
 
-describe('the core and the content script read tables alike', () => {
+// Both readings of `html`: the content script's blocks, analysed, and the
+// core's HTML reader's.
+async function readBothWays(tab, extractScript, engine, html) {
+  await tab.setContent(html);
+  await tab.addScriptTag({ content: extractScript });
+  // What content.js sends the background.
+  const extracted = await tab.evaluate(() => {
+    const { title, blocks } = globalThis.fineprint.extractBlocks();
+    return { title, blocks: globalThis.fineprint.blocksForCore(blocks) };
+  });
+  return { fromDom: summary(engine.analyzeBlocks(extracted)), fromHtml: summary(engine.analyze(html, 'html')) };
+}
+
+describe('the core and the content script read tables and links alike', () => {
   let browser;
   let tab;
   let engine;
@@ -97,15 +121,7 @@ describe('the core and the content script read tables alike', () => {
 
   for (const [name, html] of Object.entries(PAGES)) {
     test(name, async () => {
-      await tab.setContent(html);
-      await tab.addScriptTag({ content: extractScript });
-      // What content.js sends the background.
-      const extracted = await tab.evaluate(() => {
-        const { title, blocks } = globalThis.fineprint.extractBlocks();
-        return { title, blocks: globalThis.fineprint.blocksForCore(blocks) };
-      });
-      const fromDom = summary(engine.analyzeBlocks(extracted));
-      const fromHtml = summary(engine.analyze(html, 'html'));
+      const { fromDom, fromHtml } = await readBothWays(tab, extractScript, engine, html);
       assert.deepEqual(fromDom, fromHtml);
       // The pages are built so that the layout matters: some cell is labelled
       // for its column.
@@ -115,4 +131,12 @@ describe('the core and the content script read tables alike', () => {
       );
     });
   }
+
+  test('links: where to opt out, found through the link', async () => {
+    const { fromDom, fromHtml } = await readBothWays(tab, extractScript, engine, LINKS_PAGE);
+    assert.deepEqual(fromDom, fromHtml);
+    const where = fromHtml.flatMap(({ labels }) =>
+      labels.filter((label) => label.startsWith('choice.opt_out ')).map((label) => JSON.parse(label.slice(label.indexOf(' ') + 1)).opt_out_where));
+    assert.deepEqual(where, ['https://x.com/settings/account', 'https://www.example.com/help/ask/objection']);
+  });
 });
