@@ -10,6 +10,7 @@ namespace fineprint {
 namespace {
 
 using testing::CheckDocument;
+using testing::LinkList;
 using testing::LinksOf;
 using testing::SourceOf;
 using testing::Texts;
@@ -143,9 +144,9 @@ TEST_CASE("Blocks JSON: links count UTF-16 code units of the text as given", "[r
       &source);
   REQUIRE(document.blocks.size() == 3);
   CHECK(LinksOf(document.blocks[0]).empty());
-  CHECK(LinksOf(document.blocks[1]) == std::vector<std::pair<std::string, std::string>>{
-                                           {"your settings", "https://x.com/settings/account"},
-                                           {"форму", "https://example.com/форма"}});
+  CHECK(LinksOf(document.blocks[1]) == LinkList{
+      {"your settings", "https://x.com/settings/account"},
+      {"форму", "https://example.com/форма"}});
   CHECK(LinksOf(document.blocks[2]).empty());
 }
 

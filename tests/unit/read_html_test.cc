@@ -11,6 +11,7 @@ namespace fineprint {
 namespace {
 
 using testing::ClauseSpanCheck;
+using testing::LinkList;
 using testing::LinksOf;
 using testing::SourceOf;
 using testing::Texts;
@@ -70,15 +71,12 @@ TEST_CASE("HTML: links keep their targets, decoded and trimmed; in-page and hidd
       "<p>Unclosed <a href=\"https://open.example/\">to the end";
   const Document document = Read(input);
   REQUIRE(document.blocks.size() == 4);
-  CHECK(LinksOf(document.blocks[0]) == std::vector<std::pair<std::string, std::string>>{
-                                           {"privacy settings", "https://x.com/settings/account?a=1&b=2"},
-                                           {"write to us", "mailto:privacy@example.com"}});
-  CHECK(LinksOf(document.blocks[1]) ==
-        std::vector<std::pair<std::string, std::string>>{{"outer link", "https://outer.example/"}});
-  CHECK(LinksOf(document.blocks[2]) ==
-        std::vector<std::pair<std::string, std::string>>{{"inner link", "https://inner.example/"}});
-  CHECK(LinksOf(document.blocks[3]) ==
-        std::vector<std::pair<std::string, std::string>>{{"to the end", "https://open.example/"}});
+  CHECK(LinksOf(document.blocks[0]) == LinkList{
+      {"privacy settings", "https://x.com/settings/account?a=1&b=2"},
+      {"write to us", "mailto:privacy@example.com"}});
+  CHECK(LinksOf(document.blocks[1]) == LinkList{{"outer link", "https://outer.example/"}});
+  CHECK(LinksOf(document.blocks[2]) == LinkList{{"inner link", "https://inner.example/"}});
+  CHECK(LinksOf(document.blocks[3]) == LinkList{{"to the end", "https://open.example/"}});
 }
 
 TEST_CASE("HTML: chrome is skipped", "[read_html]") {

@@ -10,6 +10,7 @@ namespace fineprint {
 namespace {
 
 using testing::ClauseSpanCheck;
+using testing::LinkList;
 using testing::LinksOf;
 using testing::SourceOf;
 using testing::Texts;
@@ -51,13 +52,12 @@ TEST_CASE("Markdown: links keep their targets; images and in-page links are not 
       "| Control | Where |\n|---|---|\n| Ads | [Ad Preferences](https://example.com/ads) |\n";
   const Document document = Read(input);
   REQUIRE(document.blocks.size() == 5);  // the paragraph, then a block per cell
-  CHECK(LinksOf(document.blocks[0]) == std::vector<std::pair<std::string, std::string>>{
-                                           {"settings", "https://x.com/settings/account"},
-                                           {"our form", "https://example.com/a form"},
-                                           {"icon help", "https://help.example.com/"}});
+  CHECK(LinksOf(document.blocks[0]) == LinkList{
+      {"settings", "https://x.com/settings/account"},
+      {"our form", "https://example.com/a form"},
+      {"icon help", "https://help.example.com/"}});
   for (size_t i = 1; i < 4; ++i) CHECK(LinksOf(document.blocks[i]).empty());
-  CHECK(LinksOf(document.blocks[4]) ==
-        std::vector<std::pair<std::string, std::string>>{{"Ad Preferences", "https://example.com/ads"}});
+  CHECK(LinksOf(document.blocks[4]) == LinkList{{"Ad Preferences", "https://example.com/ads"}});
 }
 
 TEST_CASE("Markdown: setext and ATX headings, title from the first", "[read_markdown]") {

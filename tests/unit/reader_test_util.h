@@ -161,8 +161,9 @@ inline void CheckBlock(const Block& block, std::string_view source) {
 }
 
 // A block's links as (link text, target) pairs, for comparing with a list.
-inline std::vector<std::pair<std::string, std::string>> LinksOf(const Block& block) {
-  std::vector<std::pair<std::string, std::string>> links;
+using LinkList = std::vector<std::pair<std::string, std::string>>;
+inline LinkList LinksOf(const Block& block) {
+  LinkList links;
   for (const Link& link : block.links) {
     links.emplace_back(block.text.substr(link.text_start, link.text_end - link.text_start), link.target);
   }
