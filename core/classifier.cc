@@ -1125,7 +1125,8 @@ struct PatternGate {
 // column_header_matches in the pack record; version 8 no fingerprint in the
 // record (the header's is the pack's: RulePackFingerprint); version 9 trees
 // from each pattern's WithBranchesCaptured form (ParsePrefilter): the same
-// syntax, other atoms; version 10 slot rules' link_text in the pack record.
+// syntax, other atoms; version 10 slot rules' link_text and link_exclude in
+// the pack record.
 constexpr std::string_view kPreparedSchema = "fineprint.prefilters/10";
 constexpr std::string_view kPackSection = "pack ";
 constexpr std::string_view kGatesSection = "gates ";
@@ -1486,7 +1487,9 @@ struct Classifier::Compiled {
   bool ReadFilter(std::string_view bytes, size_t rule_count, std::vector<std::string>* atoms);
   std::vector<CompiledRule> rules;                  // parallel to pack_.rules
   std::vector<const LazyPattern*> slots;            // parallel to pack_.slots
-  std::vector<const LazyPattern*> slot_link_texts;  // parallel to pack_.slots; null when none
+  // Parallel to pack_.slots; null when the slot has none.
+  std::vector<const LazyPattern*> slot_link_texts;
+  std::vector<const LazyPattern*> slot_link_excludes;
   std::vector<CompiledFinding> findings;            // parallel to pack_.findings
 };
 
@@ -1921,7 +1924,12 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
       return Error{owner + ": pattern needs a capture group for the value"};
     }
     compiled.slot_link_texts.emplace_back();
+    compiled.slot_link_excludes.emplace_back();
     if (auto ok = add(slot.link_text, false, owner, "link_text", &compiled.slot_link_texts.back()); !ok.ok()) {
+      return ok.error();
+    }
+    if (auto ok = add(slot.link_exclude, false, owner, "link_exclude", &compiled.slot_link_excludes.back());
+        !ok.ok()) {
       return ok.error();
     }
   }
@@ -2471,8 +2479,10 @@ std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text, co
     std::string_view captured;
     if (slot.kind == "link") {
       const LazyPattern* link_text = compiled_->slot_link_texts[i];
+      const LazyPattern* link_exclude = compiled_->slot_link_excludes[i];
       const auto found = std::find_if(links.begin(), links.end(), [&](const ClauseLink& link) {
         return (link_text == nullptr || PartialMatch(link.text, *link_text)) &&
+               (link_exclude == nullptr || !PartialMatch(link.target, *link_exclude)) &&
                compiled_->slots[i]->CaptureFrom(link.target, 0, &captured) && !captured.empty();
       });
       if (found == links.end()) continue;

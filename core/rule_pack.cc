@@ -433,7 +433,7 @@ bool TransferPack(Io& io, Pack& pack) {
          io.List(pack.slots,
                  [&](auto& slot) {
                    return io(slot.name) && strings(slot.labels) && io(slot.pattern) && io(slot.kind) &&
-                          io(slot.link_text);
+                          io(slot.link_text) && io(slot.link_exclude);
                  }) &&
          io.List(pack.findings, [&](auto& finding) {
            return io(finding.id) && io(finding.severity) && io(finding.explanation) &&
@@ -600,8 +600,10 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
           !LabelsDeclared(pack, slot.labels, where, "labels", &error) ||
           !ReadString(entry, "kind", false, where, &kind, &error) ||
           !ReadString(entry, "link_text", false, where, &slot.link_text, &error) ||
+          !ReadString(entry, "link_exclude", false, where, &slot.link_exclude, &error) ||
           !ExpandFragments(fragments, where, &slot.pattern, &error) ||
-          !ExpandFragments(fragments, where, &slot.link_text, &error)) {
+          !ExpandFragments(fragments, where, &slot.link_text, &error) ||
+          !ExpandFragments(fragments, where, &slot.link_exclude, &error)) {
         return error;
       }
       if (!kind.empty()) {
@@ -610,8 +612,8 @@ Expected<RulePack> ParseRulePack(std::string_view text) {
         }
         slot.kind = kind;
       }
-      if (!slot.link_text.empty() && slot.kind != "link") {
-        return Error{where + ": link_text is for slots of kind link"};
+      if ((!slot.link_text.empty() || !slot.link_exclude.empty()) && slot.kind != "link") {
+        return Error{where + ": link_text and link_exclude are for slots of kind link"};
       }
       pack.slots.push_back(std::move(slot));
     }

@@ -144,8 +144,10 @@ struct SlotRule {
   std::string pattern;
   std::string kind = "text";        // "text", "duration" (adds days) or "link"
   // Kind "link" only, optional: RE2 that the link's visible text must match
-  // as well.
+  // as well, and RE2 that rules a link out when its target matches (a link
+  // into a policy document or a blog post is not a place to opt out).
   std::string link_text;
+  std::string link_exclude;
 };
 
 // A document-level finding: something a policy says, or leaves out, seen

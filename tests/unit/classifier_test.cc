@@ -549,16 +549,43 @@ TEST_CASE("Slots: a link in the clause says where to opt out when the text does 
   const std::string write = "You can opt out at any time by writing to our privacy team.";
   CHECK(WhereFromLinks(*classifier, write, {{"writing to our privacy team", "mailto:privacy@example.com?subject=Opt"}}) ==
         "privacy@example.com");
-  // Links that are neither: a policy, a help article named by its topic, a
-  // settings word only after the fragment, a non-web scheme.
+  // Other places a link can name (all from a probe review).
+  CHECK(WhereFromLinks(*classifier, settings, {{"Privacy Request Portal", "https://privacyportal.onetrust.com/webform/4f"}}) ==
+        "https://privacyportal.onetrust.com/webform/4f");
+  CHECK(WhereFromLinks(*classifier, settings, {{"Do Not Sell or Share My Personal Information", "https://example.com/dnsmpi"}}) ==
+        "https://example.com/dnsmpi");
+  CHECK(WhereFromLinks(*classifier, settings, {{"Improve the model for everyone", "https://chat.example.com/#settings/DataControls"}}) ==
+        "https://chat.example.com/#settings/DataControls");
+  CHECK(WhereFromLinks(*classifier, settings, {{"here", "https://www.linkedin.com/psettings/advertising-data"}}) ==
+        "https://www.linkedin.com/psettings/advertising-data");
+  // Links that are none: a policy or notice (however its address reads), a
+  // help article named by its topic, a section of the policy itself, a blog
+  // post, a form or dashboard for something else, a law, a support address,
+  // a non-web scheme. The first link that is a place wins over one before it
+  // that is not.
   for (const ClauseLink& link : std::vector<ClauseLink>{
            {"Privacy Policy", "https://stackoverflow.com/legal/privacy-policy"},
+           {"Consent Policy", "https://example.com/privacy/consent-policy"},
+           {"Cookie Choices Notice", "https://example.com/legal/cookie-choices-notice"},
+           {"Privacy Notice", "https://example.com/privacy?utm_source=cookie-preferences-banner"},
            {"device type", "https://support.google.com/android/answer/9021432"},
            {"partners", "https://example.com/privacy#choices"},
+           {"Preferences", "https://example.com/privacy#preferences"},
+           {"Smart Settings feature", "https://example.com/blog/introducing-smart-settings"},
+           {"why we made ad personalization opt-out", "https://blog.example.com/2023/why-we-made-ad-personalization-opt-out"},
+           {"application form", "https://example.com/careers/apply"},
+           {"Analytics Dashboard", "https://example.com/analytics/dashboard"},
+           {"opt-out rights under Colorado law", "https://coag.gov/resources/colorado-privacy-act/"},
+           {"Setting up your account", "https://help.example.com/getting-started"},
+           {"Smart Choices Insurance", "https://smartchoicesinsurance.com"},
+           {"contact our support team", "mailto:support@example.com"},
            {"settings", "javascript:openSettings()"}}) {
-    INFO(link.target);
+    INFO(link.text << " -> " << link.target);
     CHECK(WhereFromLinks(*classifier, settings, {link}) == "<none>");
   }
+  CHECK(WhereFromLinks(*classifier, settings, {{"Consent Policy", "https://example.com/legal/consent"},
+                                               {"this page", "https://example.com/account/ad-settings"}}) ==
+        "https://example.com/account/ad-settings");
   // Where the text says where, the text wins; with no opt-out label a link
   // fills nothing.
   const std::string in_settings = "You can opt out of this in your Privacy and Safety settings.";

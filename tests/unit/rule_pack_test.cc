@@ -286,7 +286,9 @@ TEST_CASE("ParseRulePack rejects bad context, severities and findings", "[rule_p
   CHECK(ParseRulePack(slots_pack + R"j([{"name": "w", "pattern": "(x)", "kind": "href"}]})j").error().message ==
         R"(slot 'w': kind must be text, duration or link, not "href")");
   CHECK(ParseRulePack(slots_pack + R"j([{"name": "w", "pattern": "(x)", "link_text": "settings"}]})j")
-            .error().message == "slot 'w': link_text is for slots of kind link");
+            .error().message == "slot 'w': link_text and link_exclude are for slots of kind link");
+  CHECK(ParseRulePack(slots_pack + R"j([{"name": "w", "pattern": "(x)", "link_exclude": "blog"}]})j")
+            .error().message == "slot 'w': link_text and link_exclude are for slots of kind link");
   CHECK(ParseRulePack(slots_pack + R"j([{"name": "w", "pattern": "(x)", "kind": "link", "link_text": 3}]})j")
             .error().message.rfind("slot 'w'", 0) == 0);
   auto link_slot =
@@ -317,7 +319,7 @@ TEST_CASE("A pack's record reads back as the same pack, every field", "[rule_pac
   rule.note = "n";
   rule.severity = "caution";
   every_field.rules.push_back(rule);
-  every_field.slots.push_back({"s", {"a.b"}, "(x)", "duration", "lt"});
+  every_field.slots.push_back({"s", {"a.b"}, "(x)", "duration", "lt", "le"});
   every_field.findings.push_back(
       {"f", "alert", "x", {"t"}, "tm", {"c"}, "cs", "cm", "cam", 4, true, 2});
   for (const RulePack* pack : {&builtin.value(), &every_field}) {

@@ -34,7 +34,7 @@ constexpr auto FieldCount(int) -> decltype(T{Fields{}..., AnyField{}}, std::size
 static_assert(FieldCount<LabelInfo>(0) == 9, "a LabelInfo field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<RuleContext>(0) == 7, "a RuleContext field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<Rule>(0) == 10, "a Rule field was added: compare it below and add it to TransferPack");
-static_assert(FieldCount<SlotRule>(0) == 5, "a SlotRule field was added: compare it below and add it to TransferPack");
+static_assert(FieldCount<SlotRule>(0) == 6, "a SlotRule field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<FindingRule>(0) == 12, "a FindingRule field was added: compare it below and add it to TransferPack");
 static_assert(FieldCount<RulePack>(0) == 7, "a RulePack field was added: compare it below and add it to TransferPack");
 
@@ -75,7 +75,7 @@ inline void CheckSamePack(const RulePack& a, const RulePack& b) {
     const SlotRule& y = b.slots[i];
     INFO(x.name);
     CHECK((x.name == y.name && x.labels == y.labels && x.pattern == y.pattern && x.kind == y.kind &&
-           x.link_text == y.link_text));
+           x.link_text == y.link_text && x.link_exclude == y.link_exclude));
   }
   REQUIRE(a.findings.size() == b.findings.size());
   for (size_t i = 0; i < a.findings.size(); ++i) {
