@@ -558,6 +558,18 @@ TEST_CASE("Slots: a link in the clause says where to opt out when the text does 
         "https://chat.example.com/#settings/DataControls");
   CHECK(WhereFromLinks(*classifier, settings, {{"here", "https://www.linkedin.com/psettings/advertising-data"}}) ==
         "https://www.linkedin.com/psettings/advertising-data");
+  for (const char* place : {"http://www.aboutads.info/choices/", "https://www.networkadvertising.org/choices/",
+                            "https://www.optoutprescreen.com", "https://www.stormforge.com/en-us/do-not-sell-or-share",
+                            "https://click.e.shopnest.com/preference-center?qs=8a7b",
+                            "https://secure.firstcitybank.com/OLB/PrivacyChoices.aspx",
+                            "https://www.spotify.com/account/privacy/",
+                            "https://www.lumenbank.com/en-gb/account/settings/marketing?from=terms-and-conditions"}) {
+    INFO(place);
+    CHECK(WhereFromLinks(*classifier, settings, {{"here", place}}) == place);
+  }
+  // A help article is a place when its link is named for the opt-out.
+  CHECK(WhereFromLinks(*classifier, settings, {{"opt out\u2060", "https://help.openai.com/en/articles/7730893-data-controls-faq"}}) ==
+        "https://help.openai.com/en/articles/7730893-data-controls-faq");
   // Links that are none: a policy or notice (however its address reads), a
   // help article named by its topic, a section of the policy itself, a blog
   // post, a form or dashboard for something else, a law, a support address,
@@ -579,6 +591,18 @@ TEST_CASE("Slots: a link in the clause says where to opt out when the text does 
            {"Setting up your account", "https://help.example.com/getting-started"},
            {"Smart Choices Insurance", "https://smartchoicesinsurance.com"},
            {"contact our support team", "mailto:support@example.com"},
+           // From a second probe review: a link named like a setting that is
+           // another setting, a cookie or privacy policy, a law or regulator.
+           {"dietary preferences", "https://www.freshbox.com/account/dietary-preferences"},
+           {"content settings", "https://www.freshbox.com/app/content-settings"},
+           {"Two-step verification settings", "https://help.taskly.io/hc/en-us/articles/36-two-step-verification-settings"},
+           {"cookie settings", "https://www.shopnest.com/en-gb/cookie-policy/"},
+           {"Do Not Sell or Share My Personal Information", "https://www.brightline-outdoors.com/privacy-policy"},
+           {"Settings", "https://www.streamly.com/privacy#settings"},
+           {"right to opt out", "https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?sectionNum=1798.120"},
+           {"opt-out preference signals", "https://cppa.ca.gov/regulations/pdf/cppa_regs.pdf"},
+           {"Open Data Hub", "https://data.citybikes-app.com/open-data"},
+           {"consent form", "https://www.vitalpulse.com/studies/heart-study/consent-form.pdf"},
            {"settings", "javascript:openSettings()"}}) {
     INFO(link.text << " -> " << link.target);
     CHECK(WhereFromLinks(*classifier, settings, {link}) == "<none>");
