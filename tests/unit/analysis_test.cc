@@ -420,6 +420,37 @@ TEST_CASE("X's Nov 2024 privacy policy: AI training on by default, an opt-out de
   CHECK(noted);
 }
 
+TEST_CASE("Link probe reviews: where to opt out, read from a link, keeps the reviewers' verdicts", "[analysis]") {
+  // tests/data/probes/README.md, "links.tsv": opt-out sentences with a link,
+  // each read as a document of its own, and the place it must give ("-" for
+  // none: a place a review found wrong, or rightly none).
+  std::ifstream file(std::string(FINEPRINT_SOURCE_DIR) + "/tests/data/probes/links.tsv");
+  REQUIRE(file);
+  auto classifier = Builtin();
+  size_t rows = 0, places = 0;
+  for (std::string line; std::getline(file, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> fields;
+    std::stringstream in(line);
+    for (std::string field; std::getline(in, field, '\t');) fields.push_back(field);
+    REQUIRE(fields.size() == 4);
+    ++rows;
+    places += fields[2] != "-";
+    auto analysis = AnalyzeInput(fields[3], DocumentFormat::kMarkdown, *classifier);
+    REQUIRE(analysis.ok());
+    std::string where = "-";
+    for (const AnalyzedClause& clause : analysis.value().clauses) {
+      for (const SlotValue& slot : clause.slots) {
+        if (slot.name == "opt_out_where" && where == "-") where = slot.value;
+      }
+    }
+    INFO(fields[0] << " " << fields[1] << ": " << fields[3]);
+    CHECK(where == fields[2]);
+  }
+  CHECK(rows >= 250);
+  CHECK(places >= 150);
+}
+
 TEST_CASE("Table-of-contents entries get no labels; the section they name does", "[analysis]") {
   auto classifier = Builtin();
   const std::string input =
