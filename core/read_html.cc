@@ -334,6 +334,7 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
   tag->hidden = false;
   tag->in_page_link = false;
   tag->href = {};
+  bool href_seen = false;
   tag->colspan = 1;
   tag->rowspan = 1;
   // Attributes: name[=value]; a value quoted with " or ' may hold '>'.
@@ -373,7 +374,8 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
       i = j;
     }
     const bool cell = tag->name == "td" || tag->name == "th";
-    if (tag->name == "a" && EqualsIgnoringCase(attribute, "href")) {
+    if (tag->name == "a" && EqualsIgnoringCase(attribute, "href") && !href_seen) {
+      href_seen = true;  // browsers use an attribute's first value
       tag->in_page_link = value.size() > 1 && value[0] == '#';
       tag->href = value;
     } else if (EqualsIgnoringCase(attribute, "hidden")) {
@@ -710,9 +712,21 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
   // read) linear in the input on hostile, deeply nested markup.
   if (stack_.size() >= kMaxOpenElements) return;
   OpenElement element{name, role, tag.hidden, tag.in_page_link, {}, 0};
-  if (name == "a" && !tag.href.empty() && tag.href[0] != '#') {
-    element.href = DecodedAttribute(tag.href);
-    element.content_start = static_cast<uint32_t>(pos + tag.length);
+  if (name == "a") {
+    // Links do not nest: a new one closes one still open in the same run of
+    // text, as browsers' parsers do ("<a href=1>one <a href=2>two").
+    for (size_t k = stack_.size(); k-- > 0 && !IsBlockLevel(stack_[k].role);) {
+      if (stack_[k].name == "a") {
+        CloseElementsFrom(k);
+        break;
+      }
+    }
+    std::string href = DecodedAttribute(tag.href);
+    href.erase(0, href.find_first_not_of(" \t\n\r\f"));
+    if (!href.empty() && href[0] != '#') {  // "#section" is in-page
+      element.href = std::move(href);
+      element.content_start = static_cast<uint32_t>(pos + tag.length);
+    }
   }
   if (name == "table") {
     element.table = ++tables_;

@@ -79,6 +79,20 @@ TEST_CASE("HTML: links keep their targets, decoded and trimmed; in-page and hidd
   CHECK(LinksOf(document.blocks[3]) == LinkList{{"to the end", "https://open.example/"}});
 }
 
+TEST_CASE("HTML: a link starting inside another closes it; an href's first value counts", "[read_html]") {
+  // As browsers' parsers read it (found by a code review: the first link
+  // used to swallow the second).
+  const std::string input =
+      "<p>See <a href=\"https://one.example/\">one <b>bold <a href=\"https://two.example/\">two</a></b> rest</p>"
+      "<p><a href=\"#x\" href=\"https://y.example/\">first value</a> and <a href=\" #s\">spaced</a> "
+      "<a href=\"https://z.example/\"><div>a block</div></a></p>";
+  const Document document = Read(input);
+  REQUIRE(document.blocks.size() >= 2);
+  CHECK(LinksOf(document.blocks[0]) ==
+        LinkList{{"one bold", "https://one.example/"}, {"two", "https://two.example/"}});
+  CHECK(LinksOf(document.blocks[1]).empty());
+}
+
 TEST_CASE("HTML: chrome is skipped", "[read_html]") {
   const std::string input =
       "<body><nav><a href=/>Home</a> <a href=/tos>Terms</a></nav>"
