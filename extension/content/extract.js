@@ -252,9 +252,21 @@
       ...(links?.length ? { links } : {}),
     }));
 
-  // Links worth telling the core about: to a web page or an e-mail address.
+  // Links worth telling the core about: to another web page or an e-mail
+  // address. href: the link's resolved address; pageUrl: location.href. A
+  // link to this page itself, whatever its query or fragment ("#" on a
+  // consent-settings button, "?tab=2"), is not a place to go.
   const LINK_SCHEME = /^(?:https?|mailto):/i;
-  fineprint.isOutgoingHref = (href) => LINK_SCHEME.test(href);
+  fineprint.isOutgoingHref = (href, pageUrl) => {
+    if (!LINK_SCHEME.test(href)) return false;
+    try {
+      const target = new URL(href);
+      const page = new URL(pageUrl);
+      return !(target.origin === page.origin && target.pathname === page.pathname);
+    } catch {
+      return false;
+    }
+  };
 
   fineprint.extractBlocks = (doc = document) => {
     const root = doc.body;
@@ -298,12 +310,14 @@
           else if (!isSkipped(node, tag)) {
             const isLink = tag === 'A' && node.hasAttribute('href');
             const inPage = isLink ? isInPageLink(node) : inPageLink;
-            // A link elsewhere, inline in its block: where its text starts
-            // and ends in the block's text.
-            const outgoing = isLink && !inPage && fineprint.isOutgoingHref(node.href);
-            const linkBuilder = outgoing ? builderFor(blockElement) : null;
-            const start = linkBuilder?.text.length;
+            // A link to another page: where its text starts and ends in its
+            // block's text. The block's builder is looked up, not made: a
+            // builder joins `order` when made, and a link with no text of its
+            // own (a logo) must not move its block ahead of nested ones.
+            const outgoing = isLink && !inPage && fineprint.isOutgoingHref(node.href, location.href);
+            const start = outgoing ? (blockOf.get(blockElement)?.text.length ?? 0) : 0;
             visit(node, BLOCK_TAGS.has(tag) ? node : blockElement, inPage);
+            const linkBuilder = outgoing ? blockOf.get(blockElement) : undefined;
             if (linkBuilder && linkBuilder.text.length > start) {
               linkBuilder.links.push({ start, end: linkBuilder.text.length, href: node.href });
             }

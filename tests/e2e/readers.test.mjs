@@ -69,8 +69,12 @@ const PAGES = {
 // Links, which each reader finds itself: an opt-out that says where only
 // through a link ("your settings", linked to the settings page) gets the
 // link's address as where to opt out. Text before the link holds an emoji
-// (the extractor counts UTF-16 code units, the core bytes) and markup.
+// (the extractor counts UTF-16 code units, the core bytes) and markup. A
+// link with no text (a logo) first in a block must not move that block's
+// text ahead of the paragraph nested in it (found by a code review).
 const LINKS_PAGE = page(`
+<div><a href="https://www.example.com/"><img alt="logo"></a><p>We keep your information for 30 days.</p>
+Text directly in the div, after a paragraph.</div>
 <p>😀 Depending on your <a href="https://x.com/settings/account"><b>privacy</b> settings</a>, we may share your
 information with third parties.</p>
 <p>Where we rely on legitimate interests you have the right to object, by using

@@ -109,3 +109,26 @@ describe('isInPageHref', () => {
     test(`${attribute} -> ${expected}`, () => assert.equal(isInPageHref(attribute, resolved, page), expected));
   }
 });
+
+// Which links extract.js sends the core as a block's links (where an opt-out
+// may be): a link to another page or an e-mail address, never one to the
+// page itself ("#" on a consent-settings button, a query, the page's own URL:
+// found by a code review).
+describe('isOutgoingHref', () => {
+  const page = 'https://example.com/legal/privacy?lang=en#top';
+  const cases = [
+    ['https://example.com/settings/privacy', true],
+    ['https://accounts.example.com/legal/privacy', true], // another origin
+    ['mailto:privacy@example.com', true],
+    ['https://example.com/legal/privacy#', false],
+    ['https://example.com/legal/privacy?x=1', false],
+    ['https://example.com/legal/privacy', false],
+    ['javascript:void(0)', false],
+    ['tel:+15551234', false],
+    ['not a url', false],
+  ];
+  const { isOutgoingHref } = context.fineprint;
+  for (const [href, expected] of cases) {
+    test(`${href} -> ${expected}`, () => assert.equal(isOutgoingHref(href, page), expected));
+  }
+});
