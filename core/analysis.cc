@@ -1,6 +1,7 @@
 #include "core/analysis.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -254,6 +255,73 @@ std::string HostOfUrl(std::string_view url) {
 
 namespace {
 
+bool HasScheme(std::string_view url) {
+  size_t i = 0;
+  while (i < url.size() && (std::isalnum(static_cast<unsigned char>(url[i])) || url[i] == '+' || url[i] == '-' ||
+                            url[i] == '.')) {
+    ++i;
+  }
+  return i > 0 && i < url.size() && url[i] == ':' && std::isalpha(static_cast<unsigned char>(url[0]));
+}
+
+// RFC 3986's remove_dot_segments, on a path that starts with '/'.
+std::string WithoutDotSegments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view segment = path.substr(start, end - start);
+    const bool last = end == path.size();
+    if (segment == "..") {
+      if (!segments.empty()) segments.pop_back();
+      if (last) segments.emplace_back();
+    } else if (segment == ".") {
+      if (last) segments.emplace_back();
+    } else {
+      segments.push_back(segment);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (const std::string_view segment : segments) {
+    out += '/';
+    out.append(segment);
+  }
+  return out.empty() ? "/" : out;
+}
+
+}  // namespace
+
+std::string ResolveUrl(std::string_view base, std::string_view reference) {
+  const std::string lower = Lower(base.substr(0, 8));
+  const size_t scheme_end = lower.rfind("https://", 0) == 0 ? 5 : (lower.rfind("http://", 0) == 0 ? 4 : 0);
+  if (HasScheme(reference) || scheme_end == 0) return std::string(reference);
+  const size_t authority_end = std::min(base.find_first_of("/?#", scheme_end + 3), base.size());
+  const std::string_view origin = base.substr(0, authority_end);
+  const std::string_view rest = base.substr(authority_end);  // path, query, fragment
+  const std::string_view path = rest.substr(0, rest.find_first_of("?#"));
+  const std::string_view without_fragment = base.substr(0, base.find('#'));
+  if (reference.rfind("//", 0) == 0) return std::string(base.substr(0, scheme_end + 1)) + std::string(reference);
+  if (reference.empty()) return std::string(without_fragment);
+  if (reference[0] == '#') return std::string(without_fragment) + std::string(reference);
+  if (reference[0] == '?') return std::string(origin) + std::string(path.empty() ? "/" : path) + std::string(reference);
+  const size_t tail = reference.find_first_of("?#");
+  const std::string_view reference_path = reference.substr(0, tail);
+  const std::string_view reference_tail = tail == std::string_view::npos ? "" : reference.substr(tail);
+  std::string merged;
+  if (!reference_path.empty() && reference_path[0] == '/') {
+    merged = std::string(reference_path);
+  } else {
+    const size_t slash = path.rfind('/');
+    merged = (slash == std::string_view::npos ? std::string("/") : std::string(path.substr(0, slash + 1))) +
+             std::string(reference_path);
+  }
+  return std::string(origin) + WithoutDotSegments(merged) + std::string(reference_tail);
+}
+
+namespace {
+
 // The built-in host -> service directory, parsed on first use. Null if it
 // does not parse (a build problem the rule-pack tests catch).
 const ServiceDirectory* BuiltinServices() {
@@ -500,6 +568,13 @@ Analysis AnalyzeDocument(Document document, const Classifier& classifier,
   Analysis analysis;
   analysis.document = std::move(document);
   analysis.service = ServiceName(analysis.document, source_url);
+  // A page's relative links ("/settings/ads") name places only once
+  // resolved against where the page was found.
+  if (!source_url.empty()) {
+    for (Block& block : analysis.document.blocks) {
+      for (Link& link : block.links) link.target = ResolveUrl(source_url, link.target);
+    }
+  }
   analysis.pack = &classifier.pack();
   const std::vector<ClauseSpan> spans = SegmentDocument(analysis.document);
   // Headings get no labels: ClassifyClauses treats them (and title-like

@@ -59,6 +59,13 @@ struct Analysis {
 // file:, about: or data: URL, or "").
 std::string HostOfUrl(std::string_view url);
 
+// `reference` (a link's target as a page wrote it) resolved against `base`
+// (the page's http or https URL), as a browser resolves an href:
+// "/settings/ads" on "https://x.com/en/privacy" -> "https://x.com/settings/ads";
+// "../ads" -> "https://x.com/ads". A reference with a scheme, or a base that
+// is not an http(s) URL, is returned as given.
+std::string ResolveUrl(std::string_view base, std::string_view reference);
+
 // The service a document is about, as notes name it. The first of:
 //  1. the service the built-in directory (core/rules/en.services.json) gives
 //     `source_url`'s host or a parent domain of it: "https://help.x.com/..."

@@ -420,6 +420,42 @@ TEST_CASE("X's Nov 2024 privacy policy: AI training on by default, an opt-out de
   CHECK(noted);
 }
 
+TEST_CASE("ResolveUrl resolves a page's links as a browser does", "[analysis]") {
+  const std::string page = "https://www.example.com/en/legal/privacy?lang=en#top";
+  CHECK(ResolveUrl(page, "/settings/ads") == "https://www.example.com/settings/ads");
+  CHECK(ResolveUrl(page, "choices") == "https://www.example.com/en/legal/choices");
+  CHECK(ResolveUrl(page, "../../account/privacy?tab=ads#x") == "https://www.example.com/account/privacy?tab=ads#x");
+  CHECK(ResolveUrl(page, "./a/../b/.") == "https://www.example.com/en/legal/b/");
+  CHECK(ResolveUrl(page, "../../../../up") == "https://www.example.com/up");
+  CHECK(ResolveUrl(page, "//accounts.example.com/prefs") == "https://accounts.example.com/prefs");
+  CHECK(ResolveUrl(page, "?tab=2") == "https://www.example.com/en/legal/privacy?tab=2");
+  CHECK(ResolveUrl(page, "#s2") == "https://www.example.com/en/legal/privacy?lang=en#s2");
+  CHECK(ResolveUrl("HTTP://Example.com", "prefs") == "HTTP://Example.com/prefs");
+  // Left as given: a reference with a scheme, or a base that is no web page.
+  CHECK(ResolveUrl(page, "mailto:privacy@example.com") == "mailto:privacy@example.com");
+  CHECK(ResolveUrl(page, "https://other.example/x") == "https://other.example/x");
+  CHECK(ResolveUrl("file:///tmp/policy.html", "/settings") == "/settings");
+  CHECK(ResolveUrl("", "/settings") == "/settings");
+}
+
+TEST_CASE("A page's relative link to its settings is where to opt out, given the page's URL", "[analysis]") {
+  const std::string html =
+      "<p>You can opt out of personalised ads <a href=\"/account/ad-settings\">here</a>.</p>";
+  auto classifier = Builtin();
+  auto where = [&](const std::string& url) {
+    auto analysis = AnalyzeInput(html, DocumentFormat::kHtml, *classifier, url);
+    REQUIRE(analysis.ok());
+    for (const AnalyzedClause& clause : analysis.value().clauses) {
+      for (const SlotValue& slot : clause.slots) {
+        if (slot.name == "opt_out_where") return slot.value;
+      }
+    }
+    return std::string("-");
+  };
+  CHECK(where("https://shop.example.com/help/privacy") == "https://shop.example.com/account/ad-settings");
+  CHECK(where("") == "-");  // no URL, no address to give
+}
+
 TEST_CASE("Link probe reviews: where to opt out, read from a link, keeps the reviewers' verdicts", "[analysis]") {
   // tests/data/probes/README.md, "links.tsv": opt-out sentences with a link,
   // each read as a document of its own, and the place it must give ("-" for
