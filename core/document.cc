@@ -127,9 +127,13 @@ void AttachLinks(std::vector<SourceLink> links, Document* document) {
   std::vector<Block>& blocks = document->blocks;
   size_t first = 0;  // blocks before it end before every link still to come
   for (SourceLink& link : links) {
-    // Browsers ignore white space around an href; so do we.
+    // Browsers ignore white space around an href; so do we. An in-page
+    // target ("#section") is navigation, not a place.
     const size_t target_start = link.target.find_first_not_of(" \t\n\r\f");
-    if (target_start == std::string::npos || link.source_end <= link.source_start) continue;
+    if (target_start == std::string::npos || link.target[target_start] == '#' ||
+        link.source_end <= link.source_start) {
+      continue;
+    }
     link.target.erase(0, target_start);
     link.target.erase(link.target.find_last_not_of(" \t\n\r\f") + 1);
     while (first < blocks.size() &&

@@ -109,8 +109,8 @@ struct SourceLink {
 // mapping input offsets to text offsets through the block's runs. The blocks
 // must be in input order, as every reader makes them. A link whose text
 // spans several blocks is kept in the first; one with no visible text, or an
-// empty target, is dropped; white space at either end of its text or its
-// target is not part of it.
+// empty or in-page ("#section") target, is dropped; white space at either
+// end of its text or its target is not part of it.
 void AttachLinks(std::vector<SourceLink> links, Document* document);
 
 // Appends text to block.text and records a run mapping it to

@@ -296,8 +296,7 @@ struct Tag {
   bool end = false;
   bool self_closing = false;
   bool hidden = false;  // has a hidden attribute or aria-hidden="true"
-  bool in_page_link = false;  // an <a> whose href starts with '#'
-  std::string_view href;  // an <a>'s href as written (entities not decoded)
+  std::string_view href;  // an <a>'s first href as written (entities not decoded)
   int colspan = 1;  // a td's or th's columns (1-1000, as browsers clamp it)
   int rowspan = 1;  // a td's or th's rows (1-65534; 0, "to the end", reads as 1)
   size_t length = 0;    // bytes, '<' to '>' inclusive
@@ -332,7 +331,6 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
   while (i < input.size() && IsTagNameChar(input[i])) tag->name.push_back(ToLower(input[i++]));
   tag->self_closing = false;
   tag->hidden = false;
-  tag->in_page_link = false;
   tag->href = {};
   bool href_seen = false;
   tag->colspan = 1;
@@ -376,7 +374,6 @@ TagParse ParseTag(std::string_view input, size_t pos, Tag* tag) {
     const bool cell = tag->name == "td" || tag->name == "th";
     if (tag->name == "a" && EqualsIgnoringCase(attribute, "href") && !href_seen) {
       href_seen = true;  // browsers use an attribute's first value
-      tag->in_page_link = value.size() > 1 && value[0] == '#';
       tag->href = value;
     } else if (EqualsIgnoringCase(attribute, "hidden")) {
       tag->hidden = true;
@@ -711,7 +708,10 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
   // tag is read as transparent, which keeps every stack scan (and so the whole
   // read) linear in the input on hostile, deeply nested markup.
   if (stack_.size() >= kMaxOpenElements) return;
-  OpenElement element{name, role, tag.hidden, tag.in_page_link, {}, 0};
+  // An in-page link (<a href="#...">) makes a block of nothing else
+  // navigation (Text); AttachLinks drops it as a place.
+  const bool in_page_link = name == "a" && tag.href.size() > 1 && tag.href[0] == '#';
+  OpenElement element{name, role, tag.hidden, in_page_link, {}, 0};
   if (name == "a") {
     // Links do not nest: a new one closes one still open in the same run of
     // text, as browsers' parsers do ("<a href=1>one <a href=2>two").
@@ -721,12 +721,8 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
         break;
       }
     }
-    std::string href = DecodedAttribute(tag.href);
-    href.erase(0, href.find_first_not_of(" \t\n\r\f"));
-    if (!href.empty() && href[0] != '#') {  // "#section" is in-page
-      element.href = std::move(href);
-      element.content_start = static_cast<uint32_t>(pos + tag.length);
-    }
+    element.href = DecodedAttribute(tag.href);
+    element.content_start = static_cast<uint32_t>(pos + tag.length);
   }
   if (name == "table") {
     element.table = ++tables_;
@@ -782,7 +778,7 @@ void HtmlReader::StartTag(const Tag& tag, size_t pos) {
     }
   }
   stack_.push_back(std::move(element));
-  if (tag.hidden || tag.in_page_link || role == Role::kSkip || role == Role::kSkipInline) {
+  if (tag.hidden || in_page_link || role == Role::kSkip || role == Role::kSkipInline) {
     RecountSkip();
   }
 }

@@ -826,10 +826,8 @@ void MarkdownReader::EmitInline(uint32_t begin, uint32_t end, BlockKind kind, in
         if (token.link && src_[token.start] == '[') {
           link_starts_.push_back(token.start + 1);
         } else if (token.link && !link_starts_.empty()) {
-          std::string target = LinkDestination(src_.substr(token.start, token.length));
-          if (!target.empty() && target[0] != '#') {
-            links_.push_back(SourceLink{link_starts_.back(), token.start, std::move(target)});
-          }
+          links_.push_back(SourceLink{link_starts_.back(), token.start,
+                                      LinkDestination(src_.substr(token.start, token.length))});
           link_starts_.pop_back();
         }
         break;
