@@ -1486,10 +1486,14 @@ struct Classifier::Compiled {
   // in range, children before their parents).
   bool ReadFilter(std::string_view bytes, size_t rule_count, std::vector<std::string>* atoms);
   std::vector<CompiledRule> rules;                  // parallel to pack_.rules
-  std::vector<const LazyPattern*> slots;            // parallel to pack_.slots
-  // Parallel to pack_.slots; null when the slot has none.
-  std::vector<const LazyPattern*> slot_link_texts;
-  std::vector<const LazyPattern*> slot_link_excludes;
+  // A slot rule's patterns; link_text and link_exclude are null when the
+  // rule has none.
+  struct CompiledSlot {
+    const LazyPattern* pattern = nullptr;
+    const LazyPattern* link_text = nullptr;
+    const LazyPattern* link_exclude = nullptr;
+  };
+  std::vector<CompiledSlot> slots;                  // parallel to pack_.slots
   std::vector<CompiledFinding> findings;            // parallel to pack_.findings
 };
 
@@ -1916,19 +1920,17 @@ Expected<std::unique_ptr<Classifier>> Classifier::Build(RulePack pack, Prefilter
     compiled.slots.emplace_back();
     const std::string owner = "slot '" + slot.name + "'";
     int capture_groups = 0;
-    if (auto ok = add(slot.pattern, true, owner, "pattern", &compiled.slots.back(), false, &capture_groups);
+    if (auto ok = add(slot.pattern, true, owner, "pattern", &compiled.slots.back().pattern, false, &capture_groups);
         !ok.ok()) {
       return ok.error();
     }
     if (prepared == nullptr && capture_groups < 1) {
       return Error{owner + ": pattern needs a capture group for the value"};
     }
-    compiled.slot_link_texts.emplace_back();
-    compiled.slot_link_excludes.emplace_back();
-    if (auto ok = add(slot.link_text, false, owner, "link_text", &compiled.slot_link_texts.back()); !ok.ok()) {
+    if (auto ok = add(slot.link_text, false, owner, "link_text", &compiled.slots.back().link_text); !ok.ok()) {
       return ok.error();
     }
-    if (auto ok = add(slot.link_exclude, false, owner, "link_exclude", &compiled.slot_link_excludes.back());
+    if (auto ok = add(slot.link_exclude, false, owner, "link_exclude", &compiled.slots.back().link_exclude);
         !ok.ok()) {
       return ok.error();
     }
@@ -2448,7 +2450,7 @@ std::vector<std::vector<LabelMatch>> Classifier::ClassifyClauses(
 // tells ages apart by their context, so a capture it does not count as a
 // length is passed over for the pattern's next match further on.
 bool Classifier::CaptureSlot(size_t index, std::string_view clause_text, std::string_view* captured) const {
-  const LazyPattern& pattern = *compiled_->slots[index];
+  const LazyPattern& pattern = *compiled_->slots[index].pattern;
   const bool duration = pack_.slots[index].kind == "duration";
   std::optional<std::vector<Duration>> lengths;
   size_t from = 0;
@@ -2478,12 +2480,11 @@ std::vector<SlotValue> Classifier::ExtractSlots(std::string_view clause_text, co
     }
     std::string_view captured;
     if (slot.kind == "link") {
-      const LazyPattern* link_text = compiled_->slot_link_texts[i];
-      const LazyPattern* link_exclude = compiled_->slot_link_excludes[i];
+      const Compiled::CompiledSlot& compiled = compiled_->slots[i];
       const auto found = std::find_if(links.begin(), links.end(), [&](const ClauseLink& link) {
-        return (link_text == nullptr || PartialMatch(link.text, *link_text)) &&
-               (link_exclude == nullptr || !PartialMatch(link.target, *link_exclude)) &&
-               compiled_->slots[i]->CaptureFrom(link.target, 0, &captured) && !captured.empty();
+        return (compiled.link_text == nullptr || PartialMatch(link.text, *compiled.link_text)) &&
+               (compiled.link_exclude == nullptr || !PartialMatch(link.target, *compiled.link_exclude)) &&
+               compiled.pattern->CaptureFrom(link.target, 0, &captured) && !captured.empty();
       });
       if (found == links.end()) continue;
     } else if (!CaptureSlot(i, clause_text, &captured)) {
