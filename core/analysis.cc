@@ -569,10 +569,13 @@ Analysis AnalyzeDocument(Document document, const Classifier& classifier,
   analysis.document = std::move(document);
   analysis.service = ServiceName(analysis.document, source_url);
   // A page's relative links ("/settings/ads") name places only once
-  // resolved against where the page was found.
+  // resolved against where the page was found (the extension's links are
+  // absolute already: nothing to copy).
   if (!source_url.empty()) {
     for (Block& block : analysis.document.blocks) {
-      for (Link& link : block.links) link.target = ResolveUrl(source_url, link.target);
+      for (Link& link : block.links) {
+        if (!HasScheme(link.target)) link.target = ResolveUrl(source_url, link.target);
+      }
     }
   }
   analysis.pack = &classifier.pack();
