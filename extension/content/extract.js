@@ -177,19 +177,25 @@
   const isNumbering = (text) => NUMBERING.test(text);
   fineprint.isNumbering = isNumbering;
 
+  // Whether `resolved` is this page (pageUrl), whatever its query or
+  // fragment; false for an address that does not parse.
+  function isSamePage(resolved, pageUrl) {
+    try {
+      const target = new URL(resolved);
+      const page = new URL(pageUrl);
+      return target.origin === page.origin && target.pathname === page.pathname;
+    } catch {
+      return false;
+    }
+  }
+
   // Whether a link points into the page itself: "#section", or this page's
   // URL (any query) with a fragment. attribute: the link's href attribute as
   // written; resolved: its href property (resolved against the document's
   // base URL); pageUrl: location.href.
   function isInPageHref(attribute, resolved, pageUrl) {
     if (attribute.startsWith('#')) return attribute.length > 1;
-    try {
-      const target = new URL(resolved);
-      const page = new URL(pageUrl);
-      return target.hash.length > 1 && target.origin === page.origin && target.pathname === page.pathname;
-    } catch {
-      return false;
-    }
+    return /#./.test(resolved) && isSamePage(resolved, pageUrl);
   }
   fineprint.isInPageHref = isInPageHref;
 
@@ -257,16 +263,8 @@
   // link to this page itself, whatever its query or fragment ("#" on a
   // consent-settings button, "?tab=2"), is not a place to go.
   const LINK_SCHEME = /^(?:https?|mailto):/i;
-  fineprint.isOutgoingHref = (href, pageUrl) => {
-    if (!LINK_SCHEME.test(href)) return false;
-    try {
-      const target = new URL(href);
-      const page = new URL(pageUrl);
-      return !(target.origin === page.origin && target.pathname === page.pathname);
-    } catch {
-      return false;
-    }
-  };
+  fineprint.isOutgoingHref = (href, pageUrl) =>
+    LINK_SCHEME.test(href) && URL.canParse(href) && !isSamePage(href, pageUrl);
 
   fineprint.extractBlocks = (doc = document) => {
     const root = doc.body;

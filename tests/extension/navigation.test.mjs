@@ -126,6 +126,7 @@ describe('isOutgoingHref', () => {
     ['javascript:void(0)', false],
     ['tel:+15551234', false],
     ['not a url', false],
+    ['https://', false], // the scheme alone does not parse
   ];
   const { isOutgoingHref } = context.fineprint;
   for (const [href, expected] of cases) {
